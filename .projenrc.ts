@@ -1,0 +1,110 @@
+import { javascript, typescript } from 'projen';
+
+const project = new typescript.TypeScriptProject({
+  name: 'cdk8s-hardened',
+  description: 'cdk8s constructs whose Kubernetes YAML already follows every security practice, and an audit that proves it.',
+  defaultReleaseBranch: 'main',
+  projenrcTs: true,
+  packageManager: javascript.NodePackageManager.NPM,
+  minNodeVersion: '20.0.0',
+  typescriptVersion: '~5.9.3',
+  srcdir: 'lib',
+  libdir: 'lib',
+  testdir: 'test',
+  sampleCode: false,
+  github: false,
+  release: false,
+  buildWorkflow: false,
+  depsUpgrade: false,
+  pullRequestTemplate: false,
+  package: false,
+  licensed: true,
+  license: 'Apache-2.0',
+  copyrightOwner: 'cdk8s-hardened authors',
+  peerDeps: ['cdk8s@^2.70.106', 'cdk8s-plus-28@^2.5.6', 'constructs@^10.8.1'],
+  deps: [
+    '@aws-sdk/client-kms@3.1164.0',
+    'age-encryption@0.3.1',
+    'commander@^14.0.0',
+    'yaml@^2.9.0',
+  ],
+  devDeps: [
+    'cdk8s-cli@2.207.60',
+    'ts-node@^10.9.2',
+    'fast-check@^4.0.0',
+    'ajv@^8.17.0',
+    'ajv-formats@^3.0.1',
+    '@marcbachmann/cel-js@^8.0.0',
+  ],
+  bin: { 'cdk8s-hardened': 'bin/cdk8s-hardened.js' },
+  tsconfig: {
+    compilerOptions: {
+      lib: ['es2022'],
+      target: 'ES2022',
+      skipLibCheck: true,
+    },
+    exclude: ['examples/out', 'cdk8s.out'],
+  },
+  tsconfigDev: {
+    compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true, allowJs: true, isolatedModules: true },
+    include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'],
+  },
+  // Transpile-only keeps the suite inside its time budget; `tsc` (compile, lint) does the type checking.
+  // The .js pattern lets ts-jest turn the ESM-only dependencies (age, noble, CEL) into CommonJS for Jest.
+  tsJestOptions: {
+    transformPattern: '^.+\\.[tj]sx?$',
+  },
+  jestOptions: {
+    passWithNoTests: false,
+    updateSnapshot: javascript.UpdateSnapshot.NEVER,
+    jestConfig: {
+      // ts before js: lib/ compiles in place and Jest must never run stale output.
+      moduleFileExtensions: ['ts', 'js', 'json', 'node'],
+      testPathIgnorePatterns: ['/node_modules/', '/test/conformance/'],
+      testTimeout: 60000,
+      collectCoverage: false,
+      transformIgnorePatterns: ['/node_modules/(?!(age-encryption|@noble|@scure|@marcbachmann)/)'],
+    },
+  },
+  eslintOptions: {
+    dirs: ['lib'],
+    devdirs: ['test', 'examples', 'scripts', 'bench'],
+    ignorePatterns: ['lib/imports/**', '*.js', '*.d.ts', 'node_modules/', 'cdk8s.out/'],
+  },
+  gitignore: ['cdk8s.out/', '/bench/out/', '.tmp-*'],
+});
+
+// The registry reachable here lacks some platform bindings of unrs-resolver 1.13 (toolchain.md).
+project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
+
+// `cdk8s synth` wipes its output folder: it writes to a folder of its own, then the audit judges the result.
+project.addTask('synth', {
+  description: 'Synthesize the example app into cdk8s.out/ and audit it',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'cdk8s synth --no-check-upgrade' },
+    { exec: 'node bin/cdk8s-hardened.js audit cdk8s.out' },
+  ],
+});
+
+project.addTask('test:conformance', {
+  description: 'Conformance tests against ../shared (real vectors, CRD schemas); fails when ../shared is missing',
+  exec: 'jest --ci --testPathIgnorePatterns /node_modules/ --roots <rootDir>/test/conformance',
+});
+
+project.addTask('docs', {
+  description: 'Regenerate the README practice table from the catalogue',
+  exec: 'ts-node -T scripts/practice-table.ts --write',
+});
+
+project.addTask('bench', {
+  description: 'Benchmark synth time and memory against plain cdk8s-plus-28',
+  steps: [{ spawn: 'compile' }, { exec: 'node --expose-gc bench/run.js' }],
+});
+
+project.addTask('import', {
+  description: 'Regenerate lib/imports from the upstream CRDs in ../shared/crds (see lib/imports/README.md)',
+  exec: 'cdk8s import --no-check-upgrade --no-save --output lib/imports',
+});
+
+project.synth();

@@ -1,0 +1,62 @@
+import { IConstruct } from 'constructs';
+
+const HARDENED_ERROR = Symbol.for('cdk8s-hardened.HardenedError');
+
+/**
+ * What went wrong, in the user's terms. Every refusal of the library is built from one of these, so every
+ * message names the construct path, the prop, the practice and the way out in the same order.
+ */
+export interface RefusalDetails {
+  /** The construct that received the value. */
+  readonly scope: IConstruct;
+  /** The construct's class name as the user wrote it, e.g. `SecureDeployment`. */
+  readonly construct: string;
+  /** The prop or method argument, e.g. `image` or `allowFrom(peer)`. */
+  readonly prop: string;
+  /** What is wrong with the value. Must never contain secret material. */
+  readonly problem: string;
+  /** The practice the value breaks, when there is one. */
+  readonly practiceId?: string;
+  /** The practice title, read from the catalogue by the caller. */
+  readonly practiceTitle?: string;
+  /** How to fix it. */
+  readonly fix: string;
+}
+
+/**
+ * The one error type of the library. Detected by symbol, not `instanceof`, so two copies of the
+ * library in one `node_modules` still recognise each other's errors.
+ */
+export class HardenedError extends Error {
+  /** Whether `x` is a HardenedError, from this copy of the library or another. */
+  public static isHardenedError(x: unknown): x is HardenedError {
+    return typeof x === 'object' && x !== null && HARDENED_ERROR in x;
+  }
+
+  /** Path of the construct that received the bad value. */
+  public readonly constructPath: string;
+  /** The prop or argument at fault. */
+  public readonly prop: string;
+  /** The practice the value breaks, if any. */
+  public readonly practiceId?: string;
+
+  constructor(details: RefusalDetails) {
+    super(formatRefusal(details));
+    this.name = 'HardenedError';
+    this.constructPath = details.scope.node.path;
+    this.prop = details.prop;
+    this.practiceId = details.practiceId;
+    Object.defineProperty(this, HARDENED_ERROR, { value: true });
+  }
+}
+
+/** Builds the refusal text: `[path] Construct prop 'x' <problem>.\nPractice …\nFix: …`. */
+export function formatRefusal(details: RefusalDetails): string {
+  const lines = [`[${details.scope.node.path}] ${details.construct} prop '${details.prop}' ${details.problem}.`];
+  if (details.practiceId) {
+    const title = details.practiceTitle ? ` (${details.practiceTitle})` : '';
+    lines.push(`Practice ${details.practiceId}${title} refuses it.`);
+  }
+  lines.push(`Fix: ${details.fix}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,166 @@
+import { CATALOGUE, CATALOGUE_VERSION } from './catalogue';
+import { isAcceptableReason, recordedExceptions } from './exceptions';
+import { Manifest, ObjectRef, refOf } from './manifest';
+import { atLeast, AuditContext, AuditSettings, ExceptionPolicy, KubernetesVersion, Practice, Severity, Violation } from './practice';
+
+/** Annotation the constructs write with the path of the construct that made an object (HK-AUDIT-004). */
+export const CONSTRUCT_PATH_ANNOTATION = 'cdk8s-hardened.io/construct-path';
+
+/** Kubernetes version the library targets by default: what cdk8s-plus-28 synthesizes for. */
+export const DEFAULT_TARGET_VERSION = '1.28';
+
+/** Where an object was read from, when it came from a file. */
+export interface SourceLocation {
+  /** File path as given to the audit. */
+  readonly file: string;
+  /** 1-based line of the document's first line. */
+  readonly line: number;
+}
+
+/** Options of `audit()`. */
+export interface AuditOptions {
+  /**
+   * Target Kubernetes version (`1.28`, `v1.31`): checks whose rules changed between versions judge against it.
+   * @default '1.28'
+   */
+  readonly targetVersion?: string;
+  /**
+   * Registries every image must come from (HK-IMAGE-003), in addition to those a Namespace in the set allows
+   * through its `cdk8s-hardened.io/allowed-registries` annotation.
+   * @default - no allow-list: only frozen registries are refused
+   */
+  readonly allowedRegistries?: string[];
+  /**
+   * The practices to judge against.
+   * @default CATALOGUE
+   */
+  readonly practices?: readonly Practice[];
+  /**
+   * Resolves the construct path of an object that came from a cdk8s app.
+   * @default - the object's `cdk8s-hardened.io/construct-path` annotation
+   */
+  readonly constructPathOf?: (obj: Manifest) => string | undefined;
+  /**
+   * Resolves the file and line an object was read from.
+   * @default - no location
+   */
+  readonly locationOf?: (obj: Manifest) => SourceLocation | undefined;
+}
+
+/** One practice breached by one object. */
+export interface Finding {
+  /** The practice id, e.g. `HK-WORKLOAD-003`. */
+  readonly practiceId: string;
+  /** The practice title. */
+  readonly title: string;
+  /** The practice severity. */
+  readonly severity: Severity;
+  /** The object at fault. */
+  readonly object: ObjectRef;
+  /** Path of the construct that made the object, when it came from a cdk8s app. */
+  readonly constructPath?: string;
+  /** Where the object was read from, when it came from a file. */
+  readonly location?: SourceLocation;
+  /** What is wrong. */
+  readonly message: string;
+  /** The way out. */
+  readonly fix: string;
+  /** True when the object records a valid exception for this practice; the finding then does not fail. */
+  readonly excepted: boolean;
+  /** The recorded reason, when excepted. */
+  readonly exceptionReason?: string;
+}
+
+/** The result of an audit. */
+export interface AuditReport {
+  /** Version of the catalogue the objects were judged against. */
+  readonly catalogueVersion: string;
+  /** Target Kubernetes version, `major.minor`. */
+  readonly targetVersion: string;
+  /** How many objects were audited. */
+  readonly objectCount: number;
+  /** Every finding, excepted ones included, in catalogue order then input order. */
+  readonly findings: Finding[];
+}
+
+/** Parses `1.28`, `v1.28` or `v1.28.3` into major and minor; refuses anything else. */
+export function parseKubernetesVersion(text: string): KubernetesVersion {
+  const m = /^v?(\d+)\.(\d+)(?:\.\d+)?$/.exec(text.trim());
+  if (!m) {
+    throw new Error(`targetVersion '${text}' is not a Kubernetes version. Fix: give a minor version such as '1.28' or 'v1.31'.`);
+  }
+  return { major: Number(m[1]), minor: Number(m[2]) };
+}
+
+/**
+ * Judges a set of Kubernetes objects against the catalogue. Pure: no I/O, no clock; the same input gives the
+ * same report.
+ */
+export function audit(manifests: readonly Manifest[], options: AuditOptions = {}): AuditReport {
+  const targetVersion = parseKubernetesVersion(options.targetVersion ?? DEFAULT_TARGET_VERSION);
+  const objects = manifests.filter((m) => m && typeof m === 'object' && typeof m.kind === 'string');
+  const settings: AuditSettings = { targetVersion, allowedRegistries: options.allowedRegistries ?? [] };
+  const ctx = createContext(objects, settings);
+  const constructPathOf = options.constructPathOf ?? ((o: Manifest) => o.metadata?.annotations?.[CONSTRUCT_PATH_ANNOTATION]);
+  const locationOf = options.locationOf ?? (() => undefined);
+
+  const findings: Finding[] = [];
+  for (const practice of options.practices ?? CATALOGUE) {
+    if (!practice.evaluate) continue;
+    for (const v of runCheck(practice, ctx)) {
+      findings.push(toFinding(practice, v, constructPathOf(v.object), locationOf(v.object)));
+    }
+  }
+  return {
+    catalogueVersion: CATALOGUE_VERSION,
+    targetVersion: `${targetVersion.major}.${targetVersion.minor}`,
+    objectCount: objects.length,
+    findings,
+  };
+}
+
+/** Findings that are not excepted and reach `threshold`. */
+export function failingFindings(report: AuditReport, threshold: Severity): Finding[] {
+  return report.findings.filter((f) => !f.excepted && atLeast(f.severity, threshold));
+}
+
+function createContext(objects: readonly Manifest[], settings: AuditSettings): AuditContext {
+  const byKind = new Map<string, Manifest[]>();
+  for (const o of objects) {
+    const list = byKind.get(o.kind!) ?? [];
+    list.push(o);
+    byKind.set(o.kind!, list);
+  }
+  return {
+    objects,
+    settings,
+    ofKind: (...kinds) => kinds.length === 1 ? byKind.get(kinds[0]) ?? [] : objects.filter((o) => kinds.includes(o.kind!)),
+  };
+}
+
+/** A check that throws is reported as a finding of its own practice, never as a pass. */
+function runCheck(practice: Practice, ctx: AuditContext): Violation[] {
+  try {
+    return practice.evaluate!(ctx);
+  } catch (e) {
+    const object = ctx.objects[0] ?? { kind: 'Unknown', metadata: { name: '' } };
+    return [{ object, message: `the check itself failed (${(e as Error).message}); the set could not be judged, so it does not pass` }];
+  }
+}
+
+function toFinding(practice: Practice, v: Violation, constructPath: string | undefined, location: SourceLocation | undefined): Finding {
+  const reason = recordedExceptions(v.object).get(practice.id);
+  const excepted = reason !== undefined && practice.exception === ExceptionPolicy.RECORDABLE && isAcceptableReason(reason);
+  return {
+    practiceId: practice.id,
+    title: practice.title,
+    severity: practice.severity,
+    object: refOf(v.object),
+    ...(constructPath ? { constructPath } : {}),
+    ...(location ? { location } : {}),
+    message: v.message,
+    fix: practice.fix,
+    excepted,
+    ...(excepted ? { exceptionReason: reason } : {}),
+  };
+}

@@ -1,0 +1,3 @@
+import { Practice } from '../../practice';
+
+export const AUDIT_PRACTICES: readonly Practice[] = [];

@@ -1,0 +1,3 @@
+import { Practice } from '../../practice';
+
+export const BACKUP_PRACTICES: readonly Practice[] = [];

@@ -1,0 +1,3 @@
+import { Practice } from '../../practice';
+
+export const CLUSTER_PRACTICES: readonly Practice[] = [];

@@ -1,0 +1,3 @@
+import { Practice } from '../../practice';
+
+export const IMAGE_PRACTICES: readonly Practice[] = [];

@@ -1,0 +1,3 @@
+import { Practice } from '../../practice';
+
+export const NAMESPACE_PRACTICES: readonly Practice[] = [];

@@ -1,0 +1,3 @@
+import { Practice } from '../../practice';
+
+export const NETWORK_PRACTICES: readonly Practice[] = [];

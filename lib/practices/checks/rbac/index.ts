@@ -1,0 +1,3 @@
+import { Practice } from '../../practice';
+
+export const RBAC_PRACTICES: readonly Practice[] = [];

@@ -1,0 +1,3 @@
+import { Practice } from '../../practice';
+
+export const SECRETS_PRACTICES: readonly Practice[] = [];

@@ -1,0 +1,161 @@
+import { Manifest } from './manifest';
+
+/** How bad a breach of a practice is. Reports and `--fail-on` use this scale. */
+export enum Severity {
+  CRITICAL = 'critical',
+  HIGH = 'high',
+  MEDIUM = 'medium',
+  LOW = 'low',
+}
+
+/** Severities from most to least severe. */
+export const SEVERITY_ORDER: readonly Severity[] = [Severity.CRITICAL, Severity.HIGH, Severity.MEDIUM, Severity.LOW];
+
+/** Whether `severity` is at least as severe as `threshold`. */
+export function atLeast(severity: Severity, threshold: Severity): boolean {
+  return SEVERITY_ORDER.indexOf(severity) <= SEVERITY_ORDER.indexOf(threshold);
+}
+
+/** The catalogue's groups, in the order of practices.md. */
+export enum PracticeGroup {
+  IMAGE = 'IMAGE',
+  WORKLOAD = 'WORKLOAD',
+  NETWORK = 'NETWORK',
+  SECRETS = 'SECRETS',
+  RBAC = 'RBAC',
+  NAMESPACE = 'NAMESPACE',
+  BACKUP = 'BACKUP',
+  CLUSTER = 'CLUSTER',
+  AUDIT = 'AUDIT',
+}
+
+/** Whether an object may opt out of a practice by recording a reason. */
+export enum ExceptionPolicy {
+  /** An `exceptions.cdk8s-hardened.io/<id>` annotation with a reason excepts the object. */
+  RECORDABLE = 'recordable',
+  /** No way out: an annotation is refused by the constructs and ignored (and flagged) by the audit. */
+  NONE = 'none',
+  /** The practice is about something an object cannot opt out of (generated configuration, opt-in features). */
+  NOT_APPLICABLE = 'n/a',
+}
+
+/** Where the practice can be judged. */
+export enum Checkability {
+  /** Judged from Kubernetes objects (one at a time or over the whole set). */
+  MANIFESTS = 'manifests',
+  /** Judged from control-plane files (EncryptionConfiguration, audit Policy, static-pod manifests) when supplied. */
+  CONTROL_PLANE = 'control-plane files',
+  /** A runtime or infrastructure fact that no manifest shows; documented, not checked. */
+  NOT_CHECKABLE = 'not checkable from manifests',
+}
+
+/** Every standard and peer check that asks for a practice (practices.md "Source keys"). */
+export interface PracticeSources {
+  /** Pod Security Standards check ids, e.g. `restricted/runAsNonRoot`. */
+  readonly pss?: string[];
+  /** NSA/CISA Kubernetes Hardening Guidance v1.2 sections. */
+  readonly nsa?: string[];
+  /** CIS Kubernetes Benchmark v1.10 recommendation numbers. */
+  readonly cis?: string[];
+  /** kube-score check ids. */
+  readonly kubeScore?: string[];
+  /** Polaris check ids. */
+  readonly polaris?: string[];
+  /** kube-linter check names. */
+  readonly kubeLinter?: string[];
+  /** kyverno/policies paths. */
+  readonly kyverno?: string[];
+  /** Gatekeeper library template kinds. */
+  readonly gatekeeper?: string[];
+  /** kubesec rule ids. */
+  readonly kubesec?: string[];
+  /** Checkov check ids. */
+  readonly checkov?: string[];
+  /** Kubescape control ids. */
+  readonly kubescape?: string[];
+  /** Anything else: upstream docs, issues, field notes. */
+  readonly other?: string[];
+}
+
+/** One breach found by a check: the object to blame and what is wrong with it. */
+export interface Violation {
+  /** The object the finding is reported on, and whose annotations may except it. */
+  readonly object: Manifest;
+  /** What is wrong, naming the container, field or peer. Never secret material. */
+  readonly message: string;
+}
+
+/** Options of one audit run, resolved to their defaults. */
+export interface AuditSettings {
+  /** Target Kubernetes minor version, e.g. `{ major: 1, minor: 28 }`. */
+  readonly targetVersion: KubernetesVersion;
+  /** Registries every image must come from; empty means only the deny-list applies. */
+  readonly allowedRegistries: readonly string[];
+}
+
+/** A Kubernetes version as major and minor numbers. */
+export interface KubernetesVersion {
+  readonly major: number;
+  readonly minor: number;
+}
+
+/** What a check sees: the whole set of objects under audit, indexed for the set-wide practices. */
+export interface AuditContext {
+  /** Every object under audit, in input order. */
+  readonly objects: readonly Manifest[];
+  /** The run's settings. */
+  readonly settings: AuditSettings;
+  /** Objects of one kind, in input order. */
+  ofKind(...kinds: string[]): readonly Manifest[];
+}
+
+/**
+ * A practice of the catalogue: its metadata and its check, in one object, so nothing is written twice.
+ * The README table, the audit, the constructs' self-check and the admission policies all read this.
+ */
+export interface Practice {
+  /** Stable id, `HK-<GROUP>-NNN`; retired ids are never reused. */
+  readonly id: string;
+  /** The group the id belongs to. */
+  readonly group: PracticeGroup;
+  /** Short imperative title. */
+  readonly title: string;
+  /** Our severity scale. */
+  readonly severity: Severity;
+  /** The threat, in one or two sentences. */
+  readonly why: string;
+  /** The exact fields and values that pass, in words. */
+  readonly criterion: string;
+  /** What the library's constructs do about it. */
+  readonly library: string;
+  /** The way out for a manifest that fails. */
+  readonly fix: string;
+  /** Whether an object may record an exception. */
+  readonly exception: ExceptionPolicy;
+  /** When an exception is legitimate, or why there is none. */
+  readonly exceptionNote?: string;
+  /** Where the practice can be judged. */
+  readonly checkability: Checkability;
+  /** Standards and peer checks. */
+  readonly sources: PracticeSources;
+  /**
+   * The check: a pure function of the audited set (no I/O, no clock). Absent only for practices that are
+   * `NOT_CHECKABLE`.
+   */
+  readonly evaluate?: (ctx: AuditContext) => Violation[];
+}
+
+/**
+ * Builds `evaluate` for a practice judged one object at a time: `check` returns the problems of one object
+ * of the given kinds (an empty list when it complies).
+ */
+export function perObject(kinds: readonly string[] | 'all', check: (obj: Manifest, ctx: AuditContext) => string[]): (ctx: AuditContext) => Violation[] {
+  return (ctx) => {
+    const objects = kinds === 'all' ? ctx.objects : ctx.ofKind(...kinds);
+    const out: Violation[] = [];
+    for (const object of objects) {
+      for (const message of check(object, ctx)) out.push({ object, message });
+    }
+    return out;
+  };
+}

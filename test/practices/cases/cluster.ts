@@ -1,0 +1,3 @@
+import { PracticeCases } from './types';
+
+export const CLUSTER_CASES: PracticeCases = {};

@@ -1,0 +1,3 @@
+import { PracticeCases } from './types';
+
+export const NETWORK_CASES: PracticeCases = {};

@@ -1,0 +1,3 @@
+import { PracticeCases } from './types';
+
+export const SECRETS_CASES: PracticeCases = {};
