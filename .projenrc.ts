@@ -35,6 +35,7 @@ const project = new typescript.TypeScriptProject({
     'ajv@^8.17.0',
     'ajv-formats@^3.0.1',
     '@marcbachmann/cel-js@^8.0.0',
+    '@microsoft/jest-sarif@1.0.0-beta.0',
   ],
   bin: { 'cdk8s-hardened': 'bin/cdk8s-hardened.js' },
   tsconfig: {
