@@ -88,6 +88,9 @@ project.addTask('synth', {
   ],
 });
 
+// The CLI is tested as a subprocess of the compiled bin, so tests run on freshly compiled output.
+project.testTask.prependSpawn(project.compileTask);
+
 project.addTask('test:conformance', {
   description: 'Conformance tests against ../shared (real vectors, CRD schemas); fails when ../shared is missing',
   exec: 'jest --ci --testPathIgnorePatterns /node_modules/ --roots <rootDir>/test/conformance',
@@ -100,7 +103,11 @@ project.addTask('docs', {
 
 project.addTask('bench', {
   description: 'Benchmark synth time and memory against plain cdk8s-plus-28',
-  steps: [{ spawn: 'compile' }, { exec: 'node --expose-gc bench/run.js' }],
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'ts-node -T bench/audit-throughput.ts' },
+    { exec: 'ts-node -T bench/synth.ts' },
+  ],
 });
 
 project.addTask('import', {

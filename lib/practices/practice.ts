@@ -47,6 +47,8 @@ export enum Checkability {
   CONTROL_PLANE = 'control-plane files',
   /** A runtime or infrastructure fact that no manifest shows; documented, not checked. */
   NOT_CHECKABLE = 'not checkable from manifests',
+  /** An opt-in hardening: the constructs offer it, the audit does not demand it. */
+  OPT_IN = 'opt-in, not judged',
 }
 
 /** Every standard and peer check that asks for a practice (practices.md "Source keys"). */
@@ -140,7 +142,7 @@ export interface Practice {
   readonly sources: PracticeSources;
   /**
    * The check: a pure function of the audited set (no I/O, no clock). Absent only for practices that are
-   * `NOT_CHECKABLE`.
+   * `NOT_CHECKABLE` or `OPT_IN`.
    */
   readonly evaluate?: (ctx: AuditContext) => Violation[];
 }

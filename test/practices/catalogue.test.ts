@@ -35,7 +35,7 @@ describe('catalogue inventory', () => {
     expect(Object.values(Severity)).toContain(p.severity);
     expect(Object.values(ExceptionPolicy)).toContain(p.exception);
     expect(Object.values(p.sources).flat().length).toBeGreaterThan(0);
-    if (p.checkability === Checkability.NOT_CHECKABLE) {
+    if (p.checkability === Checkability.NOT_CHECKABLE || p.checkability === Checkability.OPT_IN) {
       expect(p.evaluate).toBeUndefined();
     } else {
       expect(typeof p.evaluate).toBe('function');
