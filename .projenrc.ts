@@ -93,7 +93,12 @@ project.testTask.prependSpawn(project.compileTask);
 
 project.addTask('test:conformance', {
   description: 'Conformance tests against ../shared (real vectors, CRD schemas); fails when ../shared is missing',
-  exec: 'jest --ci --testPathIgnorePatterns /node_modules/ --roots <rootDir>/test/conformance',
+  steps: [
+    {
+      exec: 'test -d ../shared/vectors && test -d ../shared/crds || { echo "test:conformance needs ../shared (vectors, crds, peers-data) beside the project root" >&2; exit 1; }',
+    },
+    { exec: 'jest --ci --testPathIgnorePatterns /node_modules/ --roots <rootDir>/test/conformance' },
+  ],
 });
 
 project.addTask('docs', {
