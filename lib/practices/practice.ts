@@ -1,4 +1,5 @@
 import { Manifest } from './manifest';
+import { AdmissionRule } from '../policy/admission-rule';
 
 /** How bad a breach of a practice is. Reports and `--fail-on` use this scale. */
 export enum Severity {
@@ -145,6 +146,11 @@ export interface Practice {
    * `NOT_CHECKABLE` or `OPT_IN`.
    */
   readonly evaluate?: (ctx: AuditContext) => Violation[];
+  /**
+   * How the cluster refuses the same thing at admission, for practices an admission controller can judge one
+   * object at a time. Every generated policy (ValidatingAdmissionPolicy, Kyverno, Gatekeeper) reads this.
+   */
+  readonly admission?: AdmissionRule;
 }
 
 /**
