@@ -150,7 +150,8 @@ function runCheck(practice: Practice, ctx: AuditContext): Violation[] {
 
 function toFinding(practice: Practice, v: Violation, constructPath: string | undefined, location: SourceLocation | undefined): Finding {
   const reason = recordedExceptions(v.object).get(practice.id);
-  const excepted = reason !== undefined && practice.exception === ExceptionPolicy.RECORDABLE && isAcceptableReason(reason);
+  const excepted = reason !== undefined && practice.exception === ExceptionPolicy.RECORDABLE
+    && v.exceptable !== false && isAcceptableReason(reason);
   return {
     practiceId: practice.id,
     title: practice.title,

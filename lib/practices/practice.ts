@@ -86,6 +86,12 @@ export interface Violation {
   readonly object: Manifest;
   /** What is wrong, naming the container, field or peer. Never secret material. */
   readonly message: string;
+  /**
+   * False when this breach cannot be excepted even though the practice is recordable in general (e.g. an
+   * object in the `default` namespace, where HK-NAMESPACE-001 allows no exception).
+   * @default true
+   */
+  readonly exceptable?: boolean;
 }
 
 /** Options of one audit run, resolved to their defaults. */

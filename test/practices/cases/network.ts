@@ -1,3 +1,325 @@
+import { Manifest } from '../../../lib/practices/manifest';
+import { clone, compliantSet, NS, plus, provenance, secureDeployment } from '../fixtures';
 import { PracticeCases } from './types';
 
-export const NETWORK_CASES: PracticeCases = {};
+/** A NetworkPolicy with provenance metadata. */
+function netpol(name: string, spec: any, namespace = NS): Manifest {
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace, ...provenance(name, `test/${name}`) }, spec };
+}
+
+/** The compliant set with the object of `kind` called `name` changed by `mutate`. */
+function withNamed(kind: string, name: string, mutate: (o: any) => void): Manifest[] {
+  const set = compliantSet() as any[];
+  const obj = set.find((o) => o.kind === kind && o.metadata?.name === name);
+  if (!obj) throw new Error(`compliant set has no ${kind}/${name}`);
+  mutate(obj);
+  return set;
+}
+
+/** The compliant set without the listed `Kind/name` objects, then with `extra` added. */
+function without(refs: string[], ...extra: Manifest[]): Manifest[] {
+  return [...compliantSet().filter((o) => !refs.includes(`${o.kind}/${o.metadata?.name}`)), ...clone(extra)];
+}
+
+/** The api workload's own policy, changed by `mutate`. */
+const withApiPolicy = (mutate: (spec: any) => void) => withNamed('NetworkPolicy', 'api', (p) => mutate(p.spec));
+
+/** An egress ipBlock rule added to the api policy. */
+const apiEgressTo = (ipBlock: any) => withApiPolicy((s) => s.egress.push({ to: [{ ipBlock }], ports: [{ protocol: 'TCP', port: 443 }] }));
+
+/** A second workload in another namespace that has no policies at all. */
+function strayWorkload(namespace: string): Manifest {
+  const d = secureDeployment('batch');
+  d.metadata.namespace = namespace;
+  return d;
+}
+
+/** An Ingress with provenance metadata. */
+function ingress(spec: any, annotations: Record<string, string> = {}): Manifest {
+  const meta = provenance('web', 'test/web/ingress');
+  return { apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: NS, labels: meta.labels, annotations: { ...meta.annotations, ...annotations } }, spec };
+}
+
+const backend = { service: { name: 'api', port: { number: 8080 } } };
+const httpRule = (host?: string) => ({ ...(host === undefined ? {} : { host }), http: { paths: [{ path: '/', pathType: 'Prefix', backend }] } });
+
+/** The compliant set enrolled in Istio through its Namespace label, plus the given Istio objects. */
+function istioSet(...extra: Manifest[]): Manifest[] {
+  const set = withNamed('Namespace', NS, (n) => { n.metadata.labels['istio-injection'] = 'enabled'; });
+  return [...set, ...clone(extra)];
+}
+
+/** An Istio object in the shop namespace. */
+function istio(kind: string, name: string, spec: any, namespace = NS): Manifest {
+  return { apiVersion: 'security.istio.io/v1', kind, metadata: { name, namespace, ...provenance(name, `test/${name}`) }, spec };
+}
+
+const strictNamespace = istio('PeerAuthentication', 'default', { mtls: { mode: 'STRICT' } });
+const allowNothing = istio('AuthorizationPolicy', 'allow-nothing', {});
+const apiAllow = istio('AuthorizationPolicy', 'api-allow-web', {
+  selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } },
+  action: 'ALLOW',
+  rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { ports: ['8080'] } }] }],
+});
+
+/** The compliant set enrolled in Linkerd through its Namespace annotations. */
+function linkerdSet(inboundPolicy: string | undefined, ...extra: Manifest[]): Manifest[] {
+  const set = withNamed('Namespace', NS, (n) => {
+    n.metadata.annotations['linkerd.io/inject'] = 'enabled';
+    if (inboundPolicy) n.metadata.annotations['config.linkerd.io/default-inbound-policy'] = inboundPolicy;
+  });
+  return [...set, ...clone(extra)];
+}
+
+/** The api pod template's annotations, for mesh cases. */
+function podAnnotate(set: Manifest[], key: string, value: string): Manifest[] {
+  const d = (set as any[]).find((o) => o.kind === 'Deployment');
+  d.spec.template.metadata.annotations = { ...d.spec.template.metadata.annotations, [key]: value };
+  return set;
+}
+
+const linkerdServer: Manifest = {
+  apiVersion: 'policy.linkerd.io/v1beta3',
+  kind: 'Server',
+  metadata: { name: 'api-http', namespace: NS, ...provenance('api-http', 'test/api/server') },
+  spec: { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } }, port: 'http', accessPolicy: 'deny' },
+};
+const linkerdAuthz: Manifest = {
+  apiVersion: 'policy.linkerd.io/v1alpha1',
+  kind: 'AuthorizationPolicy',
+  metadata: { name: 'api-allow-web', namespace: NS, ...provenance('api-allow-web', 'test/api/authz') },
+  spec: {
+    targetRef: { group: 'policy.linkerd.io', kind: 'Server', name: 'api-http' },
+    requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name: 'web-identity' }],
+  },
+};
+
+export const NETWORK_CASES: PracticeCases = {
+  'HK-NETWORK-001': {
+    pass: [
+      { name: 'namespace has default-deny', objects: compliantSet() },
+      { name: 'Namespace object absent, policy present', objects: without([`Namespace/${NS}`]) },
+      { name: 'policyTypes in the other order with empty rule lists', objects: withNamed('NetworkPolicy', 'default-deny', (p) => { p.spec = { podSelector: {}, policyTypes: ['Egress', 'Ingress'], ingress: [], egress: [] }; }) },
+    ],
+    fail: [
+      { name: 'no default-deny policy', objects: without(['NetworkPolicy/default-deny']) },
+      { name: 'default-deny isolates ingress only', objects: withNamed('NetworkPolicy', 'default-deny', (p) => { p.spec.policyTypes = ['Ingress']; }) },
+      { name: 'default-deny carries an allow rule', objects: withNamed('NetworkPolicy', 'default-deny', (p) => { p.spec.ingress = [{}]; }) },
+      { name: 'deny policy selects only some pods', objects: withNamed('NetworkPolicy', 'default-deny', (p) => { p.spec.podSelector = { matchLabels: { tier: 'x' } }; }) },
+      { name: 'workload in a namespace absent from the set without policies', objects: plus(strayWorkload('batch')) },
+    ],
+  },
+  'HK-NETWORK-002': {
+    pass: [
+      { name: 'allow-dns to kube-dns on UDP and TCP 53', objects: compliantSet() },
+    ],
+    fail: [
+      { name: 'no DNS policy', objects: without(['NetworkPolicy/allow-dns']) },
+      { name: 'UDP 53 only', objects: withNamed('NetworkPolicy', 'allow-dns', (p) => { p.spec.egress[0].ports = [{ protocol: 'UDP', port: 53 }]; }) },
+      { name: 'DNS peer without namespaceSelector', objects: withNamed('NetworkPolicy', 'allow-dns', (p) => { delete p.spec.egress[0].to[0].namespaceSelector; }) },
+      {
+        name: 'another rule opens port 53 to the internet',
+        objects: apiEgressTo({ cidr: '8.8.8.8/32' }).map((o: any) => {
+          if (o.kind === 'NetworkPolicy' && o.metadata.name === 'api') o.spec.egress[1].ports = [{ protocol: 'UDP', port: 53 }];
+          return o;
+        }),
+      },
+      { name: 'DNS rule also opens 443', objects: withNamed('NetworkPolicy', 'allow-dns', (p) => { p.spec.egress[0].ports.push({ protocol: 'TCP', port: 443 }); }) },
+    ],
+  },
+  'HK-NETWORK-003': {
+    pass: [
+      { name: 'per-workload policy with both directions', objects: compliantSet() },
+      {
+        name: 'cdk8s-plus allowFrom (Ingress-only on the target) beside a namespace default-deny',
+        objects: withApiPolicy((s) => { s.policyTypes = ['Ingress']; delete s.egress; }),
+      },
+      {
+        name: 'cross-namespace peer by metadata.name and pod labels',
+        objects: withApiPolicy((s) => {
+          s.ingress[0].from[0].namespaceSelector = { matchLabels: { 'kubernetes.io/metadata.name': 'web' } };
+        }),
+      },
+    ],
+    fail: [
+      { name: 'only namespace-wide policies select the workload', objects: without(['NetworkPolicy/api']) },
+      {
+        name: 'one-sided: allowTo on the caller isolates only egress, no default-deny',
+        objects: without(['NetworkPolicy/default-deny']).map((o: any) => {
+          if (o.kind === 'NetworkPolicy' && o.metadata.name === 'api') { o.spec.policyTypes = ['Egress']; delete o.spec.ingress; }
+          return o;
+        }),
+      },
+      {
+        name: 'one-sided: allowFrom on the target isolates only ingress, no default-deny or DNS policy',
+        objects: without(['NetworkPolicy/default-deny', 'NetworkPolicy/allow-dns']).map((o: any) => {
+          if (o.kind === 'NetworkPolicy' && o.metadata.name === 'api') { o.spec.policyTypes = ['Ingress']; delete o.spec.egress; }
+          return o;
+        }),
+      },
+      { name: 'a policy selects no pod', objects: plus(netpol('ghost', { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ghost' } }, policyTypes: ['Ingress', 'Egress'] })) },
+      { name: 'peer namespace chosen by a team label', objects: withApiPolicy((s) => { s.ingress[0].from[0].namespaceSelector = { matchLabels: { team: 'web' } }; }) },
+      { name: 'peer admits a whole namespace', objects: withApiPolicy((s) => { s.ingress[0].from = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'web' } } }]; }) },
+    ],
+  },
+  'HK-NETWORK-004': {
+    pass: [
+      { name: 'peers and ports named', objects: compliantSet() },
+      {
+        name: 'whole named namespace on a port',
+        objects: withApiPolicy((s) => {
+          s.ingress[0].from = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'monitoring' } } }];
+        }),
+      },
+    ],
+    fail: [
+      { name: 'ingress: [{}]', objects: withApiPolicy((s) => { s.ingress = [{}]; }) },
+      { name: 'rule without ports', objects: withApiPolicy((s) => { delete s.ingress[0].ports; }) },
+      { name: 'peer podSelector {} alone', objects: withApiPolicy((s) => { s.ingress[0].from = [{ podSelector: {} }]; }) },
+      { name: 'peer namespaceSelector {}', objects: withApiPolicy((s) => { s.ingress[0].from[0].namespaceSelector = {}; }) },
+      { name: 'egress to ::/0', objects: apiEgressTo({ cidr: '::/0', except: ['fd00:ec2::254/128'] }) },
+      { name: 'egress rule without peers', objects: withApiPolicy((s) => { s.egress.push({ ports: [{ protocol: 'TCP', port: 443 }] }); }) },
+    ],
+  },
+  'HK-NETWORK-005': {
+    pass: [
+      { name: 'no rule admits outside traffic', objects: compliantSet() },
+      {
+        name: 'public workload admitted only from the ingress controller',
+        objects: withNamed('Deployment', 'api', (d) => { d.spec.template.metadata.labels['cdk8s-hardened.io/public'] = 'true'; }).map((o: any) => {
+          if (o.kind === 'NetworkPolicy' && o.metadata.name === 'api') {
+            o.spec.ingress[0].from = [{
+              namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+              podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } },
+            }];
+          }
+          return o;
+        }),
+      },
+      {
+        name: 'the ingress controller\'s own policy admits the internet',
+        objects: plus(netpol('controller', {
+          podSelector: { matchLabels: { 'cdk8s-hardened.io/ingress-controller': 'true' } },
+          policyTypes: ['Ingress'],
+          ingress: [{ from: [{ ipBlock: { cidr: '0.0.0.0/0' } }], ports: [{ protocol: 'TCP', port: 443 }] }],
+        }, 'ingress-nginx')),
+      },
+    ],
+    fail: [
+      { name: 'ipBlock ingress to a workload', objects: withApiPolicy((s) => { s.ingress[0].from = [{ ipBlock: { cidr: '203.0.113.0/24' } }]; }) },
+      { name: 'ingress rule without peers', objects: withApiPolicy((s) => { delete s.ingress[0].from; }) },
+      { name: 'ingress from every namespace', objects: withApiPolicy((s) => { s.ingress[0].from[0].namespaceSelector = {}; }) },
+      {
+        name: 'public workload also admitted from a pod of its own namespace',
+        objects: withNamed('Deployment', 'api', (d) => { d.spec.template.metadata.labels['cdk8s-hardened.io/public'] = 'true'; }),
+      },
+    ],
+  },
+  'HK-NETWORK-006': {
+    pass: [
+      { name: 'ClusterIP Service', objects: compliantSet() },
+      { name: 'headless Service without type', objects: withNamed('Service', 'api', (s) => { delete s.spec.type; s.spec.clusterIP = 'None'; }) },
+    ],
+    fail: [
+      { name: 'NodePort', objects: withNamed('Service', 'api', (s) => { s.spec.type = 'NodePort'; }) },
+      { name: 'LoadBalancer', objects: withNamed('Service', 'api', (s) => { s.spec.type = 'LoadBalancer'; }) },
+      { name: 'externalIPs', objects: withNamed('Service', 'api', (s) => { s.spec.externalIPs = ['198.51.100.7']; }) },
+      { name: 'nodePort on a ClusterIP port', objects: withNamed('Service', 'api', (s) => { s.spec.ports[0].nodePort = 30080; }) },
+    ],
+  },
+  'HK-NETWORK-007': {
+    pass: [
+      { name: 'host listed in tls with secretName', objects: plus(ingress({ tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }], rules: [httpRule('shop.example.com')] })) },
+      {
+        name: 'cert-manager issues the secret',
+        objects: plus(ingress({ tls: [{ hosts: ['shop.example.com'] }], rules: [httpRule('shop.example.com')] }, { 'cert-manager.io/cluster-issuer': 'letsencrypt' })),
+      },
+    ],
+    fail: [
+      { name: 'host without TLS', objects: plus(ingress({ rules: [httpRule('shop.example.com')] })) },
+      { name: 'wildcard host', objects: plus(ingress({ tls: [{ hosts: ['*.example.com'], secretName: 'wild' }], rules: [httpRule('*.example.com')] })) },
+      { name: 'rule without host', objects: plus(ingress({ tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }], rules: [httpRule()] })) },
+      { name: 'defaultBackend answers any host', objects: plus(ingress({ defaultBackend: backend })) },
+      { name: 'tls entry without secretName or issuer', objects: plus(ingress({ tls: [{ hosts: ['shop.example.com'] }], rules: [httpRule('shop.example.com')] })) },
+    ],
+  },
+  'HK-NETWORK-008': {
+    pass: [
+      { name: 'no mesh in the set', objects: compliantSet() },
+      { name: 'Istio namespace with STRICT PeerAuthentication', objects: istioSet(strictNamespace) },
+      { name: 'mesh-wide STRICT in istio-system', objects: istioSet(istio('PeerAuthentication', 'default', { mtls: { mode: 'STRICT' } }, 'istio-system')) },
+      { name: 'Linkerd namespace with all-authenticated', objects: linkerdSet('all-authenticated') },
+    ],
+    fail: [
+      { name: 'Istio namespace without PeerAuthentication', objects: istioSet() },
+      { name: 'PERMISSIVE namespace policy', objects: istioSet(istio('PeerAuthentication', 'default', { mtls: { mode: 'PERMISSIVE' } })) },
+      {
+        name: 'workload policy DISABLE overrides namespace STRICT',
+        objects: istioSet(strictNamespace, istio('PeerAuthentication', 'api', { selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } }, mtls: { mode: 'DISABLE' } })),
+      },
+      {
+        name: 'port-level PERMISSIVE',
+        objects: istioSet(strictNamespace, istio('PeerAuthentication', 'api', {
+          selector: { matchLabels: { 'app.kubernetes.io/name': 'api' } }, mtls: { mode: 'STRICT' }, portLevelMtls: { 8080: { mode: 'PERMISSIVE' } },
+        })),
+      },
+      {
+        name: 'pod disables injection with the label',
+        objects: istioSet(strictNamespace).map((o: any) => {
+          if (o.kind === 'Deployment') o.spec.template.metadata.labels['sidecar.istio.io/inject'] = 'false';
+          return o;
+        }),
+      },
+      { name: 'pod disables injection with the deprecated annotation', objects: podAnnotate(istioSet(strictNamespace), 'sidecar.istio.io/inject', 'false') },
+      {
+        name: 'pod opts in without any PeerAuthentication',
+        objects: withNamed('Deployment', 'api', (d) => { d.spec.template.metadata.labels['sidecar.istio.io/inject'] = 'true'; }),
+      },
+      { name: 'Linkerd namespace without inbound policy', objects: linkerdSet(undefined) },
+      { name: 'Linkerd pod disables injection', objects: podAnnotate(linkerdSet('all-authenticated'), 'linkerd.io/inject', 'disabled') },
+      { name: 'Linkerd pod skips inbound ports', objects: podAnnotate(linkerdSet('all-authenticated'), 'config.linkerd.io/skip-inbound-ports', '8080') },
+    ],
+  },
+  'HK-NETWORK-009': {
+    pass: [
+      { name: 'no mesh in the set', objects: compliantSet() },
+      { name: 'Istio allow-nothing plus per-workload ALLOW', objects: istioSet(strictNamespace, allowNothing, apiAllow) },
+      { name: 'Linkerd Server with authorization', objects: linkerdSet('all-authenticated', linkerdServer, linkerdAuthz) },
+    ],
+    fail: [
+      { name: 'Istio workload without ALLOW policy', objects: istioSet(strictNamespace, allowNothing) },
+      { name: 'no namespace allow-nothing policy', objects: istioSet(strictNamespace, apiAllow) },
+      {
+        name: 'ALLOW rule without principals',
+        objects: istioSet(strictNamespace, allowNothing, { ...clone(apiAllow), spec: { ...clone(apiAllow.spec), rules: [{ from: [{ source: { namespaces: ['shop'] } }], to: [{ operation: { ports: ['8080'] } }] }] } }),
+      },
+      {
+        name: 'ALLOW rule without ports',
+        objects: istioSet(strictNamespace, allowNothing, { ...clone(apiAllow), spec: { ...clone(apiAllow.spec), rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }] }] } }),
+      },
+      { name: 'Linkerd workload without Server', objects: linkerdSet('all-authenticated') },
+      { name: 'Linkerd Server without AuthorizationPolicy', objects: linkerdSet('all-authenticated', linkerdServer) },
+    ],
+  },
+  'HK-NETWORK-010': {
+    pass: [
+      { name: 'no ipBlock', objects: compliantSet() },
+      { name: '0.0.0.0/0 excepting 169.254.169.254/32', objects: apiEgressTo({ cidr: '0.0.0.0/0', except: ['169.254.169.254/32'] }) },
+      { name: 'a block that does not cover it', objects: apiEgressTo({ cidr: '10.0.0.0/8' }) },
+      { name: 'a wider except covers it', objects: apiEgressTo({ cidr: '169.254.0.0/16', except: ['169.254.0.0/17', '169.254.128.0/17'] }) },
+      { name: 'IPv6 ::/0 excepting fd00:ec2::254/128', objects: apiEgressTo({ cidr: '::/0', except: ['fd00:ec2::254/128'] }) },
+      { name: 'IPv6 block outside fd00::/8', objects: apiEgressTo({ cidr: '2001:db8::/32' }) },
+    ],
+    fail: [
+      { name: '0.0.0.0/0 without except', objects: apiEgressTo({ cidr: '0.0.0.0/0' }) },
+      { name: '128.0.0.0/1 covers 169.254.169.254', objects: apiEgressTo({ cidr: '128.0.0.0/1' }) },
+      { name: 'except next to, not on, the endpoint', objects: apiEgressTo({ cidr: '169.254.0.0/16', except: ['169.254.169.253/32'] }) },
+      { name: 'the endpoint itself', objects: apiEgressTo({ cidr: '169.254.169.254/32' }) },
+      { name: 'fd00::/8 without except', objects: apiEgressTo({ cidr: 'fd00::/8' }) },
+      { name: 'fully written IPv6 block without except', objects: apiEgressTo({ cidr: 'fd00:0ec2:0000:0000:0000:0000:0000:0200/120' }) },
+      { name: 'IPv4 except does not cover the IPv6 endpoint', objects: apiEgressTo({ cidr: '::/0', except: ['169.254.169.254/32'] }) },
+      { name: 'unparseable cidr', objects: apiEgressTo({ cidr: '169.254.169.254/33' }) },
+    ],
+  },
+};
+

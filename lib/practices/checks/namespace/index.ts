@@ -1,3 +1,15 @@
+import { dedicatedNamespace } from './dedicated-namespace';
+import { limitRange } from './limit-range';
+import { ownerLabels } from './owner-labels';
+import { psaRestricted } from './psa-restricted';
+import { resourceQuota } from './resource-quota';
 import { Practice } from '../../practice';
 
-export const NAMESPACE_PRACTICES: readonly Practice[] = [];
+/** The NAMESPACE practices, ordered by id. */
+export const NAMESPACE_PRACTICES: readonly Practice[] = [
+  dedicatedNamespace,
+  psaRestricted,
+  resourceQuota,
+  limitRange,
+  ownerLabels,
+];

@@ -1,0 +1,88 @@
+import { istioNamespaceWide, istioSelects, meshEnrolment, meshObjects } from './util';
+import { asArray, describe, Manifest, namespaceOf, selectorMatches, podLabelsOf } from '../../manifest';
+import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
+import { namespaceFinding } from '../namespace/util';
+
+/** Istio evaluates an AuthorizationPolicy without `action` as ALLOW. */
+function isAllow(policy: Manifest): boolean {
+  return (policy.spec?.action ?? 'ALLOW') === 'ALLOW';
+}
+
+/** What makes an Istio ALLOW rule wider than "these callers' identities on these ports". */
+function istioRuleProblems(rule: any): string[] {
+  const problems: string[] = [];
+  const sources = asArray(rule?.from).map((f) => f?.source ?? {});
+  if (sources.length === 0) problems.push('has no from, so it admits every caller');
+  sources.forEach((s, i) => {
+    const principals = asArray<string>(s.principals);
+    if (principals.length === 0) problems.push(`from[${i}] names no source.principals`);
+    if (principals.some((p) => typeof p !== 'string' || p.includes('*'))) problems.push(`from[${i}] uses a wildcard principal`);
+  });
+  const operations = asArray(rule?.to).map((t) => t?.operation ?? {});
+  if (operations.length === 0 || operations.some((o) => asArray(o.ports).length === 0)) problems.push('names no to.operation.ports');
+  return problems;
+}
+
+/**
+ * HK-NETWORK-009: judged for workloads the set enrols in a mesh (as HK-NETWORK-008 decides); Istio by AuthorizationPolicy,
+ * Linkerd by Server plus policy.linkerd.io AuthorizationPolicy with mTLS identities.
+ */
+export const meshAuthorization: Practice = {
+  id: 'HK-NETWORK-009',
+  group: PracticeGroup.NETWORK,
+  title: 'Mesh authorization mirrors the dependency graph',
+  severity: Severity.MEDIUM,
+  why: 'With STRICT mTLS every meshed workload can still call every other; L7 authorization closes that.',
+  criterion: 'Judged only for workloads the set enrols in a mesh (as in HK-NETWORK-008); sets without mesh enrolment pass. Istio: each '
+    + 'enrolled workload is selected (selector.matchLabels) by a security.istio.io AuthorizationPolicy with action ALLOW (or absent) '
+    + 'and at least one rule; every rule of such a selecting ALLOW policy has from[].source.principals (no wildcard) and '
+    + 'to[].operation.ports; the namespace has an allow-nothing AuthorizationPolicy (no selector or targetRefs, action ALLOW, no rules), '
+    + 'reported on the Namespace object when present, else on each enrolled workload. Linkerd: each enrolled workload\'s pods are '
+    + 'selected by a policy.linkerd.io Server whose accessPolicy is absent or deny, and each such Server is the targetRef of a '
+    + 'policy.linkerd.io AuthorizationPolicy whose requiredAuthenticationRefs include a MeshTLSAuthentication.',
+  library: 'Generates, from the same dependency graph as HK-NETWORK-003, one ALLOW policy per workload (callers\' ServiceAccount principals, declared ports) '
+    + 'and the namespace allow-nothing policy (Linkerd: Server, MeshTLSAuthentication, AuthorizationPolicy).',
+  fix: 'Add an allow-nothing AuthorizationPolicy (spec: {}) to the namespace and per workload an ALLOW policy with '
+    + 'from.source.principals = the callers\' ServiceAccounts and to.operation.ports = the declared ports; emit security.istio.io/v1.',
+  exception: ExceptionPolicy.NONE,
+  exceptionNote: 'An unlisted caller is a missing dependency declaration, not an exception.',
+  checkability: Checkability.MANIFESTS,
+  sources: {
+    nsa: ['Service meshes'],
+    kyverno: ['istio/require-authorizationpolicy', 'istio/create-authorizationpolicy', 'linkerd/require-linkerd-server', 'linkerd/check-linkerd-authorizationpolicy'],
+  },
+  evaluate: (ctx: AuditContext) => {
+    const out: Violation[] = [];
+    const { istio, linkerd } = meshEnrolment(ctx);
+    const authz = meshObjects(ctx, 'AuthorizationPolicy', 'istio.io');
+    const istioNamespaces = new Map<string, Manifest[]>();
+    for (const w of istio) {
+      istioNamespaces.set(namespaceOf(w), [...istioNamespaces.get(namespaceOf(w)) ?? [], w]);
+      const allows = authz.filter((p) => isAllow(p) && istioSelects(p, w) && asArray(p.spec?.rules).length > 0);
+      if (allows.length === 0) out.push({ object: w, message: 'no Istio ALLOW AuthorizationPolicy with rules selects its pods' });
+    }
+    for (const p of authz.filter((x) => isAllow(x) && !istioNamespaceWide(x))) {
+      asArray(p.spec?.rules).forEach((rule, i) => {
+        for (const problem of istioRuleProblems(rule)) out.push({ object: p, message: `rules[${i}] ${problem}` });
+      });
+    }
+    for (const [ns, workloads] of istioNamespaces) {
+      const allowNothing = authz.some((p) => namespaceOf(p) === ns && istioNamespaceWide(p) && isAllow(p) && asArray(p.spec?.rules).length === 0);
+      if (!allowNothing) out.push(...namespaceFinding(ctx, ns, workloads, `namespace "${ns}" has no allow-nothing Istio AuthorizationPolicy (spec: {})`));
+    }
+    const servers = meshObjects(ctx, 'Server', 'linkerd.io');
+    const linkerdAuthz = meshObjects(ctx, 'AuthorizationPolicy', 'linkerd.io');
+    for (const w of linkerd) {
+      const mine = servers.filter((s) => namespaceOf(s) === namespaceOf(w) && selectorMatches(s.spec?.podSelector ?? {}, podLabelsOf(w)));
+      if (mine.length === 0) out.push({ object: w, message: 'no Linkerd Server selects its pods' });
+      for (const s of mine) {
+        if ((s.spec?.accessPolicy ?? 'deny') !== 'deny') out.push({ object: w, message: `${describe(s)} has accessPolicy ${s.spec.accessPolicy}, not deny` });
+        const authorized = linkerdAuthz.some((a) => namespaceOf(a) === namespaceOf(s)
+          && a.spec?.targetRef?.kind === 'Server' && a.spec?.targetRef?.name === s.metadata?.name
+          && asArray(a.spec?.requiredAuthenticationRefs).some((r) => r?.kind === 'MeshTLSAuthentication'));
+        if (!authorized) out.push({ object: w, message: `${describe(s)} is not the target of a Linkerd AuthorizationPolicy requiring a MeshTLSAuthentication` });
+      }
+    }
+    return out;
+  },
+};

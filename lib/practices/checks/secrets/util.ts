@@ -1,0 +1,59 @@
+import { Manifest } from '../../manifest';
+
+/**
+ * A SOPS-encrypted value: `ENC[AES256_GCM,data:…,iv:…,tag:…,type:…]` with standard base64, a 32-byte IV and a 16-byte tag,
+ * as sops' aes/cipher.go writes it (sops reads it with a regex anchored at the start).
+ */
+export const SOPS_VALUE = /^ENC\[AES256_GCM,data:(?=[A-Za-z0-9+/])(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?,iv:[A-Za-z0-9+/]{43}=,tag:[A-Za-z0-9+/]{22}==,type:(?:str|int|float|bool|time|bytes)\]$/;
+
+/** Whether a value has the SOPS envelope prefix (it may still be malformed; HK-SECRETS-002 judges the rest). */
+export function looksSopsEncrypted(value: unknown): boolean {
+  return typeof value === 'string' && value.startsWith('ENC[AES256_GCM,');
+}
+
+/** Whether a Secret carries a top-level `sops` metadata block, i.e. claims to be SOPS-encrypted. */
+export function hasSopsBlock(secret: Manifest): boolean {
+  return !!secret.sops && typeof secret.sops === 'object' && !Array.isArray(secret.sops);
+}
+
+/** The `data` and `stringData` entries of a Secret, as `[field, key, value]`. */
+export function secretEntries(secret: Manifest): Array<[string, string, unknown]> {
+  const out: Array<[string, string, unknown]> = [];
+  for (const field of ['data', 'stringData']) {
+    const map = secret[field];
+    if (map && typeof map === 'object' && !Array.isArray(map)) {
+      for (const [key, value] of Object.entries(map)) out.push([field, key, value]);
+    }
+  }
+  return out;
+}
+
+/**
+ * Names that announce a credential: Polaris sensitiveContainerEnvVar's list, plus `apikey` (with an optional `_`, `-` or `.`
+ * between the words, the way such variables are usually spelled).
+ */
+const SENSITIVE_NAMES: readonly RegExp[] = [
+  /password/i, /secret/i, /token/i, /bearer/i, /api[-_.]?key/i,
+  /^AWS_SECRET_ACCESS_KEY$/i, /^GOOGLE_APPLICATION_CREDENTIALS$/i, /^AZURE_.+KEY$/i, /^OCI_CLI_KEY_CONTENT$/i,
+];
+
+/** Whether an env var or ConfigMap key name announces a credential. */
+export function isSensitiveName(name: string): boolean {
+  return SENSITIVE_NAMES.some((re) => re.test(name));
+}
+
+/** Credential shapes recognisable without context: PEM private keys (Polaris' pattern) and well-known token formats. */
+const CREDENTIAL_PATTERNS: ReadonlyArray<[string, RegExp]> = [
+  ['a PEM private key', /-BEGIN\s+[A-Z0-9 ]*PRIVATE KEY-/i],
+  ['an AWS access key id', /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/],
+  ['a GitHub token', /\bgh[pousr]_[A-Za-z0-9]{36,}\b/],
+  ['a Slack token', /\bxox[abposr]-[A-Za-z0-9-]{10,}/],
+  ['a Google API key', /\bAIza[0-9A-Za-z_-]{35}\b/],
+  ['a JSON Web Token', /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/],
+];
+
+/** What kind of credential a value contains, or undefined. Never returns the value itself. */
+export function credentialKind(value: unknown): string | undefined {
+  if (typeof value !== 'string') return undefined;
+  return CREDENTIAL_PATTERNS.find(([, re]) => re.test(value))?.[0];
+}
