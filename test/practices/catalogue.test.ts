@@ -5,7 +5,8 @@ import { ALL_CASES } from './cases';
 import { PracticeCase } from './cases/types';
 import { compliantSet } from './fixtures';
 
-const idsOf = (c: PracticeCase) => audit(c.objects, { targetVersion: c.targetVersion }).findings.map((f) => f.practiceId);
+const idsOf = (c: PracticeCase) => audit(c.objects, { targetVersion: c.targetVersion, allowedRegistries: c.allowedRegistries })
+  .findings.filter((f) => !f.excepted).map((f) => f.practiceId);
 
 describe('catalogue inventory', () => {
   test('holds the 80 practices of practices.md', () => {
@@ -70,4 +71,51 @@ describe.each(Object.entries(ALL_CASES))('%s', (id, table) => {
 test('the compliant fixture set audits clean against the whole catalogue', () => {
   const report = audit(compliantSet());
   expect(report.findings.map((f) => `${f.practiceId} ${f.object.kind}/${f.object.name}: ${f.message}`)).toEqual([]);
+});
+
+describe('recorded exceptions', () => {
+  const annotate = (d: any, id: string, reason: string) => {
+    d.metadata.annotations = { ...d.metadata.annotations, [`exceptions.cdk8s-hardened.io/${id}`]: reason };
+  };
+  const findingsFor = (objects: any[], id: string) => audit(objects).findings.filter((f) => f.practiceId === id);
+
+  test('a recordable practice is excepted with its reason and still reported', () => {
+    const set = compliantSet() as any[];
+    const d = set.find((o) => o.kind === 'Deployment');
+    d.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem = false;
+    annotate(d, 'HK-WORKLOAD-009', 'legacy CMS writes its cache under /var/www (TICKET-412)');
+    const findings = findingsFor(set, 'HK-WORKLOAD-009');
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((f) => f.excepted && f.exceptionReason === 'legacy CMS writes its cache under /var/www (TICKET-412)')).toBe(true);
+  });
+
+  test('a reason shorter than 10 characters is not honoured', () => {
+    const set = compliantSet() as any[];
+    const d = set.find((o) => o.kind === 'Deployment');
+    d.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem = false;
+    annotate(d, 'HK-WORKLOAD-009', 'legacy');
+    expect(findingsFor(set, 'HK-WORKLOAD-009').some((f) => !f.excepted)).toBe(true);
+  });
+
+  test('a practice with exception policy none cannot be excepted', () => {
+    const set = compliantSet() as any[];
+    const d = set.find((o) => o.kind === 'Deployment');
+    d.spec.template.spec.containers[0].securityContext.capabilities = { drop: ['NET_RAW'] };
+    annotate(d, 'HK-WORKLOAD-006', 'the vendor image needs its default capabilities');
+    const findings = findingsFor(set, 'HK-WORKLOAD-006');
+    expect(findings.length).toBeGreaterThan(0);
+    expect(findings.every((f) => !f.excepted)).toBe(true);
+  });
+
+  test('a cpu-limit exception covers only the missing cpu limit (HK-WORKLOAD-019)', () => {
+    const set = compliantSet() as any[];
+    const d = set.find((o) => o.kind === 'Deployment');
+    const resources = d.spec.template.spec.containers[0].resources;
+    delete resources.limits.cpu;
+    delete resources.limits.memory;
+    annotate(d, 'HK-WORKLOAD-019', 'CPU limit intentionally omitted: throttling hurts p99 latency');
+    const findings = findingsFor(set, 'HK-WORKLOAD-019');
+    expect(findings.filter((f) => f.excepted).map((f) => f.message)).toEqual(['container "app" sets no resources.limits.cpu']);
+    expect(findings.filter((f) => !f.excepted).map((f) => f.message)).toEqual(['container "app" sets no resources.limits for memory']);
+  });
 });

@@ -6,8 +6,10 @@ export interface PracticeCase {
   readonly name: string;
   /** The objects audited together. */
   readonly objects: Manifest[];
-  /** Audit options beyond the defaults, e.g. a target version. */
+  /** Target Kubernetes version for the case. */
   readonly targetVersion?: string;
+  /** App-wide registry allow-list for the case (HK-IMAGE-003). */
+  readonly allowedRegistries?: string[];
 }
 
 /** Passing and failing sets for one practice. Every checkable practice needs at least one of each. */

@@ -1,12 +1,12 @@
 import { appContainersOf, containerLabel, POD_KINDS } from '../../manifest';
-import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
+import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
 
 const REQUIRED_REQUESTS = ['cpu', 'memory', 'ephemeral-storage'] as const;
 const REQUIRED_LIMITS = ['memory', 'ephemeral-storage'] as const;
 
 /**
- * HK-WORKLOAD-019: a missing cpu limit is its own message, so the recordable exception reads as being about it;
- * the other resources are always required.
+ * HK-WORKLOAD-019: a missing cpu limit is its own violation and the only exceptable one; the other resources are
+ * always required, so an exception recorded for the cpu limit never hides a missing memory or storage bound.
  */
 export const resourceRequirements: Practice = {
   id: 'HK-WORKLOAD-019',
@@ -36,18 +36,24 @@ export const resourceRequirements: Practice = {
     checkov: ['CKV_K8S_10', 'CKV_K8S_11', 'CKV_K8S_12', 'CKV_K8S_13'],
     kubescape: ['C-0004', 'C-0009', 'C-0050', 'C-0268', 'C-0269', 'C-0270', 'C-0271'],
   },
-  evaluate: perObject(POD_KINDS, (obj) => {
-    const problems: string[] = [];
-    for (const c of appContainersOf(obj)) {
-      const resources = c.container?.resources ?? {};
-      const missingRequests = REQUIRED_REQUESTS.filter((r) => !isSet(resources.requests?.[r]));
-      const missingLimits = REQUIRED_LIMITS.filter((r) => !isSet(resources.limits?.[r]));
-      if (missingRequests.length > 0) problems.push(`${containerLabel(c)} sets no resources.requests for ${missingRequests.join(', ')}`);
-      if (missingLimits.length > 0) problems.push(`${containerLabel(c)} sets no resources.limits for ${missingLimits.join(', ')}`);
-      if (!isSet(resources.limits?.cpu)) problems.push(`${containerLabel(c)} sets no resources.limits.cpu`);
+  evaluate: (ctx: AuditContext) => {
+    const out: Violation[] = [];
+    for (const object of ctx.ofKind(...POD_KINDS)) {
+      for (const c of appContainersOf(object)) {
+        const resources = c.container?.resources ?? {};
+        const missingRequests = REQUIRED_REQUESTS.filter((r) => !isSet(resources.requests?.[r]));
+        const missingLimits = REQUIRED_LIMITS.filter((r) => !isSet(resources.limits?.[r]));
+        if (missingRequests.length > 0) {
+          out.push({ object, exceptable: false, message: `${containerLabel(c)} sets no resources.requests for ${missingRequests.join(', ')}` });
+        }
+        if (missingLimits.length > 0) {
+          out.push({ object, exceptable: false, message: `${containerLabel(c)} sets no resources.limits for ${missingLimits.join(', ')}` });
+        }
+        if (!isSet(resources.limits?.cpu)) out.push({ object, message: `${containerLabel(c)} sets no resources.limits.cpu` });
+      }
     }
-    return problems;
-  }),
+    return out;
+  },
 };
 
 function isSet(quantity: unknown): boolean {
