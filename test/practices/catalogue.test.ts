@@ -1,9 +1,9 @@
-import { audit } from '../../lib/practices/audit';
-import { CATALOGUE } from '../../lib/practices/catalogue';
-import { Checkability, ExceptionPolicy, PracticeGroup, Severity } from '../../lib/practices/practice';
 import { ALL_CASES } from './cases';
 import { PracticeCase } from './cases/types';
 import { compliantSet } from './fixtures';
+import { audit } from '../../lib/practices/audit';
+import { CATALOGUE } from '../../lib/practices/catalogue';
+import { Checkability, ExceptionPolicy, PracticeGroup, Severity } from '../../lib/practices/practice';
 
 const idsOf = (c: PracticeCase) => audit(c.objects, { targetVersion: c.targetVersion, allowedRegistries: c.allowedRegistries })
   .findings.filter((f) => !f.excepted).map((f) => f.practiceId);

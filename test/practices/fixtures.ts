@@ -151,8 +151,14 @@ export function lockedNamespace(name = NS): Manifest[] {
       metadata: { name: 'quota', namespace: name, ...provenance('quota', `test/${name}/quota`) },
       spec: {
         hard: {
-          'requests.cpu': '8', 'requests.memory': '16Gi', 'limits.cpu': '16', 'limits.memory': '32Gi',
-          'requests.ephemeral-storage': '20Gi', 'pods': '50', 'services.loadbalancers': '0', 'services.nodeports': '0',
+          'requests.cpu': '8',
+          'requests.memory': '16Gi',
+          'limits.cpu': '16',
+          'limits.memory': '32Gi',
+          'requests.ephemeral-storage': '20Gi',
+          'pods': '50',
+          'services.loadbalancers': '0',
+          'services.nodeports': '0',
           'count/secrets': '50',
         },
       },
