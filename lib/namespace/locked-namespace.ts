@@ -1,0 +1,457 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
+import { Construct, IConstruct } from 'constructs';
+import { parseQuantity } from './quantity';
+import { HardenedError } from '../errors';
+import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
+import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
+import { LOCKED_LABEL } from '../policy/policy-options';
+import { validateAllowedRegistries } from '../policy/registries';
+import { CONSTRUCT_PATH_ANNOTATION } from '../practices/audit';
+import { CATALOGUE_VERSION, findPractice } from '../practices/catalogue';
+import { ALLOWED_REGISTRIES_ANNOTATION } from '../practices/checks/image/util';
+import { isNamespaced } from '../practices/manifest';
+
+const LOCKED_NAMESPACE = Symbol.for('cdk8s-hardened.LockedNamespace');
+
+/** PSA version grammar (`kubernetes/pod-security-admission:api/helpers.go`); `latest` is refused separately. */
+const PSA_VERSION = /^v1\.(0|[1-9][0-9]*)$/;
+
+/** A DNS-1123 label: what a namespace name must be. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** The mesh a LockedNamespace enrols its workloads in. */
+export class NamespaceMesh {
+  /** No mesh: NetworkPolicies alone separate workloads. */
+  public static readonly NONE = new NamespaceMesh('none');
+  /** Istio sidecars (`istio-injection: enabled`); under PSA restricted this needs the Istio CNI plugin. */
+  public static readonly ISTIO = new NamespaceMesh('istio');
+  /** Istio ambient mode (`istio.io/dataplane-mode: ambient`): ztunnel, no init container. */
+  public static readonly ISTIO_AMBIENT = new NamespaceMesh('istio-ambient');
+  /** Linkerd (`linkerd.io/inject: enabled`); under PSA restricted this needs the linkerd-cni plugin. */
+  public static readonly LINKERD = new NamespaceMesh('linkerd');
+
+  private constructor(
+    /** `none`, `istio`, `istio-ambient` or `linkerd`. */
+    public readonly kind: 'none' | 'istio' | 'istio-ambient' | 'linkerd',
+  ) {}
+}
+
+/** A namespace locked down by this library, here or elsewhere. */
+export interface ILockedNamespace extends IConstruct {
+  /** The namespace name. */
+  readonly name: string;
+  /** Normalised registry allow-list of the namespace (HK-IMAGE-003); empty means none of its own. */
+  readonly allowedRegistries: string[];
+  /** The mesh the namespace enrols workloads in. */
+  readonly mesh: NamespaceMesh;
+}
+
+/** CPU, memory and ephemeral storage amounts (Kubernetes quantities). */
+export interface ResourceAmounts {
+  /** CPU, e.g. `500m`. */
+  readonly cpu?: string;
+  /** Memory, e.g. `256Mi`. */
+  readonly memory?: string;
+  /** Ephemeral storage, e.g. `1Gi`. */
+  readonly ephemeralStorage?: string;
+}
+
+/** Per-container defaults and maxima (HK-NAMESPACE-004); each field overrides one default. */
+export interface ContainerLimits {
+  /**
+   * Requests given to containers that declare none.
+   * @default { cpu: '100m', memory: '128Mi', ephemeralStorage: '64Mi' }
+   */
+  readonly defaultRequest?: ResourceAmounts;
+  /**
+   * Limits given to containers that declare none.
+   * @default { cpu: '500m', memory: '256Mi', ephemeralStorage: '256Mi' }
+   */
+  readonly default?: ResourceAmounts;
+  /**
+   * The most one container may have.
+   * @default { cpu: '2', memory: '4Gi', ephemeralStorage: '2Gi' }
+   */
+  readonly max?: ResourceAmounts;
+  /**
+   * The largest PersistentVolumeClaim.
+   * @default '50Gi'
+   */
+  readonly maxClaimStorage?: string;
+}
+
+/** Namespace-wide totals (HK-NAMESPACE-003); NodePorts and LoadBalancers are always zero. */
+export interface NamespaceQuota {
+  /** Sum of cpu requests. @default '4' */
+  readonly requestsCpu?: string;
+  /** Sum of memory requests. @default '8Gi' */
+  readonly requestsMemory?: string;
+  /** Sum of cpu limits. @default '8' */
+  readonly limitsCpu?: string;
+  /** Sum of memory limits. @default '16Gi' */
+  readonly limitsMemory?: string;
+  /** Sum of ephemeral-storage requests. @default '10Gi' */
+  readonly requestsEphemeralStorage?: string;
+  /** Sum of ephemeral-storage limits. @default '20Gi' */
+  readonly limitsEphemeralStorage?: string;
+  /** Sum of PersistentVolumeClaim storage requests. @default '200Gi' */
+  readonly requestsStorage?: string;
+  /** Pods. @default 40 */
+  readonly pods?: number;
+  /** Services. @default 20 */
+  readonly services?: number;
+  /** PersistentVolumeClaims. @default 10 */
+  readonly persistentVolumeClaims?: number;
+  /** Secrets. @default 100 */
+  readonly secrets?: number;
+  /** ConfigMaps. @default 100 */
+  readonly configMaps?: number;
+  /** Jobs. @default 50 */
+  readonly jobs?: number;
+}
+
+/** Where cluster DNS runs (HK-NETWORK-002). */
+export interface DnsEgress {
+  /** Namespace of the DNS pods. @default 'kube-system' */
+  readonly namespace?: string;
+  /** Labels of the DNS pods. @default { 'k8s-app': 'kube-dns' } */
+  readonly podLabels?: Record<string, string>;
+}
+
+/** Props of LockedNamespace. */
+export interface LockedNamespaceProps {
+  /**
+   * The namespace name (a DNS label; never `default` or `kube-*`).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** The owning team, written as the `owner` label (HK-NAMESPACE-005). */
+  readonly owner: string;
+  /**
+   * The application the namespace belongs to (`app.kubernetes.io/part-of`).
+   * @default - the namespace name
+   */
+  readonly partOf?: string;
+  /**
+   * Pod Security Admission version the enforce, audit and warn labels are pinned to (`v1.<minor>`; `latest` is refused).
+   * @default 'v1.28' — the cdk8s-plus-28 target
+   */
+  readonly podSecurityVersion?: string;
+  /** Namespace quota; every field has a default. @default - the NamespaceQuota defaults */
+  readonly quota?: NamespaceQuota;
+  /** Container defaults and maxima; every field has a default. @default - the ContainerLimits defaults */
+  readonly limits?: ContainerLimits;
+  /** Cluster DNS location. @default - kube-dns pods in kube-system */
+  readonly dns?: DnsEgress;
+  /**
+   * Mesh enrolment with STRICT mTLS and a deny-all authorization (HK-NETWORK-008).
+   * @default NamespaceMesh.NONE
+   */
+  readonly mesh?: NamespaceMesh;
+  /**
+   * Registries (hosts or `host/path` prefixes) the namespace's images may come from (HK-IMAGE-003). Written as
+   * the `cdk8s-hardened.io/allowed-registries` annotation, which the audit and the VAP/Kyverno policies read.
+   * @default - none of its own; the App's allow-list applies
+   */
+  readonly allowedRegistries?: string[];
+}
+
+/** Options of `LockedNamespace.fromName`. */
+export interface LockedNamespaceImportOptions {
+  /** The namespace's registry allow-list, as it was locked elsewhere. @default - none */
+  readonly allowedRegistries?: string[];
+  /** The namespace's mesh. @default NamespaceMesh.NONE */
+  readonly mesh?: NamespaceMesh;
+}
+
+const DEFAULT_LIMITS = {
+  defaultRequest: { cpu: '100m', memory: '128Mi', ephemeralStorage: '64Mi' },
+  default: { cpu: '500m', memory: '256Mi', ephemeralStorage: '256Mi' },
+  max: { cpu: '2', memory: '4Gi', ephemeralStorage: '2Gi' },
+};
+
+const DEFAULT_QUOTA: Required<NamespaceQuota> = {
+  requestsCpu: '4',
+  requestsMemory: '8Gi',
+  limitsCpu: '8',
+  limitsMemory: '16Gi',
+  requestsEphemeralStorage: '10Gi',
+  limitsEphemeralStorage: '20Gi',
+  requestsStorage: '200Gi',
+  pods: 40,
+  services: 20,
+  persistentVolumeClaims: 10,
+  secrets: 100,
+  configMaps: 100,
+  jobs: 50,
+};
+
+const RESOURCE_KEYS: ReadonlyArray<[keyof ResourceAmounts, string]> = [['cpu', 'cpu'], ['memory', 'memory'], ['ephemeralStorage', 'ephemeral-storage']];
+
+/**
+ * A namespace that is safe before anything is deployed into it: PSA `restricted` pinned to a version, default-deny
+ * NetworkPolicy with DNS egress to kube-dns only, ResourceQuota (zero NodePorts and LoadBalancers) and LimitRange,
+ * optional mesh enrolment with STRICT mTLS and deny-all authorization, and a registry allow-list. Namespaced
+ * objects created inside it that name no namespace land in it.
+ */
+export class LockedNamespace extends Construct implements ILockedNamespace {
+  /** The nearest LockedNamespace (created or imported) among the scopes of `construct`, itself included. */
+  public static of(construct: IConstruct): ILockedNamespace | undefined {
+    for (const scope of [...construct.node.scopes].reverse()) {
+      if (LOCKED_NAMESPACE in scope) return scope as unknown as ILockedNamespace;
+    }
+    return undefined;
+  }
+
+  /** Adopts a namespace locked elsewhere; constructs created under the returned scope find it with `of()`. */
+  public static fromName(scope: Construct, id: string, name: string, options: LockedNamespaceImportOptions = {}): ILockedNamespace {
+    return new ImportedLockedNamespace(scope, id, name, options);
+  }
+
+  /** The namespace name. */
+  public readonly name: string;
+  /** Normalised registry allow-list, also written as the namespace's allowed-registries annotation. */
+  public readonly allowedRegistries: string[];
+  /** The mesh the namespace enrols workloads in. */
+  public readonly mesh: NamespaceMesh;
+  /** The Namespace object. */
+  public readonly namespace: k8s.KubeNamespace;
+
+  constructor(scope: Construct, id: string, props: LockedNamespaceProps) {
+    super(scope, id);
+    Object.defineProperty(this, LOCKED_NAMESPACE, { value: true });
+    this.name = props.name ?? id;
+    this.mesh = props.mesh ?? NamespaceMesh.NONE;
+    this.validateName();
+    if (!props.owner || !DNS_LABEL.test(props.owner)) {
+      this.refuse('owner', `is '${props.owner}', not a label value naming a team`, 'name the owning team in lower case, e.g. \'payments-team\'.', 'HK-NAMESPACE-005');
+    }
+    const partOf = props.partOf ?? this.name;
+    const version = this.podSecurityVersion(props.podSecurityVersion ?? 'v1.28');
+    this.allowedRegistries = validateAllowedRegistries(this, 'LockedNamespace', 'allowedRegistries', props.allowedRegistries ?? []);
+    const limits = this.containerLimits(props.limits ?? {});
+    const quota = this.quota(props.quota ?? {});
+
+    const common = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/part-of': partOf, 'app.kubernetes.io/managed-by': 'cdk8s-hardened' };
+    const provenance = (childId: string) => ({ [CONSTRUCT_PATH_ANNOTATION]: `${this.node.path}/${childId}`, 'cdk8s-hardened.io/catalogue-version': CATALOGUE_VERSION });
+    const meta = (name: string, childId: string) => ({ name, namespace: this.name, labels: { ...common }, annotations: provenance(childId) });
+
+    const psa: Record<string, string> = {};
+    for (const mode of ['enforce', 'audit', 'warn']) {
+      psa[`pod-security.kubernetes.io/${mode}`] = 'restricted';
+      psa[`pod-security.kubernetes.io/${mode}-version`] = version;
+    }
+    this.namespace = new k8s.KubeNamespace(this, 'Resource', {
+      metadata: {
+        name: this.name,
+        labels: { ...psa, ...common, owner: props.owner, [LOCKED_LABEL]: 'true', ...this.meshLabels() },
+        annotations: {
+          ...provenance('Resource'),
+          ...(this.allowedRegistries.length > 0 ? { [ALLOWED_REGISTRIES_ANNOTATION]: this.allowedRegistries.join(',') } : {}),
+          ...this.meshAnnotations(),
+        },
+      },
+    });
+
+    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: meta('default-deny', 'DefaultDeny'),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    const dnsNamespace = props.dns?.namespace ?? 'kube-system';
+    new k8s.KubeNetworkPolicy(this, 'AllowDns', {
+      metadata: meta('allow-dns', 'AllowDns'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{
+          to: [{
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': dnsNamespace } },
+            podSelector: { matchLabels: props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' } },
+          }],
+          ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
+        }],
+      },
+    });
+
+    new k8s.KubeResourceQuota(this, 'Quota', {
+      metadata: meta('quota', 'Quota'),
+      spec: { hard: Object.fromEntries(Object.entries(quota).map(([k, v]) => [k, k8s.Quantity.fromString(v)])) },
+    });
+    new k8s.KubeLimitRange(this, 'Limits', {
+      metadata: meta('limits', 'Limits'),
+      spec: {
+        limits: [
+          { type: 'Container', defaultRequest: amounts(limits.defaultRequest), default: amounts(limits.default), max: amounts(limits.max) },
+          { type: 'PersistentVolumeClaim', max: { storage: k8s.Quantity.fromString(limits.maxClaimStorage) } },
+        ],
+      },
+    });
+
+    if (this.mesh === NamespaceMesh.ISTIO || this.mesh === NamespaceMesh.ISTIO_AMBIENT) {
+      new istioPeer.PeerAuthentication(this, 'PeerAuthentication', {
+        metadata: meta('default', 'PeerAuthentication'),
+        spec: { mtls: { mode: istioPeer.PeerAuthenticationSpecMtlsMode.STRICT } },
+      });
+      // An ALLOW policy with no rules allows nothing: workloads open themselves with their own policies (HK-NETWORK-009).
+      new istioAuthz.AuthorizationPolicy(this, 'AllowNothing', { metadata: meta('allow-nothing', 'AllowNothing'), spec: {} });
+    }
+
+    this.node.addValidation({ validate: () => this.adoptChildren() });
+  }
+
+  /** Puts namespaced descendants that name no namespace into this one; reports those that name another. */
+  private adoptChildren(): string[] {
+    const errors: string[] = [];
+    for (const child of this.node.findAll()) {
+      if (!(child instanceof ApiObject) || child === (this.namespace as ApiObject)) continue;
+      if (!isNamespaced({ apiVersion: child.apiVersion, kind: child.kind })) continue;
+      const ns = child.metadata.namespace;
+      if (ns === undefined) {
+        child.addJsonPatch(JsonPatch.add('/metadata/namespace', this.name));
+      } else if (ns !== this.name) {
+        errors.push(`${child.kind} ${child.node.path} is created inside LockedNamespace '${this.name}' but sets namespace '${ns}'; `
+          + 'create it outside the LockedNamespace, or drop its namespace.');
+      }
+    }
+    return errors;
+  }
+
+  private meshLabels(): Record<string, string> {
+    switch (this.mesh.kind) {
+      case 'istio': return { 'istio-injection': 'enabled' };
+      case 'istio-ambient': return { 'istio.io/dataplane-mode': 'ambient' };
+      default: return {};
+    }
+  }
+
+  private meshAnnotations(): Record<string, string> {
+    switch (this.mesh.kind) {
+      case 'istio': return { 'cdk8s-hardened.io/mesh-prerequisite': 'Istio CNI plugin: istio-init needs NET_ADMIN, which PSA restricted refuses' };
+      case 'linkerd': return {
+        'linkerd.io/inject': 'enabled',
+        'config.linkerd.io/default-inbound-policy': 'all-authenticated',
+        'cdk8s-hardened.io/mesh-prerequisite': 'linkerd-cni plugin: linkerd-init needs NET_ADMIN, which PSA restricted refuses',
+      };
+      default: return {};
+    }
+  }
+
+  private validateName(): void {
+    if (!DNS_LABEL.test(this.name) || this.name.length > 63) {
+      this.refuse('name', `is '${this.name}', not a DNS label`, 'use lower-case letters, digits and \'-\', at most 63 characters.', 'HK-NAMESPACE-001');
+    }
+    if (RESERVED_NAMESPACES.includes(this.name) || this.name.startsWith('kube-')) {
+      this.refuse('name', `is '${this.name}', a reserved namespace`, 'give the application its own namespace, e.g. \'payments\'.', 'HK-NAMESPACE-001');
+    }
+  }
+
+  private podSecurityVersion(version: string): string {
+    if (version === 'latest') {
+      this.refuse('podSecurityVersion', 'is \'latest\', which lets a cluster upgrade change the rules silently',
+        'pin the target minor, e.g. \'v1.28\'.', 'HK-NAMESPACE-002');
+    }
+    if (!PSA_VERSION.test(version)) {
+      this.refuse('podSecurityVersion', `is '${version}', not a Pod Security version (v1.<minor>)`, 'write it as \'v1.28\' (no patch level, no leading zero).', 'HK-NAMESPACE-002');
+    }
+    return version;
+  }
+
+  private containerLimits(props: ContainerLimits) {
+    const merged = {
+      defaultRequest: { ...DEFAULT_LIMITS.defaultRequest, ...props.defaultRequest },
+      default: { ...DEFAULT_LIMITS.default, ...props.default },
+      max: { ...DEFAULT_LIMITS.max, ...props.max },
+      maxClaimStorage: props.maxClaimStorage ?? '50Gi',
+    };
+    const value = (prop: string, text: string): number => {
+      const v = parseQuantity(text);
+      if (v === undefined) this.refuse(prop, `is '${text}', not a Kubernetes quantity`, 'write e.g. \'500m\', \'2\', \'256Mi\' or \'1Gi\'.', 'HK-NAMESPACE-004');
+      return v;
+    };
+    value('limits.maxClaimStorage', merged.maxClaimStorage);
+    for (const [key] of RESOURCE_KEYS) {
+      const request = value(`limits.defaultRequest.${key}`, merged.defaultRequest[key]);
+      const limit = value(`limits.default.${key}`, merged.default[key]);
+      const max = value(`limits.max.${key}`, merged.max[key]);
+      if (limit > max) {
+        this.refuse(`limits.default.${key}`, `is '${merged.default[key]}', above its maximum limits.max.${key} '${merged.max[key]}'`,
+          `lower limits.default.${key} or raise limits.max.${key}; the API server would reject every container that takes the default.`, 'HK-NAMESPACE-004');
+      }
+      if (request > limit) {
+        this.refuse(`limits.defaultRequest.${key}`, `is '${merged.defaultRequest[key]}', above the default limit limits.default.${key} '${merged.default[key]}'`,
+          `lower limits.defaultRequest.${key} or raise limits.default.${key}.`, 'HK-NAMESPACE-004');
+      }
+    }
+    return merged;
+  }
+
+  private quota(props: NamespaceQuota): Record<string, string> {
+    const q = { ...DEFAULT_QUOTA, ...props };
+    const quantities: Array<[string, keyof NamespaceQuota]> = [
+      ['requests.cpu', 'requestsCpu'], ['requests.memory', 'requestsMemory'], ['limits.cpu', 'limitsCpu'], ['limits.memory', 'limitsMemory'],
+      ['requests.ephemeral-storage', 'requestsEphemeralStorage'], ['limits.ephemeral-storage', 'limitsEphemeralStorage'],
+      ['requests.storage', 'requestsStorage'],
+    ];
+    const counts: Array<[string, keyof NamespaceQuota]> = [
+      ['pods', 'pods'], ['services', 'services'], ['persistentvolumeclaims', 'persistentVolumeClaims'], ['count/secrets', 'secrets'],
+      ['count/configmaps', 'configMaps'], ['count/jobs.batch', 'jobs'],
+    ];
+    const hard: Record<string, string> = {};
+    for (const [key, prop] of quantities) {
+      const text = String(q[prop]);
+      if (parseQuantity(text) === undefined) {
+        this.refuse(`quota.${prop}`, `is '${text}', not a Kubernetes quantity`, 'write e.g. \'4\', \'500m\' or \'8Gi\'.', 'HK-NAMESPACE-003');
+      }
+      hard[key] = text;
+    }
+    for (const [key, prop] of counts) {
+      const n = q[prop] as number;
+      if (!Number.isInteger(n) || n < 0) {
+        this.refuse(`quota.${prop}`, `is ${n}, not a whole number of objects`, 'give a count of 0 or more.', 'HK-NAMESPACE-003');
+      }
+      hard[key] = String(n);
+    }
+    // Always zero: a dependency-free server-side backstop for HK-NETWORK-006.
+    hard['services.loadbalancers'] = '0';
+    hard['services.nodeports'] = '0';
+    return hard;
+  }
+
+  private refuse(prop: string, problem: string, fix: string, practiceId: string): never {
+    throw new HardenedError({ scope: this, construct: 'LockedNamespace', prop, problem, practiceId, practiceTitle: findPractice(practiceId)?.title, fix });
+  }
+}
+
+function amounts(a: Required<ResourceAmounts>): Record<string, k8s.Quantity> {
+  const out: Record<string, k8s.Quantity> = {};
+  for (const [key, resource] of RESOURCE_KEYS) out[resource] = k8s.Quantity.fromString(a[key]);
+  return out;
+}
+
+class ImportedLockedNamespace extends Construct implements ILockedNamespace {
+  /** Registry allow-list the namespace was locked with elsewhere. */
+  public readonly allowedRegistries: string[];
+  /** The mesh the namespace was locked with elsewhere. */
+  public readonly mesh: NamespaceMesh;
+
+  constructor(scope: Construct, id: string, public readonly name: string, options: LockedNamespaceImportOptions) {
+    super(scope, id);
+    Object.defineProperty(this, LOCKED_NAMESPACE, { value: true });
+    if (!DNS_LABEL.test(name) || RESERVED_NAMESPACES.includes(name) || name.startsWith('kube-')) {
+      throw new HardenedError({
+        scope: this,
+        construct: 'LockedNamespace.fromName',
+        prop: 'name',
+        problem: `is '${name}', not a lockable namespace name`,
+        practiceId: 'HK-NAMESPACE-001',
+        practiceTitle: findPractice('HK-NAMESPACE-001')?.title,
+        fix: 'name the application namespace that was locked elsewhere, e.g. \'payments\'.',
+      });
+    }
+    this.allowedRegistries = validateAllowedRegistries(this, 'LockedNamespace.fromName', 'allowedRegistries', options.allowedRegistries ?? []);
+    this.mesh = options.mesh ?? NamespaceMesh.NONE;
+  }
+}

@@ -1,0 +1,59 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { AdmissionPractice } from './admission-practices';
+import { PolicySettings } from './cel';
+import { PolicyObjectOptions, policyAnnotations, policyName } from './policy-options';
+import { regoModule, gatekeeperKind } from './rego';
+import { kindGroupsOf } from './resources';
+import * as gk from '../imports/gatekeeper-constrainttemplate-templates.gatekeeper.sh';
+
+/** The structural schema of every constraint's `spec.parameters` (required by `templates.gatekeeper.sh/v1`). */
+const PARAMETERS_SCHEMA = {
+  type: 'object',
+  properties: {
+    targetMinor: { type: 'integer' },
+    allowedRegistries: { type: 'array', items: { type: 'string' } },
+  },
+};
+
+/**
+ * Emits, per practice, a ConstraintTemplate (name = lower-case kind, Rego from the practice's rule) and its
+ * constraint (`constraints.gatekeeper.sh/v1beta1`) matching Pods and every controller, never Pods alone.
+ */
+export function emitGatekeeperPolicies(
+  scope: Construct, entries: readonly AdmissionPractice[], settings: PolicySettings, options: PolicyObjectOptions,
+): ApiObject[] {
+  const out: ApiObject[] = [];
+  for (const { practice, rule } of entries) {
+    const kind = gatekeeperKind(practice);
+    out.push(new gk.ConstraintTemplate(scope, `Template-${practice.id}`, {
+      metadata: {
+        name: kind.toLowerCase(),
+        annotations: {
+          ...policyAnnotations(practice),
+          'metadata.gatekeeper.sh/title': practice.title,
+          'description': practice.why,
+        },
+      },
+      spec: {
+        crd: { spec: { names: { kind }, validation: { openApiv3Schema: PARAMETERS_SCHEMA } } },
+        targets: [{ target: 'admission.k8s.gatekeeper.sh', rego: regoModule(practice, rule) }],
+      },
+    }));
+    out.push(new ApiObject(scope, `Constraint-${practice.id}`, {
+      apiVersion: 'constraints.gatekeeper.sh/v1beta1',
+      kind,
+      metadata: { name: policyName(practice), annotations: policyAnnotations(practice) },
+      spec: {
+        enforcementAction: options.enforce ? 'deny' : 'warn',
+        match: {
+          kinds: kindGroupsOf(rule.match),
+          scope: 'Namespaced',
+          namespaceSelector: options.namespaceSelector,
+        },
+        parameters: { targetMinor: settings.targetMinor, allowedRegistries: [...settings.allowedRegistries] },
+      },
+    }));
+  }
+  return out;
+}

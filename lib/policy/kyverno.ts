@@ -1,0 +1,163 @@
+import { Construct } from 'constructs';
+import { AdmissionPractice } from './admission-practices';
+import { effectiveExpression, effectiveMessage, POD_VARIABLES, PolicySettings, settingsVariables } from './cel';
+import { PolicyObjectOptions, policyAnnotations, policyName, PRACTICES_ANNOTATION } from './policy-options';
+import { kindGroupsOf, matchesPods } from './resources';
+import * as kyverno from '../imports/kyverno-clusterpolicy-kyverno.io';
+
+const Operation = kyverno.ClusterPolicySpecRulesMatchAnyResourcesOperations;
+const WRITE_OPERATIONS = [Operation.CREATE, Operation.UPDATE];
+const RuleAction = kyverno.ClusterPolicySpecRulesValidateFailureAction;
+const ImageAction = kyverno.ClusterPolicySpecRulesVerifyImagesFailureAction;
+
+/** The cosign predicate type of vulnerability-scan attestations (current cosign; older ones omit `https://`). */
+export const DEFAULT_VULN_PREDICATE_TYPE = 'https://cosign.sigstore.dev/attestation/vuln/v1';
+
+/** Who must have signed the images (HK-IMAGE-005). Give exactly one of `publicKey` and `keyless`. */
+export interface ImageSigner {
+  /**
+   * A cosign public key: PEM text, or `k8s://<namespace>/<secret>` naming a Secret whose `cosign.pub` holds it.
+   * @default - none; `keyless` must be given
+   */
+  readonly publicKey?: string;
+  /**
+   * A keyless (Fulcio) identity: the OIDC issuer and the certificate subject of the signing workflow.
+   * @default - none; `publicKey` must be given
+   */
+  readonly keyless?: { readonly issuer: string; readonly subject: string };
+}
+
+/** Signature and scan requirements for images, rendered as a Kyverno `verifyImages` rule. */
+export interface ImageVerification {
+  /** The signer every image must be signed by. */
+  readonly signer: ImageSigner;
+  /**
+   * Image reference globs to verify.
+   * @default - every allowed registry, as `<registry>/*`
+   */
+  readonly imageReferences?: string[];
+  /**
+   * Require a vulnerability-scan attestation by the same signer, no older than this many hours.
+   * @default 168 (one week)
+   */
+  readonly maxScanAgeHours?: number;
+  /**
+   * The attestation predicate type the scanner writes; confirm with `cosign verify-attestation --type vuln`.
+   * @default DEFAULT_VULN_PREDICATE_TYPE
+   */
+  readonly vulnPredicateType?: string;
+}
+
+/** Emits one Kyverno ClusterPolicy per practice, each rule with its own `validate.failureAction` and CEL. */
+export function emitKyvernoPolicies(
+  scope: Construct, entries: readonly AdmissionPractice[], settings: PolicySettings, options: PolicyObjectOptions,
+): kyverno.ClusterPolicy[] {
+  const failureAction = options.enforce ? RuleAction.ENFORCE : RuleAction.AUDIT;
+  return entries.map(({ practice, rule }) => {
+    const variables = [...settingsVariables(settings), ...(matchesPods(rule.match) ? POD_VARIABLES : [])];
+    return new kyverno.ClusterPolicy(scope, `Kyverno-${practice.id}`, {
+      metadata: {
+        name: policyName(practice),
+        annotations: {
+          ...policyAnnotations(practice),
+          'policies.kyverno.io/title': practice.title,
+          'policies.kyverno.io/severity': practice.severity,
+          'policies.kyverno.io/category': `cdk8s-hardened ${practice.group}`,
+          'policies.kyverno.io/description': practice.why,
+        },
+      },
+      spec: {
+        background: true,
+        rules: [{
+          name: practice.id.toLowerCase(),
+          match: {
+            any: [{
+              resources: {
+                kinds: kindGroupsOf(rule.match).flatMap((g) => g.kinds),
+                operations: WRITE_OPERATIONS,
+                namespaceSelector: options.namespaceSelector,
+              },
+            }],
+          },
+          validate: {
+            failureAction,
+            cel: {
+              variables: variables.map((v) => ({ name: v.name, expression: v.expression })),
+              expressions: rule.validations.map((v) => ({ expression: effectiveExpression(practice, v), message: effectiveMessage(practice, v) })),
+            },
+          },
+        }],
+      },
+    });
+  });
+}
+
+/**
+ * Emits the HK-IMAGE-005 ClusterPolicy: every image under `imageReferences` signed by the signer, and (unless
+ * `maxScanAgeHours` is 0) carrying a recent vulnerability-scan attestation. `mutateDigest` is off: images are
+ * pinned by digest already (HK-IMAGE-001), and an admission webhook that rewrites them would hide drift.
+ */
+export function emitKyvernoImageVerification(scope: Construct, verification: ImageVerification, imageReferences: string[], enforce: boolean,
+  namespaceSelector: PolicyObjectOptions['namespaceSelector'], practiceTitle: string): kyverno.ClusterPolicy {
+  const failureAction = enforce ? ImageAction.ENFORCE : ImageAction.AUDIT;
+  const entries = [verification.signer.publicKey !== undefined
+    ? { keys: { publicKeys: verification.signer.publicKey } }
+    : { keyless: { issuer: verification.signer.keyless!.issuer, subject: verification.signer.keyless!.subject } }];
+  const maxAge = verification.maxScanAgeHours ?? 168;
+  const verify: kyverno.ClusterPolicySpecRulesVerifyImages[] = [{
+    imageReferences,
+    failureAction,
+    mutateDigest: false,
+    verifyDigest: true,
+    required: true,
+    attestors: [{ count: 1, entries }],
+  }];
+  if (maxAge > 0) {
+    verify.push({
+      imageReferences,
+      failureAction,
+      mutateDigest: false,
+      verifyDigest: true,
+      attestations: [{
+        type: verification.vulnPredicateType ?? DEFAULT_VULN_PREDICATE_TYPE,
+        attestors: [{ entries }],
+        conditions: [{
+          all: [{
+            key: '{{ time_since(\'\', \'{{ metadata.scanFinishedOn }}\', \'\') }}',
+            operator: kyverno.ClusterPolicySpecRulesVerifyImagesAttestationsConditionsAllOperator.LESS_THAN_OR_EQUALS,
+            value: `${maxAge}h`,
+          }],
+        }],
+      }],
+    });
+  }
+  return new kyverno.ClusterPolicy(scope, 'Kyverno-HK-IMAGE-005', {
+    metadata: {
+      name: 'hardened-hk-image-005',
+      annotations: {
+        [PRACTICES_ANNOTATION]: 'HK-IMAGE-005',
+        'cdk8s-hardened.io/title': practiceTitle,
+        'policies.kyverno.io/title': practiceTitle,
+        'policies.kyverno.io/severity': 'high',
+      },
+    },
+    spec: {
+      // Signature checks call out to registries at admission; they cannot run as background scans.
+      background: false,
+      webhookConfiguration: { failurePolicy: kyverno.ClusterPolicySpecWebhookConfigurationFailurePolicy.FAIL, timeoutSeconds: 30 },
+      rules: [{
+        name: 'hk-image-005',
+        match: {
+          any: [{
+            resources: {
+              kinds: ['Pod'],
+              operations: WRITE_OPERATIONS,
+              namespaceSelector,
+            },
+          }],
+        },
+        verifyImages: verify,
+      }],
+    },
+  });
+}
