@@ -1,5 +1,4 @@
 import { AdmissionRule } from './admission-rule';
-import { STAGED_RULES } from './staged-rules';
 import { CATALOGUE } from '../practices/catalogue';
 import { Practice } from '../practices/practice';
 
@@ -13,10 +12,5 @@ export interface AdmissionPractice {
 
 /** Every admission-checkable practice of the catalogue, in catalogue order. */
 export function admissionPractices(): AdmissionPractice[] {
-  const out: AdmissionPractice[] = [];
-  for (const practice of CATALOGUE) {
-    const rule = practice.admission ?? STAGED_RULES[practice.id];
-    if (rule) out.push({ practice, rule });
-  }
-  return out;
+  return CATALOGUE.filter((p) => p.admission).map((practice) => ({ practice, rule: practice.admission! }));
 }

@@ -1,4 +1,7 @@
 import { allowedRegistriesFor, imageLabel, isFrozenRegistry, parseImageReference, registryEntryAdmits } from './util';
+import { FROZEN_REGISTRY_REGEX, celRegex } from '../../../policy/cel';
+import { POD_RESOURCES } from '../../../policy/resources';
+import { REGO_IMAGE_REF, rq } from '../../../policy/rule-helpers';
 import { containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -31,6 +34,38 @@ export const allowedRegistries: Practice = {
     ],
     gatekeeper: ['K8sAllowedRepos', 'K8sAllowedReposv2', 'K8sDisallowedRepos'],
     kubescape: ['C-0001', 'C-0078', 'C-0253'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: `variables.imageRefs.all(r, r != '' && !r.split('/')[0].matches(${celRegex(FROZEN_REGISTRY_REGEX)})`
+          + ' && (variables.allowedRegistries.size() == 0 || variables.allowedRegistries.exists(e,'
+          + ' e.contains(\'/\') ? (r == e || r.startsWith(e + \'/\')) : r.split(\'/\')[0] == e)))',
+      message: 'every container image must come from an allowed registry, and never from the frozen k8s.gcr.io',
+    }],
+    rego: `${REGO_IMAGE_REF}
+  
+  problem[msg] {
+    c := containers[_]
+    image := object.get(c, "image", "")
+    not image_ref(image)
+    msg := sprintf("container %v image %v is not a valid image reference", [c.name, image])
+  }
+  
+  problem[msg] {
+    c := containers[_]
+    ref := image_ref(object.get(c, "image", ""))
+    regex.match(${rq(FROZEN_REGISTRY_REGEX)}, split(ref, "/")[0])
+    msg := sprintf("container %v pulls from the frozen registry %v; use registry.k8s.io", [c.name, split(ref, "/")[0]])
+  }
+  
+  problem[msg] {
+    c := containers[_]
+    ref := image_ref(object.get(c, "image", ""))
+    count(allowed_registries) > 0
+    not admitted(ref)
+    msg := sprintf("container %v pulls %v, which is not in the allow-list %v", [c.name, ref, allowed_registries])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj, ctx) => {
     const allowList = allowedRegistriesFor(ctx, obj);

@@ -1,4 +1,7 @@
 import { imageLabel, parseImageReference } from './util';
+import { VALID_IMAGE_REGEX, celRegex } from '../../../policy/cel';
+import { POD_RESOURCES } from '../../../policy/resources';
+import { rq } from '../../../policy/rule-helpers';
 import { containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -25,6 +28,31 @@ export const noLatestTag: Practice = {
     gatekeeper: ['K8sDisallowedTags'],
     checkov: ['CKV_K8S_14'],
     kubescape: ['C-0075'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: `variables.containers.all(c, has(c.image) && c.image.matches(${celRegex(VALID_IMAGE_REGEX)}) && (c.image.contains('@')`
+          + ` || (c.image.matches(${celRegex(':[^/]*$')}) && !c.image.matches(${celRegex(':[Ll][Aa][Tt][Ee][Ss][Tt]$')}))))`,
+      message: 'every container image must be a valid reference with a digest or a tag other than latest',
+    }],
+    rego: `tag_ok(image) {
+    regex.match(${rq(VALID_IMAGE_REGEX)}, image)
+    contains(image, "@")
+  }
+  
+  tag_ok(image) {
+    regex.match(${rq(VALID_IMAGE_REGEX)}, image)
+    not contains(image, "@")
+    regex.match(":[^/]*$", image)
+    not regex.match(":[Ll][Aa][Tt][Ee][Ss][Tt]$", image)
+  }
+  
+  problem[msg] {
+    c := containers[_]
+    not tag_ok(object.get(c, "image", ""))
+    msg := sprintf("container %v image %v has neither digest nor tag, is tagged latest, or is not a valid reference", [c.name, object.get(c, "image", "")])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj) => {
     const problems: string[] = [];

@@ -1,4 +1,7 @@
 import { DIGEST_PINNED_IMAGE, imageLabel } from './util';
+import { celRegex } from '../../../policy/cel';
+import { POD_RESOURCES } from '../../../policy/resources';
+import { rq } from '../../../policy/rule-helpers';
 import { containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -23,6 +26,18 @@ export const pinnedDigest: Practice = {
     gatekeeper: ['K8sImageDigests'],
     checkov: ['CKV_K8S_43'],
     kubescape: ['C-0306'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: `variables.containers.all(c, has(c.image) && c.image.matches(${celRegex(DIGEST_PINNED_IMAGE.source)}))`,
+      message: 'every container image must be pinned by an @sha256 digest',
+    }],
+    rego: `problem[msg] {
+    c := containers[_]
+    not regex.match(${rq(DIGEST_PINNED_IMAGE.source)}, object.get(c, "image", ""))
+    msg := sprintf("container %v image %v is not pinned by an @sha256 digest", [c.name, object.get(c, "image", "")])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj) => containersOf(obj)
     .filter((c) => typeof c.container?.image !== 'string' || !DIGEST_PINNED_IMAGE.test(c.container.image))

@@ -1,3 +1,4 @@
+import { POD_RESOURCES } from '../../../policy/resources';
 import { containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -21,6 +22,18 @@ export const pullAlways: Practice = {
     polaris: ['pullPolicyNotAlways'],
     kyverno: ['other/always-pull-images', 'other/imagepullpolicy-always'],
     checkov: ['CKV_K8S_15', 'CKV_K8S_80'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: 'variables.containers.all(c, has(c.imagePullPolicy) && c.imagePullPolicy == \'Always\')',
+      message: 'every container must set imagePullPolicy: Always',
+    }],
+    rego: `problem[msg] {
+    c := containers[_]
+    object.get(c, "imagePullPolicy", "") != "Always"
+    msg := sprintf("container %v does not set imagePullPolicy: Always", [c.name])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj) => containersOf(obj)
     .filter((c) => c.container?.imagePullPolicy !== 'Always')

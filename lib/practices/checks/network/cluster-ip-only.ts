@@ -1,3 +1,4 @@
+import { SERVICE_RESOURCES } from '../../../policy/resources';
 import { asArray } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -24,6 +25,29 @@ export const clusterIpOnly: Practice = {
     kyverno: ['best-practices/restrict-node-port', 'other/restrict-loadbalancer', 'best-practices/restrict-service-external-ips'],
     gatekeeper: ['K8sBlockNodePort', 'K8sBlockLoadBalancer', 'K8sExternalIPs'],
     kubescape: ['C-0256', 'C-0021', 'C-0283'],
+  },
+  admission: {
+    match: SERVICE_RESOURCES,
+    validations: [
+      { expression: '!has(object.spec.type) || object.spec.type == \'ClusterIP\'', message: 'spec.type must be ClusterIP (no NodePort, LoadBalancer or ExternalName)' },
+      { expression: '!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0', message: 'spec.externalIPs must not be set' },
+      { expression: '!has(object.spec.ports) || object.spec.ports.all(p, !has(p.nodePort))', message: 'no port may set a nodePort' },
+    ],
+    rego: `problem[msg] {
+    t := object.get(obj.spec, "type", "ClusterIP")
+    t != "ClusterIP"
+    msg := sprintf("spec.type is %v", [t])
+  }
+  
+  problem["spec.externalIPs is set"] {
+    count(object.get(obj.spec, "externalIPs", [])) > 0
+  }
+  
+  problem[msg] {
+    p := object.get(obj.spec, "ports", [])[_]
+    p.nodePort
+    msg := sprintf("port %v sets nodePort %v", [object.get(p, "port", "?"), p.nodePort])
+  }`,
   },
   evaluate: perObject(['Service'], (svc) => {
     const problems: string[] = [];

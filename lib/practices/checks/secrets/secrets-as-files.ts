@@ -1,3 +1,4 @@
+import { POD_RESOURCES } from '../../../policy/resources';
 import { asArray, containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -22,6 +23,27 @@ export const secretsAsFiles: Practice = {
     kubesec: ['SecretsAsEnvironmentVariables'],
     checkov: ['CKV_K8S_35'],
     kubescape: ['C-0207'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: 'variables.containers.all(c, (!has(c.env) || c.env.all(e, !(has(e.valueFrom) && has(e.valueFrom.secretKeyRef))))'
+          + ' && (!has(c.envFrom) || c.envFrom.all(f, !has(f.secretRef))))',
+      message: 'containers must read Secrets from mounted files, not through env secretKeyRef or envFrom secretRef',
+    }],
+    rego: `problem[msg] {
+    c := containers[_]
+    e := object.get(c, "env", [])[_]
+    e.valueFrom.secretKeyRef
+    msg := sprintf("container %v env %v reads a Secret through secretKeyRef", [c.name, e.name])
+  }
+  
+  problem[msg] {
+    c := containers[_]
+    f := object.get(c, "envFrom", [])[_]
+    f.secretRef
+    msg := sprintf("container %v envFrom loads a Secret into the environment", [c.name])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj) => {
     const problems: string[] = [];

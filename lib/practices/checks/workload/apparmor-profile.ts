@@ -1,4 +1,7 @@
 import { nonEmpty } from './util';
+import { celRegex } from '../../../policy/cel';
+import { POD_RESOURCES } from '../../../policy/resources';
+import { profileOk, regoProfileOk, scHas } from '../../../policy/rule-helpers';
 import { containerLabel, containersOf, podMetaOf, podSpecOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -30,6 +33,48 @@ export const appArmorProfile: Practice = {
     gatekeeper: ['K8sPSPAppArmor'],
     kubesec: ['ApparmorAny', 'ApparmorUnconfined'],
     kubescape: ['C-0055'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: 'variables.podAnnotations.all(k, !k.startsWith(\'container.apparmor.security.beta.kubernetes.io/\')'
+          + ` || variables.podAnnotations[k] == '' || variables.podAnnotations[k] == 'runtime/default' || variables.podAnnotations[k].matches(${celRegex('^localhost/.+')}))`
+          + ` && (!has(variables.podSC.appArmorProfile) || ${profileOk('variables.podSC.appArmorProfile', ALLOWED_APPARMOR_TYPES)})`
+          + ` && variables.containers.all(c, !(${scHas('appArmorProfile')}) || ${profileOk('c.securityContext.appArmorProfile', ALLOWED_APPARMOR_TYPES)})`,
+      message: 'AppArmor must never be unconfined: annotations runtime/default or localhost/<profile>, appArmorProfile RuntimeDefault or Localhost',
+    }],
+    rego: `${regoProfileOk('apparmor_ok', ALLOWED_APPARMOR_TYPES)}
+  
+  annotation_ok(v) {
+    v == ""
+  }
+  
+  annotation_ok(v) {
+    v == "runtime/default"
+  }
+  
+  annotation_ok(v) {
+    regex.match("^localhost/.+", v)
+  }
+  
+  problem[msg] {
+    v := pod_annotations[k]
+    startswith(k, "container.apparmor.security.beta.kubernetes.io/")
+    not annotation_ok(v)
+    msg := sprintf("pod annotation %v is %v", [k, v])
+  }
+  
+  problem["pod securityContext sets an appArmorProfile that is not RuntimeDefault or Localhost"] {
+    p := pod_sc.appArmorProfile
+    not apparmor_ok(p)
+  }
+  
+  problem[msg] {
+    c := containers[_]
+    p := sc(c).appArmorProfile
+    not apparmor_ok(p)
+    msg := sprintf("container %v sets an appArmorProfile that is not RuntimeDefault or Localhost", [c.name])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj) => {
     const problems: string[] = [];

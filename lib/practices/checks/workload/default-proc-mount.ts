@@ -1,3 +1,5 @@
+import { POD_RESOURCES } from '../../../policy/resources';
+import { scHas } from '../../../policy/rule-helpers';
 import { containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -21,6 +23,18 @@ export const defaultProcMount: Practice = {
     kubeLinter: ['unsafe-proc-mount'],
     kyverno: ['pod-security/baseline/disallow-proc-mount'],
     gatekeeper: ['K8sPSPProcMount'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: `variables.containers.all(c, !(${scHas('procMount')}) || c.securityContext.procMount == 'Default')`,
+      message: 'no container may set securityContext.procMount other than Default',
+    }],
+    rego: `problem[msg] {
+    c := containers[_]
+    object.get(sc(c), "procMount", "Default") != "Default"
+    msg := sprintf("container %v sets securityContext.procMount: %v", [c.name, sc(c).procMount])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj) => containersOf(obj)
     .filter((c) => {

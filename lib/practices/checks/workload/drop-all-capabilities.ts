@@ -1,4 +1,6 @@
 import { isExemptWindowsPod } from './util';
+import { POD_RESOURCES } from '../../../policy/resources';
+import { scHas } from '../../../policy/rule-helpers';
 import { asArray, containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -26,6 +28,24 @@ export const dropAllCapabilities: Practice = {
     kubesec: ['CapDropAll', 'CapDropAny'],
     checkov: ['CKV_K8S_28', 'CKV_K8S_7', 'CKV_K8S_37', 'CKV_K8S_36'],
     kubescape: ['C-0046', 'C-0199', 'C-0201', 'C-0220'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: `variables.windowsExempt || variables.containers.all(c, ${scHas('capabilities')} && has(c.securityContext.capabilities.drop)`
+          + ' && \'ALL\' in c.securityContext.capabilities.drop)',
+      message: 'every container must drop the capability "ALL" (upper case)',
+    }],
+    rego: `drops_all(c) {
+    object.get(object.get(sc(c), "capabilities", {}), "drop", [])[_] == "ALL"
+  }
+  
+  problem[msg] {
+    not windows_exempt
+    c := containers[_]
+    not drops_all(c)
+    msg := sprintf("container %v does not drop ALL capabilities", [c.name])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj, ctx) => {
     if (isExemptWindowsPod(obj, ctx.settings.targetVersion)) return [];

@@ -1,4 +1,6 @@
 import { integerAbove, origin, resolveSecurityField } from './util';
+import { POD_RESOURCES } from '../../../policy/resources';
+import { scHas } from '../../../policy/rule-helpers';
 import { containerLabel, containersOf, podSpecOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -37,6 +39,24 @@ export const highUid: Practice = {
     checkov: ['CKV_K8S_40'],
     kubescape: ['C-0013'],
     other: ['cdk8s-team/cdk8s-plus#1339', 'cdk8s-team/cdk8s-plus PR #1437'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: '!(has(variables.podSC.runAsUser) && variables.podSC.runAsUser == 0)'
+          + ` && variables.containers.all(c, (${scHas('runAsUser')}) ? c.securityContext.runAsUser > ${MIN_UID_EXCLUSIVE}`
+          + ` : (has(variables.podSC.runAsUser) && variables.podSC.runAsUser > ${MIN_UID_EXCLUSIVE}))`,
+      message: `every container must resolve securityContext.runAsUser to a UID above ${MIN_UID_EXCLUSIVE}, and none may set 0`,
+    }],
+    rego: `problem["pod securityContext sets runAsUser: 0"] {
+    pod_sc.runAsUser == 0
+  }
+  
+  problem[msg] {
+    c := containers[_]
+    not integer_above(resolved(c, "runAsUser"), ${MIN_UID_EXCLUSIVE})
+    msg := sprintf("container %v does not resolve runAsUser to an integer above ${MIN_UID_EXCLUSIVE}", [c.name])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj) => {
     const problems: string[] = [];

@@ -1,3 +1,6 @@
+import { celStringList } from '../../../policy/cel';
+import { POD_RESOURCES } from '../../../policy/resources';
+import { scHas } from '../../../policy/rule-helpers';
 import { asArray, containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -30,6 +33,24 @@ export const limitedAddedCapabilities: Practice = {
     kubesec: ['CapSysAdmin'],
     checkov: ['CKV_K8S_25', 'CKV_K8S_24', 'CKV_K8S_39'],
     kubescape: ['C-0046', 'C-0200', 'C-0219'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: `variables.containers.all(c, !(${scHas('capabilities')} && has(c.securityContext.capabilities.add))`
+          + ` || c.securityContext.capabilities.add.all(a, a in ${celStringList(ALLOWED_ADDED_CAPABILITIES)}))`,
+      message: `containers may add back no capability but ${ALLOWED_ADDED_CAPABILITIES.join(', ')}`,
+    }],
+    rego: `allowed_capability(cap) {
+    cap == ${JSON.stringify(ALLOWED_ADDED_CAPABILITIES)}[_]
+  }
+  
+  problem[msg] {
+    c := containers[_]
+    cap := object.get(object.get(sc(c), "capabilities", {}), "add", [])[_]
+    not allowed_capability(cap)
+    msg := sprintf("container %v adds capability %v", [c.name, cap])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj) => containersOf(obj).flatMap((c) => asArray(c.container?.securityContext?.capabilities?.add)
     .filter((cap) => !ALLOWED_ADDED_CAPABILITIES.includes(cap))

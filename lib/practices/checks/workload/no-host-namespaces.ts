@@ -1,3 +1,4 @@
+import { POD_RESOURCES } from '../../../policy/resources';
 import { podSpecOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -28,6 +29,18 @@ export const noHostNamespaces: Practice = {
     kubesec: ['HostNetwork', 'HostPID', 'HostIPC'],
     checkov: ['CKV_K8S_19', 'CKV_K8S_17', 'CKV_K8S_18', 'CKV_K8S_4', 'CKV_K8S_1', 'CKV_K8S_3'],
     kubescape: ['C-0038', 'C-0041', 'C-0194', 'C-0195', 'C-0196', 'C-0214', 'C-0215', 'C-0216', 'C-0275', 'C-0276'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: ['hostNetwork', 'hostPID', 'hostIPC'].map((f) => ({
+      expression: `!(has(variables.podSpec.${f}) && variables.podSpec.${f} == true)`,
+      message: `the pod may not set ${f}: true`,
+    })),
+    rego: `problem[msg] {
+    f := ["hostNetwork", "hostPID", "hostIPC"][_]
+    pod_spec[f] == true
+    msg := sprintf("pod spec sets %v: true", [f])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj) => {
     const spec = podSpecOf(obj);

@@ -1,3 +1,4 @@
+import { POD_RESOURCES } from '../../../policy/resources';
 import { appContainersOf, asArray, containerLabel, podSpecOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -24,6 +25,27 @@ export const noHostPort: Practice = {
     gatekeeper: ['K8sPSPHostNetworkingPorts'],
     checkov: ['CKV_K8S_26'],
     kubescape: ['C-0044', 'C-0204'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: 'variables.appContainers.all(c, !has(c.ports) || c.ports.all(p, !(has(p.hostPort) && p.hostPort != 0)'
+          + ' && !(has(variables.podSpec.hostNetwork) && variables.podSpec.hostNetwork == true)))',
+      message: 'no container port may be a host port (hostPort, or any port of a hostNetwork pod)',
+    }],
+    rego: `problem[msg] {
+    c := app_containers[_]
+    p := object.get(c, "ports", [])[_]
+    object.get(p, "hostPort", 0) != 0
+    msg := sprintf("container %v port %v sets hostPort %v", [c.name, p.containerPort, p.hostPort])
+  }
+  
+  problem[msg] {
+    pod_spec.hostNetwork == true
+    c := app_containers[_]
+    p := object.get(c, "ports", [])[_]
+    msg := sprintf("container %v port %v is a host port, because the pod uses hostNetwork", [c.name, p.containerPort])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj) => {
     const hostNetwork = podSpecOf(obj)?.hostNetwork === true;

@@ -1,3 +1,5 @@
+import { POD_RESOURCES } from '../../../policy/resources';
+import { scHas } from '../../../policy/rule-helpers';
 import { containerLabel, containersOf, podSpecOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -22,6 +24,24 @@ export const noHostProcess: Practice = {
     kyverno: ['pod-security/baseline/disallow-host-process'],
     gatekeeper: ['K8sPSPHostProcess'],
     kubescape: ['C-0202'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: '!(has(variables.podSC.windowsOptions) && has(variables.podSC.windowsOptions.hostProcess) && variables.podSC.windowsOptions.hostProcess == true)'
+          + ` && !variables.containers.exists(c, ${scHas('windowsOptions')} && has(c.securityContext.windowsOptions.hostProcess)`
+          + ' && c.securityContext.windowsOptions.hostProcess == true)',
+      message: 'neither the pod nor any container may set windowsOptions.hostProcess: true',
+    }],
+    rego: `problem["pod securityContext sets windowsOptions.hostProcess: true"] {
+    pod_sc.windowsOptions.hostProcess == true
+  }
+  
+  problem[msg] {
+    c := containers[_]
+    sc(c).windowsOptions.hostProcess == true
+    msg := sprintf("container %v sets securityContext.windowsOptions.hostProcess: true", [c.name])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj) => {
     const problems: string[] = [];

@@ -1,4 +1,6 @@
 import { isExemptWindowsPod } from './util';
+import { POD_RESOURCES } from '../../../policy/resources';
+import { scHas } from '../../../policy/rule-helpers';
 import { containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -28,6 +30,19 @@ export const noPrivilegeEscalation: Practice = {
     kubesec: ['AllowPrivilegeEscalation'],
     checkov: ['CKV_K8S_20', 'CKV_K8S_5'],
     kubescape: ['C-0016', 'C-0197', 'C-0217'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: `variables.windowsExempt || variables.containers.all(c, ${scHas('allowPrivilegeEscalation')} && c.securityContext.allowPrivilegeEscalation == false)`,
+      message: 'every container must set securityContext.allowPrivilegeEscalation: false',
+    }],
+    rego: `problem[msg] {
+    not windows_exempt
+    c := containers[_]
+    object.get(sc(c), "allowPrivilegeEscalation", null) != false
+    msg := sprintf("container %v does not set securityContext.allowPrivilegeEscalation: false", [c.name])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj, ctx) => {
     if (isExemptWindowsPod(obj, ctx.settings.targetVersion)) return [];

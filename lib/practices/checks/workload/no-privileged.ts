@@ -1,3 +1,5 @@
+import { POD_RESOURCES } from '../../../policy/resources';
+import { scHas } from '../../../policy/rule-helpers';
 import { containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -27,6 +29,18 @@ export const noPrivileged: Practice = {
     kubesec: ['Privileged'],
     checkov: ['CKV_K8S_16', 'CKV_K8S_2'],
     kubescape: ['C-0057', 'C-0193', 'C-0213'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: `!variables.containers.exists(c, ${scHas('privileged')} && c.securityContext.privileged == true)`,
+      message: 'no container may set securityContext.privileged: true',
+    }],
+    rego: `problem[msg] {
+    c := containers[_]
+    sc(c).privileged == true
+    msg := sprintf("container %v sets securityContext.privileged: true", [c.name])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj) => containersOf(obj)
     .filter((c) => c.container?.securityContext?.privileged === true)

@@ -1,4 +1,6 @@
 import { integerAbove, origin, resolveSecurityField } from './util';
+import { POD_RESOURCES } from '../../../policy/resources';
+import { scHas } from '../../../policy/rule-helpers';
 import { asArray, containerLabel, containersOf, podSpecOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -28,6 +30,29 @@ export const nonRootGroups: Practice = {
     kubesec: ['RunAsGroup'],
     kubescape: ['C-0013'],
     other: ['kubescape/helm-charts#912 (Kubescape resolves an unset runAsGroup to 0)'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: `variables.containers.all(c, (${scHas('runAsGroup')}) ? c.securityContext.runAsGroup > ${MIN_GID_EXCLUSIVE}`
+          + ` : (has(variables.podSC.runAsGroup) && variables.podSC.runAsGroup > ${MIN_GID_EXCLUSIVE}))`
+          + ' && has(variables.podSC.fsGroup) && variables.podSC.fsGroup != 0'
+          + ' && !(has(variables.podSC.supplementalGroups) && 0 in variables.podSC.supplementalGroups)',
+      message: `every container must resolve runAsGroup above ${MIN_GID_EXCLUSIVE}; the pod must set a non-zero fsGroup and no supplemental group 0`,
+    }],
+    rego: `problem[msg] {
+    c := containers[_]
+    not integer_above(resolved(c, "runAsGroup"), ${MIN_GID_EXCLUSIVE})
+    msg := sprintf("container %v does not resolve runAsGroup to an integer above ${MIN_GID_EXCLUSIVE}", [c.name])
+  }
+  
+  problem["pod securityContext does not set a non-zero fsGroup"] {
+    object.get(pod_sc, "fsGroup", 0) == 0
+  }
+  
+  problem["pod securityContext.supplementalGroups contains 0"] {
+    object.get(pod_sc, "supplementalGroups", [])[_] == 0
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj) => {
     const problems: string[] = [];

@@ -1,4 +1,6 @@
 import { isEmptyDirVolume, volumesOf } from './util';
+import { POD_RESOURCES } from '../../../policy/resources';
+import { scHas } from '../../../policy/rule-helpers';
 import { containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -30,6 +32,26 @@ export const readOnlyRootFilesystem: Practice = {
     kubesec: ['ReadOnlyRootFilesystem'],
     checkov: ['CKV_K8S_22'],
     kubescape: ['C-0017'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: `variables.containers.all(c, ${scHas('readOnlyRootFilesystem')} && c.securityContext.readOnlyRootFilesystem == true)`
+          + ' && variables.volumes.all(v, !has(v.emptyDir) || has(v.emptyDir.sizeLimit))',
+      message: 'every container must set securityContext.readOnlyRootFilesystem: true and every emptyDir a sizeLimit',
+    }],
+    rego: `problem[msg] {
+    c := containers[_]
+    object.get(sc(c), "readOnlyRootFilesystem", false) != true
+    msg := sprintf("container %v does not set securityContext.readOnlyRootFilesystem: true", [c.name])
+  }
+  
+  problem[msg] {
+    v := volumes[_]
+    v.emptyDir
+    not v.emptyDir.sizeLimit
+    msg := sprintf("emptyDir volume %v has no sizeLimit", [v.name])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj) => {
     const problems: string[] = [];

@@ -1,3 +1,4 @@
+import { POD_RESOURCES } from '../../../policy/resources';
 import { appContainersOf, containerLabel, POD_KINDS } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
 
@@ -35,6 +36,45 @@ export const resourceRequirements: Practice = {
     kubesec: ['RequestsCPU', 'LimitsCPU', 'RequestsMemory', 'LimitsMemory'],
     checkov: ['CKV_K8S_10', 'CKV_K8S_11', 'CKV_K8S_12', 'CKV_K8S_13'],
     kubescape: ['C-0004', 'C-0009', 'C-0050', 'C-0268', 'C-0269', 'C-0270', 'C-0271'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [
+      {
+        expression: 'variables.appContainers.all(c, has(c.resources) && has(c.resources.requests)'
+            + ' && [\'cpu\', \'memory\', \'ephemeral-storage\'].all(r, r in c.resources.requests))',
+        message: 'every container must request cpu, memory and ephemeral-storage',
+        exceptable: false,
+      },
+      {
+        expression: 'variables.appContainers.all(c, has(c.resources) && has(c.resources.limits)'
+            + ' && [\'memory\', \'ephemeral-storage\'].all(r, r in c.resources.limits))',
+        message: 'every container must limit memory and ephemeral-storage',
+        exceptable: false,
+      },
+      {
+        expression: 'variables.appContainers.all(c, has(c.resources) && has(c.resources.limits) && \'cpu\' in c.resources.limits)',
+        message: 'every container must limit cpu, unless an exception records why the cpu limit is omitted',
+      },
+    ],
+    rego: `problem[msg] {
+    c := app_containers[_]
+    not object.get(object.get(c, "resources", {}), "limits", {}).cpu
+    msg := sprintf("container %v sets no resources.limits.cpu", [c.name])
+  }`,
+    regoUnexceptable: `hard_problem[msg] {
+    c := app_containers[_]
+    r := ["cpu", "memory", "ephemeral-storage"][_]
+    not object.get(object.get(c, "resources", {}), "requests", {})[r]
+    msg := sprintf("container %v sets no resources.requests.%v", [c.name, r])
+  }
+  
+  hard_problem[msg] {
+    c := app_containers[_]
+    r := ["memory", "ephemeral-storage"][_]
+    not object.get(object.get(c, "resources", {}), "limits", {})[r]
+    msg := sprintf("container %v sets no resources.limits.%v", [c.name, r])
+  }`,
   },
   evaluate: (ctx: AuditContext) => {
     const out: Violation[] = [];

@@ -1,4 +1,5 @@
 import { atLeastVersion, volumeSourcesOf, volumesOf } from './util';
+import { POD_RESOURCES } from '../../../policy/resources';
 import { POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -38,6 +39,28 @@ export const restrictedVolumeTypes: Practice = {
     kubesec: ['DockerSock', 'ProcMount'],
     checkov: ['CKV_K8S_27'],
     kubescape: ['C-0045', 'C-0048', 'C-0074', 'C-0203'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: `variables.volumes.all(v, ${RESTRICTED_VOLUME_SOURCES.map((s) => `has(v.${s})`).join(' || ')} || (variables.targetMinor >= 31 && has(v.image)))`,
+      message: `every volume must be one of ${RESTRICTED_VOLUME_SOURCES.join(', ')} (image from 1.31); never hostPath`,
+    }],
+    rego: `allowed_source(v) {
+    s := ${JSON.stringify(RESTRICTED_VOLUME_SOURCES)}[_]
+    v[s]
+  }
+  
+  allowed_source(v) {
+    target_minor >= 31
+    v.image
+  }
+  
+  problem[msg] {
+    v := volumes[_]
+    not allowed_source(v)
+    msg := sprintf("volume %v uses a disallowed volume type", [v.name])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj, ctx) => {
     const allowed = atLeastVersion(ctx.settings.targetVersion, 1, 31) ? [...RESTRICTED_VOLUME_SOURCES, 'image'] : RESTRICTED_VOLUME_SOURCES;

@@ -1,3 +1,5 @@
+import { POD_RESOURCES } from '../../../policy/resources';
+import { scHas } from '../../../policy/rule-helpers';
 import { containerLabel, containersOf, podSpecOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -25,6 +27,24 @@ export const runAsNonRoot: Practice = {
     kubesec: ['RunAsNonRoot'],
     checkov: ['CKV_K8S_23', 'CKV_K8S_6'],
     kubescape: ['C-0013', 'C-0198', 'C-0218'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: '!(has(variables.podSC.runAsNonRoot) && variables.podSC.runAsNonRoot == false)'
+          + ` && variables.containers.all(c, (${scHas('runAsNonRoot')}) ? c.securityContext.runAsNonRoot == true`
+          + ' : (has(variables.podSC.runAsNonRoot) && variables.podSC.runAsNonRoot == true))',
+      message: 'every container must resolve securityContext.runAsNonRoot to true, and none may set it to false',
+    }],
+    rego: `problem["pod securityContext sets runAsNonRoot: false"] {
+    pod_sc.runAsNonRoot == false
+  }
+  
+  problem[msg] {
+    c := containers[_]
+    resolved(c, "runAsNonRoot") != true
+    msg := sprintf("container %v does not resolve securityContext.runAsNonRoot to true", [c.name])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj) => {
     const podValue = podSpecOf(obj)?.securityContext?.runAsNonRoot;

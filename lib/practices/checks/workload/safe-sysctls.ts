@@ -1,4 +1,5 @@
 import { atLeastVersion } from './util';
+import { POD_RESOURCES } from '../../../policy/resources';
 import { asArray, podSpecOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, KubernetesVersion, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -14,6 +15,9 @@ export const SAFE_SYSCTLS: ReadonlyArray<{ readonly name: string; readonly since
 ];
 
 /** The sysctl names PSS baseline admits on a target version (exact names, compared as PSA does). */
+/** The safe set as a CEL map from name to the minor version that made it safe. */
+const SAFE_SYSCTL_MAP = `{${SAFE_SYSCTLS.map((s) => `'${s.name}': ${s.since.minor}`).join(', ')}}`;
+
 export function safeSysctlsFor(version: KubernetesVersion): string[] {
   return SAFE_SYSCTLS.filter((s) => atLeastVersion(version, s.since.major, s.since.minor)).map((s) => s.name);
 }
@@ -41,6 +45,24 @@ export const safeSysctls: Practice = {
     kubeLinter: ['unsafe-sysctls'],
     kyverno: ['pod-security/baseline/restrict-sysctls'],
     gatekeeper: ['K8sPSPForbiddenSysctls'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: `!has(variables.podSC.sysctls) || variables.podSC.sysctls.all(s, s.name in ${SAFE_SYSCTL_MAP} && ${SAFE_SYSCTL_MAP}[s.name] <= variables.targetMinor)`,
+      message: 'the pod may set only the sysctls Pod Security Standards call safe on the target version',
+    }],
+    rego: `safe := ${JSON.stringify(Object.fromEntries(SAFE_SYSCTLS.map((s) => [s.name, s.since.minor])))}
+  
+  problem[msg] {
+    s := object.get(pod_sc, "sysctls", [])[_]
+    not safe_on_target(s.name)
+    msg := sprintf("pod securityContext sets sysctl %v, which is not safe on the target version", [s.name])
+  }
+  
+  safe_on_target(name) {
+    safe[name] <= target_minor
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj, ctx) => {
     const safe = safeSysctlsFor(ctx.settings.targetVersion);

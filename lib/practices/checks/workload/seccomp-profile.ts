@@ -1,4 +1,6 @@
 import { isExemptWindowsPod, nonEmpty } from './util';
+import { POD_RESOURCES } from '../../../policy/resources';
+import { profileOk, regoProfileOk, scHas } from '../../../policy/rule-helpers';
 import { containerLabel, containersOf, podMetaOf, podSpecOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -40,6 +42,52 @@ export const seccompProfile: Practice = {
     checkov: ['CKV_K8S_31', 'CKV_K8S_32'],
     kubescape: ['C-0210', 'C-0055'],
     other: ['kubescape/kubescape#2296', 'zegl/kube-score#146'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: `(!has(variables.podSC.seccompProfile) || ${profileOk('variables.podSC.seccompProfile', ALLOWED_SECCOMP_TYPES)})`
+          + ` && variables.containers.all(c, (${scHas('seccompProfile')}) ? ${profileOk('c.securityContext.seccompProfile', ALLOWED_SECCOMP_TYPES)}`
+          + ' : (variables.windowsExempt || has(variables.podSC.seccompProfile)))'
+          + ' && !variables.podAnnotations.exists(k, k == \'seccomp.security.alpha.kubernetes.io/pod\''
+          + ' || k.startsWith(\'container.seccomp.security.alpha.kubernetes.io/\'))',
+      message: 'every container must resolve seccompProfile.type to RuntimeDefault or Localhost (with a profile), and no legacy seccomp annotation may remain',
+    }],
+    rego: `${regoProfileOk('seccomp_ok', ALLOWED_SECCOMP_TYPES)}
+  
+  problem["pod securityContext sets a seccompProfile that is not RuntimeDefault or Localhost"] {
+    p := pod_sc.seccompProfile
+    not seccomp_ok(p)
+  }
+  
+  problem[msg] {
+    c := containers[_]
+    p := sc(c).seccompProfile
+    not seccomp_ok(p)
+    msg := sprintf("container %v sets a seccompProfile that is not RuntimeDefault or Localhost", [c.name])
+  }
+  
+  problem[msg] {
+    not windows_exempt
+    c := containers[_]
+    not sc(c).seccompProfile
+    not pod_sc.seccompProfile
+    msg := sprintf("container %v resolves no seccompProfile.type", [c.name])
+  }
+  
+  problem[msg] {
+    pod_annotations[k]
+    legacy_seccomp(k)
+    msg := sprintf("pod annotation %v is dead configuration; the seccompProfile fields decide", [k])
+  }
+  
+  legacy_seccomp(k) {
+    k == "seccomp.security.alpha.kubernetes.io/pod"
+  }
+  
+  legacy_seccomp(k) {
+    startswith(k, "container.seccomp.security.alpha.kubernetes.io/")
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj, ctx) => {
     const problems: string[] = [];

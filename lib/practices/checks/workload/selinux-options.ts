@@ -1,6 +1,11 @@
 import { atLeastVersion, nonEmpty } from './util';
+import { celStringList } from '../../../policy/cel';
+import { POD_RESOURCES } from '../../../policy/resources';
+import { scHas } from '../../../policy/rule-helpers';
 import { containerLabel, containersOf, podSpecOf, POD_KINDS } from '../../manifest';
 import { KubernetesVersion, Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
+
+const SELINUX_TYPES_FROM_31 = ['container_engine_t'];
 
 /** SELinux types PSS baseline admits on every target version (the empty string means the runtime default). */
 export const ALLOWED_SELINUX_TYPES: readonly string[] = ['', 'container_t', 'container_init_t', 'container_kvm_t'];
@@ -35,6 +40,46 @@ export const seLinuxOptions: Practice = {
     kyverno: ['pod-security/baseline/disallow-selinux'],
     gatekeeper: ['K8sPSPSELinuxV2'],
     kubescape: ['C-0055'],
+  },
+  admission: {
+    match: POD_RESOURCES,
+    validations: [{
+      expression: `([variables.podSC].map(s, has(s.seLinuxOptions) ? [s.seLinuxOptions] : []) + variables.containers.map(c, ${scHas('seLinuxOptions')} ? [c.securityContext.seLinuxOptions] : []))`
+          + '.all(l, l.all(o, (!has(o.type) || o.type in '
+          + `${celStringList(ALLOWED_SELINUX_TYPES)} || (variables.targetMinor >= 31 && o.type in ${celStringList(SELINUX_TYPES_FROM_31)}))`
+          + ' && (!has(o.user) || o.user == \'\') && (!has(o.role) || o.role == \'\')))',
+      message: `seLinuxOptions.type must be one of ${ALLOWED_SELINUX_TYPES.filter((t) => t).join(', ')} (container_engine_t from 1.31), and user and role empty`,
+    }],
+    rego: `type_ok(o) {
+    not o.type
+  }
+  
+  type_ok(o) {
+    o.type == ${JSON.stringify(ALLOWED_SELINUX_TYPES)}[_]
+  }
+  
+  type_ok(o) {
+    target_minor >= 31
+    o.type == ${JSON.stringify(SELINUX_TYPES_FROM_31)}[_]
+  }
+  
+  selinux_ok(o) {
+    type_ok(o)
+    object.get(o, "user", "") == ""
+    object.get(o, "role", "") == ""
+  }
+  
+  problem["pod securityContext sets restricted seLinuxOptions"] {
+    p := pod_sc.seLinuxOptions
+    not selinux_ok(p)
+  }
+  
+  problem[msg] {
+    c := containers[_]
+    p := sc(c).seLinuxOptions
+    not selinux_ok(p)
+    msg := sprintf("container %v sets restricted seLinuxOptions", [c.name])
+  }`,
   },
   evaluate: perObject(POD_KINDS, (obj, ctx) => {
     const allowed = allowedSeLinuxTypes(ctx.settings.targetVersion);
