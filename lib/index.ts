@@ -7,3 +7,8 @@ export * from './practices/audit';
 export * from './practices/app-audit';
 export * from './secrets/mountable-secret';
 export { parseImageReference, ImageReference, ALLOWED_REGISTRIES_ANNOTATION } from './practices/checks/image/util';
+export * from './namespace/locked-namespace';
+export * from './policy/admission-rule';
+export * from './policy/admission-policies';
+export * from './policy/resources';
+export * from './policy/kyverno';
