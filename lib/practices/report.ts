@@ -1,0 +1,360 @@
+import { readFileSync } from 'fs';
+import { isAbsolute, join } from 'path';
+import { pathToFileURL } from 'url';
+import { AuditReport, failingFindings, Finding, SourceLocation } from './audit';
+import { CATALOGUE } from './catalogue';
+import { InputProblem, STDIN_NAME } from './load';
+import { ObjectRef } from './manifest';
+import { Practice, PracticeSources, Severity, SEVERITY_ORDER } from './practice';
+
+/** Name the tool reports under (SARIF `tool.driver.name`). */
+export const TOOL_NAME = 'cdk8s-hardened';
+
+/** Where users learn about the tool and its practices (SARIF `informationUri`). */
+export const INFORMATION_URI = 'https://www.npmjs.com/package/cdk8s-hardened';
+
+/** Options of `renderText`. */
+export interface TextReportOptions {
+  /**
+   * When given, a last line says whether the report fails at this threshold and with how many findings.
+   * @default - no verdict line
+   */
+  readonly failOn?: Severity | 'none';
+}
+
+/** Options of `renderJson` and `renderSarif`. */
+export interface MachineReportOptions {
+  /**
+   * Problems with the input, listed beside the findings (JSON `inputProblems`, SARIF tool execution notifications).
+   * @default - none
+   */
+  readonly inputProblems?: readonly InputProblem[];
+  /**
+   * Version written as the tool's version.
+   * @default - the version in this package's package.json
+   */
+  readonly toolVersion?: string;
+}
+
+/** `Kind namespace/name` (or `Kind name` for cluster-scoped objects). */
+export function objectLabel(ref: ObjectRef): string {
+  return `${ref.kind || '?'} ${ref.namespace ? ref.namespace + '/' : ''}${ref.name || '?'}`;
+}
+
+/** `file:line`, or the file alone when the line is unknown. */
+export function locationLabel(location: SourceLocation): string {
+  return location.line ? `${location.file}:${location.line}` : location.file;
+}
+
+/**
+ * The human report: findings grouped by object (ordered by file, line, construct path, then kind, namespace and
+ * name), each object's findings from most to least severe, then one summary line.
+ */
+export function renderText(report: AuditReport, options: TextReportOptions = {}): string {
+  const lines: string[] = [];
+  for (const group of groupByObject(report.findings)) {
+    const where = [group.constructPath, group.location ? locationLabel(group.location) : undefined].filter((x) => x);
+    lines.push(`${objectLabel(group.object)}${where.length > 0 ? ` (${where.join(', ')})` : ''}`);
+    for (const f of group.findings) {
+      lines.push(`  [${f.severity}] ${f.practiceId} ${f.title}: ${f.message}`);
+      lines.push(f.excepted ? `    excepted: ${f.exceptionReason}` : `    fix: ${f.fix}`);
+    }
+    lines.push('');
+  }
+  lines.push(summaryLine(report));
+  if (options.failOn !== undefined) lines.push(verdictLine(report, options.failOn));
+  return lines.join('\n') + '\n';
+}
+
+/** `12 objects, 5 findings (1 critical, 3 high, 1 low), 2 excepted`; excepted findings are not counted as findings. */
+export function summaryLine(report: AuditReport): string {
+  const open = report.findings.filter((f) => !f.excepted);
+  const excepted = report.findings.length - open.length;
+  const bySeverity = SEVERITY_ORDER
+    .map((s) => [s, open.filter((f) => f.severity === s).length] as const)
+    .filter(([, n]) => n > 0)
+    .map(([s, n]) => `${n} ${s}`);
+  return `${plural(report.objectCount, 'object')}, ${plural(open.length, 'finding')}`
+    + (bySeverity.length > 0 ? ` (${bySeverity.join(', ')})` : '')
+    + (excepted > 0 ? `, ${excepted} excepted` : '');
+}
+
+/** The findings that fail the run at `failOn` (never excepted ones); none for `none`. */
+export function failingAt(report: AuditReport, failOn: Severity | 'none'): Finding[] {
+  return failOn === 'none' ? [] : failingFindings(report, failOn);
+}
+
+/** The report as JSON with a fixed key order and 2-space indentation; findings in the report's order. */
+export function renderJson(report: AuditReport, options: MachineReportOptions = {}): string {
+  const open = report.findings.filter((f) => !f.excepted);
+  const doc = {
+    tool: { name: TOOL_NAME, version: options.toolVersion ?? packageVersion() },
+    catalogueVersion: report.catalogueVersion,
+    targetVersion: report.targetVersion,
+    objectCount: report.objectCount,
+    summary: {
+      findings: open.length,
+      excepted: report.findings.length - open.length,
+      bySeverity: Object.fromEntries(SEVERITY_ORDER.map((s) => [s, open.filter((f) => f.severity === s).length])),
+    },
+    findings: report.findings.map((f) => ({
+      practiceId: f.practiceId,
+      title: f.title,
+      severity: f.severity,
+      object: {
+        apiVersion: f.object.apiVersion,
+        kind: f.object.kind,
+        ...(f.object.namespace ? { namespace: f.object.namespace } : {}),
+        name: f.object.name,
+      },
+      ...(f.constructPath ? { constructPath: f.constructPath } : {}),
+      ...(f.location ? { location: { file: f.location.file, line: f.location.line } } : {}),
+      message: f.message,
+      fix: f.fix,
+      excepted: f.excepted,
+      ...(f.excepted ? { exceptionReason: f.exceptionReason } : {}),
+    })),
+    ...(options.inputProblems && options.inputProblems.length > 0
+      ? { inputProblems: options.inputProblems.map(problemJson) }
+      : {}),
+  };
+  return JSON.stringify(doc, undefined, 2) + '\n';
+}
+
+/**
+ * The report as SARIF 2.1.0: every practice of the catalogue is a rule (so a rule index never depends on what
+ * was found), every finding a result; excepted findings are results with an in-source suppression and the reason.
+ */
+export function renderSarif(report: AuditReport, options: MachineReportOptions = {}): string {
+  const ruleIndex = new Map(CATALOGUE.map((p, i) => [p.id, i]));
+  const problems = options.inputProblems ?? [];
+  const log = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [{
+      tool: {
+        driver: {
+          name: TOOL_NAME,
+          version: options.toolVersion ?? packageVersion(),
+          informationUri: INFORMATION_URI,
+          rules: CATALOGUE.map(sarifRule),
+        },
+      },
+      invocations: [{
+        executionSuccessful: !problems.some((p) => p.level === 'error'),
+        toolExecutionNotifications: problems.map(sarifNotification),
+      }],
+      results: report.findings.map((f) => sarifResult(f, ruleIndex.get(f.practiceId))),
+      properties: {
+        catalogueVersion: report.catalogueVersion,
+        targetVersion: report.targetVersion,
+        objectCount: report.objectCount,
+      },
+    }],
+  };
+  return JSON.stringify(log, undefined, 2) + '\n';
+}
+
+/** SARIF `level` of a severity: critical and high fail a build, medium warns, low is a note. */
+export function sarifLevel(severity: Severity): 'error' | 'warning' | 'note' {
+  switch (severity) {
+    case Severity.CRITICAL:
+    case Severity.HIGH:
+      return 'error';
+    case Severity.MEDIUM:
+      return 'warning';
+    default:
+      return 'note';
+  }
+}
+
+/** GitHub code scanning's `security-severity` score (critical ≥ 9.0, high 7.0–8.9, medium 4.0–6.9, low < 4.0). */
+export function securitySeverity(severity: Severity): string {
+  switch (severity) {
+    case Severity.CRITICAL: return '9.5';
+    case Severity.HIGH: return '8.0';
+    case Severity.MEDIUM: return '5.5';
+    default: return '2.0';
+  }
+}
+
+/** Labels of the source keys in help texts, in the order of practices.md. */
+const SOURCE_LABELS: ReadonlyArray<[keyof PracticeSources, string]> = [
+  ['pss', 'Pod Security Standards'],
+  ['nsa', 'NSA/CISA Kubernetes Hardening Guidance'],
+  ['cis', 'CIS Kubernetes Benchmark'],
+  ['kubeScore', 'kube-score'],
+  ['polaris', 'Polaris'],
+  ['kubeLinter', 'kube-linter'],
+  ['kyverno', 'Kyverno policies'],
+  ['gatekeeper', 'Gatekeeper library'],
+  ['kubesec', 'kubesec'],
+  ['checkov', 'Checkov'],
+  ['kubescape', 'Kubescape'],
+  ['other', 'Other'],
+];
+
+function sarifRule(p: Practice) {
+  const sources = SOURCE_LABELS.filter(([key]) => (p.sources[key] ?? []).length > 0).map(([key, label]) => [label, p.sources[key]!] as const);
+  const text = [
+    `Criterion: ${p.criterion}`,
+    `Fix: ${p.fix}`,
+    `Exception: ${p.exception}${p.exceptionNote ? ` (${p.exceptionNote})` : ''}`,
+    ...(sources.length > 0 ? [`Sources: ${sources.map(([label, ids]) => `${label} ${ids.join(', ')}`).join('; ')}`] : []),
+  ].join('\n');
+  const markdown = [
+    `**Criterion:** ${p.criterion}`,
+    '',
+    `**Fix:** ${p.fix}`,
+    '',
+    `**Exception:** ${p.exception}${p.exceptionNote ? ` (${p.exceptionNote})` : ''}`,
+    ...(sources.length > 0 ? ['', '**Sources:**', '', ...sources.map(([label, ids]) => `- ${label}: ${ids.map((id) => `\`${id}\``).join(', ')}`)] : []),
+  ].join('\n');
+  return {
+    id: p.id,
+    name: ruleName(p.title),
+    shortDescription: { text: p.title },
+    fullDescription: { text: p.why },
+    help: { text, markdown },
+    defaultConfiguration: { level: sarifLevel(p.severity) },
+    properties: {
+      'tags': ['security', 'kubernetes', p.group.toLowerCase()],
+      'security-severity': securitySeverity(p.severity),
+      'precision': 'high',
+      'problem.severity': sarifLevel(p.severity) === 'note' ? 'recommendation' : sarifLevel(p.severity),
+      'checkability': p.checkability,
+      'exception': p.exception,
+    },
+  };
+}
+
+/** SARIF wants an identifier-like rule name: `NoPrivilegedContainers` from `No privileged containers`. */
+function ruleName(title: string): string {
+  return title
+    .replace(/[^A-Za-z0-9]+/g, ' ')
+    .trim()
+    .split(' ')
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join('');
+}
+
+function sarifResult(f: Finding, ruleIndex: number | undefined) {
+  const objectName = objectLabel(f.object);
+  const logicalLocations: object[] = [{ name: f.object.name, fullyQualifiedName: objectName, kind: 'resource' }];
+  if (f.constructPath) {
+    logicalLocations.push({ name: f.constructPath.split('/').pop(), fullyQualifiedName: f.constructPath, kind: 'module' });
+  }
+  const physical = f.location && f.location.file !== STDIN_NAME ? physicalLocation(f.location) : undefined;
+  return {
+    ruleId: f.practiceId,
+    ...(ruleIndex !== undefined ? { ruleIndex } : {}),
+    level: sarifLevel(f.severity),
+    message: { text: `${objectName}: ${f.message}. Fix: ${f.fix}` },
+    locations: [{ ...(physical ? { physicalLocation: physical } : {}), logicalLocations }],
+    partialFingerprints: { 'objectFinding/v1': [f.practiceId, f.object.kind, f.object.namespace ?? '', f.object.name, f.message].join('|') },
+    ...(f.excepted ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: f.exceptionReason }] } : {}),
+    properties: {
+      severity: f.severity,
+      object: f.object,
+      ...(f.constructPath ? { constructPath: f.constructPath } : {}),
+    },
+  };
+}
+
+function physicalLocation(location: SourceLocation) {
+  return {
+    artifactLocation: artifactLocation(location.file),
+    ...(location.line ? { region: { startLine: location.line } } : {}),
+  };
+}
+
+/** A relative path becomes a relative URI against the source root; an absolute one a `file://` URI. */
+function artifactLocation(file: string) {
+  if (isAbsolute(file)) return { uri: pathToFileURL(file).href };
+  const uri = file.split(/[\\/]+/).filter((s) => s !== '.').map(encodeURIComponent).join('/');
+  return { uri, uriBaseId: '%SRCROOT%' };
+}
+
+function sarifNotification(p: InputProblem) {
+  const physical = p.file !== STDIN_NAME ? {
+    artifactLocation: artifactLocation(p.file),
+    ...(p.line ? { region: { startLine: p.line, ...(p.column ? { startColumn: p.column } : {}) } } : {}),
+  } : undefined;
+  return {
+    level: p.level,
+    message: { text: `${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}` },
+    ...(physical ? { locations: [{ physicalLocation: physical }] } : {}),
+  };
+}
+
+function problemJson(p: InputProblem) {
+  return {
+    file: p.file,
+    ...(p.line ? { line: p.line } : {}),
+    ...(p.column ? { column: p.column } : {}),
+    level: p.level,
+    message: p.message,
+  };
+}
+
+interface ObjectGroup {
+  readonly object: ObjectRef;
+  readonly constructPath?: string;
+  readonly location?: SourceLocation;
+  readonly findings: Finding[];
+}
+
+function groupByObject(findings: readonly Finding[]): ObjectGroup[] {
+  const groups = new Map<string, ObjectGroup>();
+  for (const f of findings) {
+    const { apiVersion, kind, namespace, name } = f.object;
+    const key = JSON.stringify([f.location?.file, f.location?.line, f.constructPath, apiVersion, kind, namespace, name]);
+    let group = groups.get(key);
+    if (!group) {
+      group = { object: f.object, constructPath: f.constructPath, location: f.location, findings: [] };
+      groups.set(key, group);
+    }
+    group.findings.push(f);
+  }
+  const sorted = [...groups.values()].sort(compareGroups);
+  // Array.prototype.sort is stable, so findings of equal severity keep the catalogue order of the report.
+  for (const g of sorted) g.findings.sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+  return sorted;
+}
+
+function compareGroups(a: ObjectGroup, b: ObjectGroup): number {
+  return compareStrings(a.location?.file ?? '', b.location?.file ?? '')
+    || (a.location?.line ?? 0) - (b.location?.line ?? 0)
+    || compareStrings(a.constructPath ?? '', b.constructPath ?? '')
+    || compareStrings(a.object.kind, b.object.kind)
+    || compareStrings(a.object.namespace ?? '', b.object.namespace ?? '')
+    || compareStrings(a.object.name, b.object.name)
+    || compareStrings(a.object.apiVersion, b.object.apiVersion);
+}
+
+/** Code-unit order: unlike localeCompare it does not depend on the machine's locale. */
+function compareStrings(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+function verdictLine(report: AuditReport, failOn: Severity | 'none'): string {
+  if (failOn === 'none') return 'result: not failing (--fail-on none)';
+  const failing = failingAt(report, failOn).length;
+  return failing > 0
+    ? `result: FAIL, ${plural(failing, 'finding')} at or above ${failOn}`
+    : `result: PASS, no finding at or above ${failOn}`;
+}
+
+let cachedVersion: string | undefined;
+
+/** The version in this package's package.json (two levels above `lib/practices`, compiled or not). */
+export function packageVersion(): string {
+  if (cachedVersion === undefined) {
+    cachedVersion = String(JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
+  }
+  return cachedVersion;
+}
