@@ -48,7 +48,7 @@ const project = new typescript.TypeScriptProject({
   },
   tsconfigDev: {
     compilerOptions: { lib: ['es2022'], target: 'ES2022', skipLibCheck: true, allowJs: true, isolatedModules: true },
-    include: ['../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'],
+    include: ['../lib/**/*.ts', '../examples/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts'],
   },
   // Transpile-only keeps the suite inside its time budget; `tsc` (compile, lint) does the type checking.
   // The .js pattern lets ts-jest turn the ESM-only dependencies (age, noble, CEL) into CommonJS for Jest.
@@ -68,6 +68,8 @@ const project = new typescript.TypeScriptProject({
     },
   },
   eslintOptions: {
+    // The dev tsconfig covers lib, tests, examples, scripts and bench, so every linted file has a project.
+    tsconfigPath: './test/tsconfig.json',
     dirs: ['lib'],
     devdirs: ['test', 'examples', 'scripts', 'bench'],
     ignorePatterns: ['lib/imports/**', '*.js', '*.d.ts', 'node_modules/', 'cdk8s.out/'],

@@ -12,3 +12,6 @@ export * from './policy/admission-rule';
 export * from './policy/admission-policies';
 export * from './policy/resources';
 export * from './policy/kyverno';
+export * from './practices/report';
+export * from './practices/load';
+export * from './practices/practice-table';
