@@ -37,7 +37,6 @@ const project = new typescript.TypeScriptProject({
     '@marcbachmann/cel-js@^8.0.0',
     '@microsoft/jest-sarif@1.0.0-beta.0',
   ],
-  bin: { 'cdk8s-hardened': 'bin/cdk8s-hardened.js' },
   tsconfig: {
     compilerOptions: {
       lib: ['es2022'],
@@ -86,7 +85,7 @@ project.addTask('synth', {
   steps: [
     { spawn: 'compile' },
     { exec: 'cdk8s synth --no-check-upgrade' },
-    { exec: 'node bin/cdk8s-hardened.js audit cdk8s.out' },
+    { exec: 'node bin/cdk8s-hardened audit cdk8s.out' },
   ],
 });
 

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import * as audit from './audit-command';
+import * as decrypt from './decrypt-command';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { packageVersion } from '../practices/report';
 
@@ -7,12 +8,12 @@ import { packageVersion } from '../practices/report';
 export type CommandRegistrar = (program: Command) => void;
 
 /** Every subcommand of the CLI; each module registers its own command, options and help. */
-export const COMMANDS: readonly CommandRegistrar[] = [audit.register];
+export const COMMANDS: readonly CommandRegistrar[] = [audit.register, decrypt.register];
 
 /** Builds the `cdk8s-hardened` program with every registered subcommand. */
 export function createProgram(): Command {
   const program = new Command('cdk8s-hardened')
-    .description('Security practices for Kubernetes manifests: audit YAML against the cdk8s-hardened catalogue.')
+    .description('Security practices for Kubernetes manifests: audit YAML against the cdk8s-hardened catalogue, decrypt SOPS files.')
     .version(packageVersion())
     .showHelpAfterError('(add --help for usage)')
     // Commander exits 1 on usage errors; exit 1 means "findings" here, so errors surface as exceptions instead.

@@ -18,7 +18,7 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-/** Runs `node bin/cdk8s-hardened.js ...args` in `cwd` (default: the project root), with `input` on stdin. */
+/** Runs `node bin/cdk8s-hardened ...args` in `cwd` (default: the project root), with `input` on stdin. */
 export function runCli(args: readonly string[], options: { input?: string; cwd?: string } = {}): CliResult {
   if (!existsSync(join(ROOT, 'lib', 'cli', 'main.js'))) {
     throw new Error('lib/cli/main.js is missing: compile first with `npx tsc -p tsconfig.json` (`npm test` does it)');

@@ -1,0 +1,262 @@
+import * as fs from 'fs';
+import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { IMountableSecret } from './mountable-secret';
+import { SecretValue } from './secret-value';
+import { SecretEntry } from './sops/secret-envelope';
+import { SopsError } from './sops/sops-error';
+import { PrepareEncryptedSecretsOptions, PreparationFailure, SopsPreparation } from './sops-preparation';
+import { SopsRecipient } from './sops-recipient';
+import { HardenedError } from '../errors';
+import { findPractice } from '../practices/catalogue';
+
+const ENCRYPTED_SECRET = Symbol.for('cdk8s-hardened.EncryptedSecret');
+const SOPS_PRACTICE = 'HK-SECRETS-002';
+const PLAINTEXT_PRACTICE = 'HK-SECRETS-001';
+/** Kubernetes Secret keys (`IsConfigMapKey`). */
+const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+/** Keys `encrypted_regex: ^(data|stringData)$` would also encrypt, breaking the object for kustomize and Flux. */
+const RESERVED_METADATA_KEYS = ['data', 'stringData'];
+
+/** Props of an EncryptedSecret. */
+export interface EncryptedSecretProps {
+  /** Name of the Kubernetes Secret. */
+  readonly name: string;
+  /**
+   * Namespace of the Secret (pods can only mount Secrets of their own namespace).
+   * @default - the namespace of the chart the secret is defined in; refused if there is none
+   */
+  readonly namespace?: string;
+  /**
+   * Values written under `data` (their base64 text is encrypted). Use for bytes such as keystores.
+   * @default - none
+   */
+  readonly data?: Record<string, SecretValue>;
+  /**
+   * Values written under `stringData` (UTF-8 text, encrypted as is).
+   * @default - none
+   */
+  readonly stringData?: Record<string, SecretValue>;
+  /** Who can decrypt: KMS keys and/or age recipients; each wraps the same data key, any one of them decrypts. */
+  readonly recipients: SopsRecipient[];
+  /**
+   * Secret `type`.
+   * @default 'Opaque'
+   */
+  readonly type?: string;
+  /**
+   * Labels of the Secret (clear text; keys `data`/`stringData` are refused).
+   * @default - none
+   */
+  readonly labels?: Record<string, string>;
+  /**
+   * Annotations of the Secret (clear text; keys `data`/`stringData` are refused).
+   * @default - none
+   */
+  readonly annotations?: Record<string, string>;
+  /**
+   * The previous encrypted file of this secret, when it is not found in `previousDir` of `prepareAll`.
+   * @default - looked up by namespace and name in `previousDir`
+   */
+  readonly previousFile?: string;
+}
+
+/**
+ * A Kubernetes Secret encrypted with SOPS (HK-SECRETS-002) exactly as `sops` 3.x writes it, so the sops CLI, Flux's
+ * kustomize-controller and KSOPS decrypt it: `encrypted_regex: ^(data|stringData)$`, AES-256-GCM per value, a data
+ * key wrapped by AWS KMS and/or age, and a MAC over the document as written.
+ *
+ * It is its own chart, so cdk8s writes it to a file of its own (one SOPS document per file, as `sops -d` and KSOPS
+ * need). Encryption is asynchronous; call `await EncryptedSecret.prepareAll(app)` before `app.synth()`:
+ *
+ * ```ts
+ * const app = new App();
+ * new EncryptedSecret(app, 'db-credentials', {
+ *   name: 'db-credentials', namespace: 'payments',
+ *   stringData: { password: SecretValue.fromEnv('DB_PASSWORD') },
+ *   recipients: [SopsRecipient.kms('arn:aws:kms:eu-west-1:111122223333:alias/gitops')],
+ * });
+ * await EncryptedSecret.prepareAll(app);
+ * app.synth();
+ * ```
+ */
+export class EncryptedSecret extends Chart implements IMountableSecret {
+  /**
+   * Encrypts every EncryptedSecret of the app, all concurrently: one data-key operation per secret (a KMS
+   * `GenerateDataKey`, or a `Decrypt` of the previous file's key when it is reused), plus one `Encrypt` per further
+   * KMS key. Nothing is written here; a failure leaves no file behind and `app.synth()` is never reached.
+   */
+  public static async prepareAll(app: App, options: PrepareEncryptedSecretsOptions = {}): Promise<void> {
+    const secrets = app.node.findAll().filter(EncryptedSecret.isEncryptedSecret);
+    if (secrets.length === 0) return;
+    if (app.yamlOutputType === YamlOutputType.FILE_PER_APP) {
+      throw new HardenedError({
+        scope: secrets[0],
+        construct: 'EncryptedSecret',
+        prop: 'app.yamlOutputType',
+        problem: 'is FILE_PER_APP, which would put the SOPS document in one file with other objects (sops -d and KSOPS read one document per file)',
+        practiceId: SOPS_PRACTICE,
+        practiceTitle: findPractice(SOPS_PRACTICE)?.title,
+        fix: 'use YamlOutputType.FILE_PER_CHART (the default), FILE_PER_RESOURCE or FOLDER_PER_CHART_FILE_PER_RESOURCE',
+      });
+    }
+    let preparation: SopsPreparation;
+    try {
+      preparation = new SopsPreparation(app.outdir, options);
+    } catch (e) {
+      if (!SopsError.isSopsError(e)) throw e;
+      throw new HardenedError({ scope: secrets[0], construct: 'EncryptedSecret', prop: 'prepareAll(options)', problem: `cannot start: ${e.problem}`, fix: e.fix });
+    }
+    const results = await Promise.allSettled(secrets.map(async (s) => s._setDocument(await preparation.prepareSecret(s._request()))));
+    const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failure) {
+      const reason = failure.reason;
+      if (!(reason instanceof PreparationFailure)) throw reason;
+      const secret = secrets.find((s) => s.node.path === reason.request.path)!;
+      throw new HardenedError({
+        scope: secret,
+        construct: 'EncryptedSecret',
+        prop: 'recipients',
+        problem: `could not be encrypted: ${reason.cause.problem}`,
+        fix: reason.cause.fix,
+      });
+    }
+  }
+
+  /** Whether `x` is an EncryptedSecret, from this copy of the library or another. */
+  public static isEncryptedSecret(x: unknown): x is EncryptedSecret {
+    return typeof x === 'object' && x !== null && ENCRYPTED_SECRET in x;
+  }
+
+  /** Name of the Kubernetes Secret. */
+  public readonly secretName: string;
+  /** Namespace of the Secret. */
+  public readonly secretNamespace: string;
+  /** The keys the Secret holds (sorted), each becoming one file when mounted; never the values. */
+  public readonly keys: string[];
+  /** The recipients that can decrypt, KMS contexts filled in. */
+  public readonly recipients: SopsRecipient[];
+
+  private readonly resource: SopsSecretObject;
+  private readonly values: ReadonlyArray<{ section: 'data' | 'stringData'; key: string; value: SecretValue }>;
+  private readonly previousFile?: string;
+
+  constructor(scope: Construct, id: string, props: EncryptedSecretProps) {
+    const namespace = props.namespace ?? enclosingNamespace(scope);
+    super(scope, id, { namespace, disableResourceNameHashes: true });
+    Object.defineProperty(this, ENCRYPTED_SECRET, { value: true });
+    const refuse = (prop: string, problem: string, fix: string, practiceId = SOPS_PRACTICE): never => {
+      throw new HardenedError({ scope: this, construct: 'EncryptedSecret', prop, problem, practiceId, practiceTitle: findPractice(practiceId)?.title, fix });
+    };
+    if (!namespace) refuse('namespace', 'is not set and no enclosing chart has one', 'pass namespace, e.g. namespace: \'payments\'', 'HK-NAMESPACE-001');
+    if (!DNS_SUBDOMAIN.test(props.name) || props.name.length > 253) refuse('name', `is '${props.name}', which is not a DNS subdomain name`, 'use lowercase letters, digits, \'-\' and \'.\'');
+    for (const [prop, map] of [['labels', props.labels], ['annotations', props.annotations]] as const) {
+      for (const key of Object.keys(map ?? {})) {
+        if (RESERVED_METADATA_KEYS.includes(key)) {
+          refuse(prop, `has the key '${key}', which encrypted_regex ^(data|stringData)$ would encrypt, hiding it from kustomize and Flux`, 'rename the key');
+        }
+      }
+    }
+    const values: Array<{ section: 'data' | 'stringData'; key: string; value: SecretValue }> = [];
+    for (const section of ['data', 'stringData'] as const) {
+      for (const [key, value] of Object.entries(props[section] ?? {})) {
+        if (!SECRET_KEY.test(key)) refuse(section, `has the key '${key}', which is not a valid Secret key`, 'use letters, digits, \'-\', \'_\' and \'.\'');
+        if (values.some((v) => v.key === key)) refuse(section, `repeats the key '${key}' of data in stringData`, 'give each key one source');
+        if (!(value instanceof SecretValue)) {
+          refuse(section, `has a plain value for '${key}'`, 'read it with SecretValue.fromEnv(), .fromFile() or .fromStdin(); never write a secret in program text', PLAINTEXT_PRACTICE);
+        }
+        const problem = value._problem();
+        if (problem) refuse(section, `value '${key}' ${problem}`, 'set the variable or create the file outside the repository before synthesizing', PLAINTEXT_PRACTICE);
+        values.push({ section, key, value });
+      }
+    }
+    if (values.length === 0) refuse('data', 'and stringData are both empty', 'give at least one value');
+    if (values.filter((v) => v.value.source === 'stdin').length > 1) {
+      refuse('data', 'reads standard input for more than one value', 'read one value from standard input and the others from files or environment variables');
+    }
+    if (!props.recipients || props.recipients.length === 0) {
+      refuse('recipients', 'is empty', 'add SopsRecipient.kms(\'arn:aws:kms:...\') and/or SopsRecipient.age(\'age1...\')');
+    }
+    const seen = new Set<string>();
+    this.recipients = props.recipients.map((r) => {
+      const problem = r._problem();
+      if (problem) refuse('recipients', problem, 'use SopsRecipient.age(\'age1...\') or SopsRecipient.kms(\'arn:aws:kms:<region>:<account>:key/<id>\')');
+      if (seen.has(`${r.type}:${r.id}`)) refuse('recipients', `lists ${r.id} twice`, 'list each recipient once');
+      seen.add(`${r.type}:${r.id}`);
+      return r.type === 'kms' && !r.context
+        ? SopsRecipient.kms(r.id, { context: { 'cdk8s-hardened/namespace': namespace!, 'cdk8s-hardened/secret': props.name } })
+        : r;
+    });
+
+    this.secretName = props.name;
+    this.secretNamespace = namespace!;
+    this.keys = values.map((v) => v.key).sort();
+    this.values = values;
+    this.previousFile = props.previousFile;
+    this.resource = new SopsSecretObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: props.name, namespace, labels: props.labels, annotations: props.annotations },
+      type: props.type ?? 'Opaque',
+    });
+    this.node.addValidation({ validate: () => (this.resource.prepared ? [] : [notPreparedMessage(this)]) });
+  }
+
+  /** @internal */
+  public _request() {
+    return {
+      path: this.node.path,
+      namespace: this.secretNamespace,
+      name: this.secretName,
+      skeleton: this.resource.skeleton(),
+      recipients: this.recipients,
+      previousFile: this.previousFile,
+      readEntries: (): SecretEntry[] => {
+        let stdin: Buffer | undefined;
+        const readStdin = () => (stdin ??= fs.readFileSync(0));
+        return this.values.map(({ section, key, value }) => {
+          const bytes = value._read(readStdin);
+          return { section, key, plaintext: section === 'data' ? Buffer.from(bytes.toString('base64'), 'utf8') : bytes };
+        });
+      },
+    };
+  }
+
+  /** @internal */
+  public _setDocument(document: Record<string, unknown>): void {
+    this.resource.prepared = { document, skeleton: JSON.stringify(this.resource.skeleton()) };
+  }
+}
+
+function notPreparedMessage(secret: EncryptedSecret): string {
+  return `EncryptedSecret '${secret.secretNamespace}/${secret.secretName}' is not encrypted yet. `
+    + 'Fix: call `await EncryptedSecret.prepareAll(app)` after defining every construct and before `app.synth()` '
+    + '(or `Testing.synth`); in a cdk8s main file, wrap it in an async function.';
+}
+
+function enclosingNamespace(scope: IConstruct): string | undefined {
+  for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
+    if (Chart.isChart(c) && c.namespace) return c.namespace;
+  }
+  return undefined;
+}
+
+/** The Secret object: renders the prepared SOPS document instead of its props. */
+class SopsSecretObject extends ApiObject {
+  public prepared?: { document: Record<string, unknown>; skeleton: string };
+
+  /** The clear-text part exactly as cdk8s renders it (labels of the chart, patches, key order). */
+  public skeleton(): Record<string, unknown> {
+    return super.toJson();
+  }
+
+  public toJson(): any {
+    if (!this.prepared) throw new Error(notPreparedMessage(this.node.scope as EncryptedSecret));
+    if (JSON.stringify(this.skeleton()) !== this.prepared.skeleton) {
+      throw new Error(`EncryptedSecret '${this.node.scope!.node.path}' changed after it was encrypted (a label, annotation or patch was added). `
+        + 'Fix: finish defining constructs before `await EncryptedSecret.prepareAll(app)`.');
+    }
+    return this.prepared.document;
+  }
+}

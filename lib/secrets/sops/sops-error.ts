@@ -1,0 +1,28 @@
+const SOPS_ERROR = Symbol.for('cdk8s-hardened.SopsError');
+
+/**
+ * A SOPS file that cannot be read, decrypted or verified, or a key service that refused. Raised by the format code,
+ * which has no construct to blame; `EncryptedSecret` turns it into a `HardenedError` naming its own path.
+ * The message never holds plaintext, data keys or identities.
+ */
+export class SopsError extends Error {
+  /** Whether `x` is a SopsError, from this copy of the library or another. */
+  public static isSopsError(x: unknown): x is SopsError {
+    return typeof x === 'object' && x !== null && SOPS_ERROR in x;
+  }
+
+  /** How to get past the error, in the user's terms. */
+  public readonly fix: string;
+
+  constructor(problem: string, fix: string) {
+    super(`${problem}\nFix: ${fix}`);
+    this.name = 'SopsError';
+    this.fix = fix;
+    Object.defineProperty(this, SOPS_ERROR, { value: true });
+  }
+
+  /** The problem without the fix line. */
+  public get problem(): string {
+    return this.message.slice(0, this.message.length - this.fix.length - '\nFix: '.length);
+  }
+}

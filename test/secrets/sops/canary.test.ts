@@ -1,0 +1,79 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { readTree, setEnv, synthSecrets, tempDir, ageKeyPair, fixedClock } from './helpers';
+import { SecretValue } from '../../../lib/secrets/secret-value';
+import { SopsRecipient } from '../../../lib/secrets/sops-recipient';
+import { LocalKmsServer } from '../../support/kms-server';
+
+const CANARIES = ['CANARY-sops-env-9f8e7d6c5b4a', 'CANARY-sops-file-1a2b3c4d5e6f'];
+
+/** Every form a plaintext could leak in. */
+function forms(canary: string): string[] {
+  const b = Buffer.from(canary, 'utf8');
+  return [canary, b.toString('base64'), b.toString('base64url'), b.toString('hex'), b.toString('hex').toUpperCase(), Buffer.from(b.toString('base64')).toString('base64')];
+}
+
+describe('canary: SOPS plaintext never leaks', () => {
+  let kms: LocalKmsServer;
+  const output: string[] = [];
+  const spies: jest.SpyInstance[] = [];
+  let restore: () => void;
+
+  beforeAll(async () => {
+    kms = await LocalKmsServer.start();
+    const dir = tempDir('cdk8s-hardened-canary-src-');
+    fs.writeFileSync(path.join(dir, 'token'), CANARIES[1]);
+    restore = setEnv({ CANARY_SOPS_PASSWORD: CANARIES[0], CANARY_SOPS_TOKEN_FILE: path.join(dir, 'token') });
+    for (const stream of [process.stdout, process.stderr]) {
+      spies.push(jest.spyOn(stream, 'write').mockImplementation(((chunk: unknown) => {
+        output.push(String(chunk));
+        return true;
+      }) as never));
+    }
+    for (const method of ['log', 'warn', 'error', 'info', 'debug'] as const) {
+      spies.push(jest.spyOn(console, method).mockImplementation((...args: unknown[]) => {
+        output.push(args.map(String).join(' '));
+      }));
+    }
+  });
+  afterAll(async () => {
+    for (const s of spies) s.mockRestore();
+    restore();
+    await kms.stop();
+  });
+
+  test('no emitted file, thrown message, log line or console output holds a canary (raw, base64, hex)', async () => {
+    const age = await ageKeyPair();
+    const secret = (recipients: SopsRecipient[]) => [{
+      id: 'canary',
+      props: {
+        name: 'canary',
+        namespace: 'payments',
+        recipients,
+        data: { password: SecretValue.fromEnv('CANARY_SOPS_PASSWORD') },
+        stringData: { token: SecretValue.fromFile(process.env.CANARY_SOPS_TOKEN_FILE!) },
+      },
+    }];
+    const options = { kmsClient: () => kms.client(), ageIdentities: [age.identity], clock: fixedClock('2026-01-01T00:00:00Z') };
+    const dir = tempDir();
+    const texts: string[] = [];
+    await synthSecrets(dir, secret([SopsRecipient.kms(kms.defaultKey.arn), SopsRecipient.age(age.recipient)]), options);
+    await synthSecrets(dir, secret([SopsRecipient.kms(kms.defaultKey.arn), SopsRecipient.age(age.recipient)]), options);
+    texts.push(...Object.values(readTree(dir)));
+    for (const kind of ['accessDenied', 'throttling', 'internal', 'notFound', 'disabled'] as const) {
+      kms.reset();
+      kms.injectFault({ kind });
+      const failedDir = tempDir();
+      const err = await synthSecrets(failedDir, secret([SopsRecipient.kms(kms.defaultKey.arn)]), options).catch((e: Error) => e);
+      texts.push(String((err as Error).message), String((err as Error).stack));
+      texts.push(...Object.values(readTree(failedDir)));
+    }
+    kms.reset();
+    texts.push(JSON.stringify(kms.requests));
+    expect(texts.length).toBeGreaterThan(10);
+    const haystack = [...texts, ...output].join('\n');
+    const hits = CANARIES.flatMap(forms).filter((f) => haystack.includes(f));
+    expect(hits).toEqual([]);
+    expect(haystack).toContain('ENC[AES256_GCM,');
+  });
+});
