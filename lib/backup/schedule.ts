@@ -1,0 +1,286 @@
+import { Duration } from 'cdk8s';
+
+/**
+ * Pure cron arithmetic for backup plans: parse the cron dialect Velero and Kubernetes CronJobs accept
+ * (robfig/cron `ParseStandard`: five fields, names, ranges, steps, lists, `?`, `@daily`-style descriptors,
+ * `@every <duration>`, and a `CRON_TZ=`/`TZ=` prefix) and compute the longest gap between two runs, so a
+ * recovery point objective can be compared with what the schedule really delivers.
+ */
+
+/** A parsed cron expression. */
+export interface CronSchedule {
+  /** The expression as written. */
+  readonly expression: string;
+  /** IANA time zone of a `CRON_TZ=`/`TZ=` prefix, when there is one. */
+  readonly timeZone?: string;
+  /** Minutes of the hour the schedule fires at, sorted (empty for `@every`). */
+  readonly minutes: readonly number[];
+  /** Hours of the day, sorted (empty for `@every`). */
+  readonly hours: readonly number[];
+  /** Days of the month, 1–31. */
+  readonly daysOfMonth: readonly number[];
+  /** Months, 1–12. */
+  readonly months: readonly number[];
+  /** Days of the week, 0 (Sunday) – 6. */
+  readonly daysOfWeek: readonly number[];
+  /** True when the day-of-month field was `*` or `?` (robfig: then both day fields must match, else either). */
+  readonly dayOfMonthStar: boolean;
+  /** True when the day-of-week field was `*` or `?`. */
+  readonly dayOfWeekStar: boolean;
+  /** For `@every <duration>`: the fixed interval in seconds. */
+  readonly everySeconds?: number;
+}
+
+/** Why an expression could not be parsed. */
+export interface CronProblem {
+  /** What is wrong, in words for an error message. */
+  readonly problem: string;
+}
+
+interface FieldSpec {
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly names?: readonly string[];
+}
+
+const FIELDS: readonly FieldSpec[] = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day-of-month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'] },
+  { name: 'day-of-week', min: 0, max: 6, names: ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'] },
+];
+
+const DESCRIPTORS: Record<string, string> = {
+  '@yearly': '0 0 1 1 *',
+  '@annually': '0 0 1 1 *',
+  '@monthly': '0 0 1 * *',
+  '@weekly': '0 0 * * 0',
+  '@daily': '0 0 * * *',
+  '@midnight': '0 0 * * *',
+  '@hourly': '0 * * * *',
+};
+
+/** Zones whose clocks never change, so no daylight-saving shift can stretch a gap. */
+const FIXED_ZONES = ['UTC', 'Etc/UTC', 'Etc/GMT', 'GMT', 'Etc/Zulu', 'Zulu', 'Etc/Universal', 'Universal'];
+
+/** Days in the Gregorian 400-year cycle: a whole number of weeks (20 871), so the calendar repeats exactly. */
+const CYCLE_DAYS = 146097;
+const MINUTES_PER_DAY = 1440;
+
+/** Whether a parse result is a problem. */
+export function isCronProblem(x: CronSchedule | CronProblem): x is CronProblem {
+  return (x as CronProblem).problem !== undefined;
+}
+
+/** Parses a cron expression; returns the problem instead of throwing, so the caller can name its prop. */
+export function parseCron(expression: string): CronSchedule | CronProblem {
+  let rest = expression.trim();
+  let timeZone: string | undefined;
+  const tz = /^(?:CRON_TZ|TZ)=(\S+)\s+(.*)$/.exec(rest);
+  if (tz) {
+    timeZone = tz[1];
+    rest = tz[2].trim();
+    if (!isKnownTimeZone(timeZone)) return { problem: `names the time zone '${timeZone}', which is not an IANA zone` };
+  }
+  if (rest.startsWith('@every')) {
+    const every = parseGoDuration(rest.slice('@every'.length).trim());
+    if (every === undefined || every < 1) return { problem: 'has an @every interval that is not a Go duration of at least one second, e.g. \'@every 1h\'' };
+    const none: number[] = [];
+    return {
+      expression,
+      timeZone,
+      minutes: none,
+      hours: none,
+      daysOfMonth: none,
+      months: none,
+      daysOfWeek: none,
+      dayOfMonthStar: true,
+      dayOfWeekStar: true,
+      everySeconds: every,
+    };
+  }
+  if (rest.startsWith('@')) {
+    const expanded = DESCRIPTORS[rest.toLowerCase()];
+    if (!expanded) return { problem: `uses the unknown descriptor '${rest}'; use one of ${Object.keys(DESCRIPTORS).join(', ')} or five fields` };
+    rest = expanded;
+  }
+  const parts = rest.split(/\s+/);
+  if (parts.length !== 5) return { problem: `has ${parts.length} fields, not the 5 of 'minute hour day-of-month month day-of-week'` };
+  const values: number[][] = [];
+  const stars: boolean[] = [];
+  for (let i = 0; i < 5; i++) {
+    const parsed = parseField(parts[i], FIELDS[i]);
+    if (typeof parsed === 'string') return { problem: parsed };
+    values.push(parsed.values);
+    stars.push(parsed.star);
+  }
+  const schedule: CronSchedule = {
+    expression,
+    timeZone,
+    minutes: values[0],
+    hours: values[1],
+    daysOfMonth: values[2],
+    months: values[3],
+    daysOfWeek: values[4],
+    dayOfMonthStar: stars[2],
+    dayOfWeekStar: stars[4],
+  };
+  if (matchingDays(schedule).length === 0) return { problem: 'never fires: no calendar day matches its day-of-month, month and day-of-week fields' };
+  return schedule;
+}
+
+/**
+ * The longest time between two consecutive runs, over a whole 400-year Gregorian cycle (so `0 0 29 2 *` yields
+ * the eight years around a skipped leap day). With a time zone that observes daylight saving, one hour is added:
+ * a clock change can stretch a gap by that much.
+ */
+export function worstCaseInterval(schedule: CronSchedule): Duration {
+  if (schedule.everySeconds !== undefined) return Duration.seconds(schedule.everySeconds);
+  const times = [];
+  for (const h of schedule.hours) for (const m of schedule.minutes) times.push(h * 60 + m);
+  times.sort((a, b) => a - b);
+  let worst = 0;
+  for (let i = 1; i < times.length; i++) worst = Math.max(worst, times[i] - times[i - 1]);
+  const days = matchingDays(schedule);
+  const first = times[0];
+  const last = times[times.length - 1];
+  for (let i = 0; i < days.length; i++) {
+    const next = i + 1 < days.length ? days[i + 1] : days[0] + CYCLE_DAYS;
+    worst = Math.max(worst, (next - days[i]) * MINUTES_PER_DAY - last + first);
+  }
+  const dst = schedule.timeZone !== undefined && !FIXED_ZONES.includes(schedule.timeZone) ? 60 : 0;
+  return Duration.minutes(worst + dst);
+}
+
+/** Formats a duration the way Go's `time.Duration.String()` does for whole seconds, e.g. `720h0m0s` (Velero's `ttl`). */
+export function goDuration(d: Duration): string {
+  const total = Math.round(d.toSeconds({ integral: false }));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = total % 60;
+  return `${h}h${m}m${s}s`;
+}
+
+/** Short human form for messages: `1h`, `1d`, `90m`, `45s`, `1d 1h`. */
+export function describeDuration(d: Duration): string {
+  let total = Math.round(d.toSeconds({ integral: false }));
+  const parts: string[] = [];
+  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
+    if (total >= size) {
+      parts.push(`${Math.floor(total / size)}${unit}`);
+      total %= size;
+    }
+  }
+  return parts.length === 0 ? '0s' : parts.join(' ');
+}
+
+/** Seconds of a duration, fractional allowed. */
+export function seconds(d: Duration): number {
+  return d.toSeconds({ integral: false });
+}
+
+interface Calendar {
+  readonly month: Uint8Array;
+  readonly date: Uint8Array;
+  readonly weekday: Uint8Array;
+}
+
+let calendar: Calendar | undefined;
+
+/** Month, day of month and weekday of every day of the 400-year cycle starting 2000-01-01, computed once. */
+function cycleCalendar(): Calendar {
+  if (calendar) return calendar;
+  const month = new Uint8Array(CYCLE_DAYS);
+  const date = new Uint8Array(CYCLE_DAYS);
+  const weekday = new Uint8Array(CYCLE_DAYS);
+  const start = Date.UTC(2000, 0, 1);
+  for (let day = 0; day < CYCLE_DAYS; day++) {
+    const d = new Date(start + day * 86400000);
+    month[day] = d.getUTCMonth() + 1;
+    date[day] = d.getUTCDate();
+    weekday[day] = d.getUTCDay();
+  }
+  calendar = { month, date, weekday };
+  return calendar;
+}
+
+/** Day indexes (0 = 2000-01-01, a Saturday) within one 400-year cycle on which the schedule fires. */
+function matchingDays(schedule: CronSchedule): number[] {
+  const dom = new Set(schedule.daysOfMonth);
+  const months = new Set(schedule.months);
+  const dow = new Set(schedule.daysOfWeek);
+  const both = schedule.dayOfMonthStar || schedule.dayOfWeekStar;
+  const cal = cycleCalendar();
+  const out: number[] = [];
+  for (let day = 0; day < CYCLE_DAYS; day++) {
+    if (!months.has(cal.month[day])) continue;
+    const domMatch = dom.has(cal.date[day]);
+    const dowMatch = dow.has(cal.weekday[day]);
+    if (both ? domMatch && dowMatch : domMatch || dowMatch) out.push(day);
+  }
+  return out;
+}
+
+function parseField(text: string, spec: FieldSpec): { values: number[]; star: boolean } | string {
+  const values = new Set<number>();
+  let star = false;
+  for (const item of text.split(',')) {
+    const [range, stepText, ...extra] = item.split('/');
+    if (extra.length > 0) return `has a ${spec.name} field '${text}' with more than one '/'`;
+    let step = 1;
+    if (stepText !== undefined) {
+      if (!/^\d+$/.test(stepText) || Number(stepText) === 0) return `has a ${spec.name} field '${text}' whose step is not a positive whole number`;
+      step = Number(stepText);
+    }
+    let lo: number;
+    let hi: number;
+    if (range === '*' || range === '?') {
+      lo = spec.min;
+      hi = spec.max;
+      if (step === 1) star = true;
+    } else {
+      const bounds = range.split('-');
+      if (bounds.length > 2) return `has a ${spec.name} field '${text}' with a malformed range`;
+      const a = fieldValue(bounds[0], spec);
+      const b = bounds.length === 2 ? fieldValue(bounds[1], spec) : a;
+      if (a === undefined || b === undefined) return `has a ${spec.name} field '${text}' with a value outside ${spec.min}-${spec.max}`;
+      lo = a;
+      // robfig: "N/step" means "N-max/step".
+      hi = bounds.length === 1 && stepText !== undefined ? spec.max : b;
+      if (lo > hi) return `has a ${spec.name} field '${text}' whose range runs backwards`;
+    }
+    for (let v = lo; v <= hi; v += step) values.add(v);
+  }
+  return { values: [...values].sort((x, y) => x - y), star };
+}
+
+function fieldValue(text: string, spec: FieldSpec): number | undefined {
+  const byName = spec.names?.indexOf(text.toUpperCase()) ?? -1;
+  if (byName >= 0) return spec.min + byName;
+  if (!/^\d+$/.test(text)) return undefined;
+  const n = Number(text);
+  // robfig accepts 7 as Sunday only through names; a numeric 7 is out of range.
+  return n >= spec.min && n <= spec.max ? n : undefined;
+}
+
+/** Seconds of a Go duration string (`1h30m`, `90s`, `2h`), or undefined. */
+export function parseGoDuration(text: string): number | undefined {
+  if (!/^(\d+(\.\d+)?(h|m|s|ms))+$/.test(text)) return undefined;
+  let total = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s)/g)) {
+    const n = Number(m[1]);
+    total += m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : m[2] === 's' ? n : n / 1000;
+  }
+  return total;
+}
+
+function isKnownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}

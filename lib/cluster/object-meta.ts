@@ -1,0 +1,84 @@
+import { Construct } from 'constructs';
+import { HardenedError } from '../errors';
+import { CONSTRUCT_PATH_ANNOTATION } from '../practices/audit';
+import { CATALOGUE_VERSION, findPractice } from '../practices/catalogue';
+import { exceptionAnnotations, PracticeException } from '../practices/exceptions';
+
+/** Helpers the backup and cluster constructs share to label, annotate and refuse the same way. */
+
+/** A DNS-1123 label: what namespace and object names must be. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** Namespaces no application object may live in (HK-NAMESPACE-001). */
+export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+/** Whether `name` is `default` or a `kube-*` namespace. */
+export function isReservedNamespace(name: string): boolean {
+  return RESERVED_NAMESPACES.includes(name) || name.startsWith('kube-');
+}
+
+/** What an object's metadata is built from. */
+export interface MetaOptions {
+  /** The construct that creates the object. */
+  readonly scope: Construct;
+  /** The construct id the object gets under `scope`. */
+  readonly id: string;
+  /** `metadata.name`. */
+  readonly name: string;
+  /** `metadata.namespace`; omitted for cluster-scoped objects. */
+  readonly namespace?: string;
+  /** `app.kubernetes.io/name`. */
+  readonly appName: string;
+  /** `app.kubernetes.io/part-of`: the namespace's application. */
+  readonly partOf: string;
+  /** Further labels. */
+  readonly labels?: Record<string, string>;
+  /** Further annotations. */
+  readonly annotations?: Record<string, string>;
+  /** Relaxations recorded on the object (HK-AUDIT-003). */
+  readonly exceptions?: readonly PracticeException[];
+}
+
+/** Object metadata with the provenance labels and annotations every object carries (HK-AUDIT-004). */
+export function objectMeta(o: MetaOptions) {
+  return {
+    name: o.name,
+    ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
+    labels: {
+      'app.kubernetes.io/name': o.appName,
+      'app.kubernetes.io/part-of': o.partOf,
+      'app.kubernetes.io/managed-by': 'cdk8s-hardened',
+      ...o.labels,
+    },
+    annotations: {
+      [CONSTRUCT_PATH_ANNOTATION]: `${o.scope.node.path}/${o.id}`,
+      'cdk8s-hardened.io/catalogue-version': CATALOGUE_VERSION,
+      ...o.annotations,
+      ...exceptionAnnotations(o.exceptions ?? []),
+    },
+  };
+}
+
+/** Throws the library's refusal for `prop` of the construct `construct` at `scope`. */
+export function refuse(scope: Construct, construct: string, prop: string, problem: string, fix: string, practiceId?: string): never {
+  throw new HardenedError({
+    scope,
+    construct,
+    prop,
+    problem,
+    practiceId,
+    practiceTitle: practiceId ? findPractice(practiceId)?.title : undefined,
+    fix,
+  });
+}
+
+const PINNED = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\.[a-z0-9-]+)*\/[^\s@]+@sha256:[a-f0-9]{64}$/;
+
+/** Refuses an image that is not a fully qualified reference pinned by sha256 digest (HK-IMAGE-001). */
+export function requirePinnedImage(scope: Construct, construct: string, prop: string, image: string): string {
+  if (!PINNED.test(image) || !image.split('/')[0].includes('.')) {
+    refuse(scope, construct, prop, `is '${image}', not a fully qualified image pinned by digest`,
+      'give \'<registry>/<repository>[:tag]@sha256:<64 hex digits>\', e.g. \'registry.k8s.io/etcd:3.6.4-0@sha256:…\'.', 'HK-IMAGE-001');
+  }
+  return image;
+}

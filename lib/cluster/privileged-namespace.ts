@@ -1,0 +1,127 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { DNS_LABEL, isReservedNamespace, objectMeta, refuse } from './object-meta';
+
+/** Props of PrivilegedNamespace. */
+export interface PrivilegedNamespaceProps {
+  /** The namespace name (a DNS label; never `default` or `kube-*`). */
+  readonly name: string;
+  /** The owning team (`owner` label, HK-NAMESPACE-005). */
+  readonly owner: string;
+  /** Why the namespace's jobs need host access; recorded as the HK-NAMESPACE-002 exception (at least 10 characters). */
+  readonly reason: string;
+  /**
+   * Pod Security version the labels are pinned to.
+   * @default 'v1.28'
+   */
+  readonly podSecurityVersion?: string;
+  /**
+   * Largest PersistentVolumeClaim the namespace admits, and its storage quota.
+   * @default '50Gi'
+   */
+  readonly maxClaimStorage?: string;
+}
+
+/**
+ * A dedicated namespace for the few jobs that need host access (etcd snapshots, the CIS benchmark). It is NOT a
+ * LockedNamespace — those are never relaxed. PSA enforces `privileged` (the only level that admits hostPath,
+ * hostNetwork and hostPID) while audit and warn stay `restricted`, so every admitted pod still shows its
+ * violations; the relaxation is recorded as an HK-NAMESPACE-002 exception with its reason. Everything else a
+ * LockedNamespace has is kept: default-deny NetworkPolicy, DNS-only egress, quota with zero NodePorts and
+ * LoadBalancers, LimitRange, owner labels. The namespace carries no `locked` label, so the library's admission
+ * policies leave it to PSA.
+ */
+export class PrivilegedNamespace extends Construct {
+  /** The namespace name. */
+  public readonly name: string;
+  /** The Namespace object. */
+  public readonly namespace: k8s.KubeNamespace;
+
+  constructor(scope: Construct, id: string, props: PrivilegedNamespaceProps) {
+    super(scope, id);
+    this.name = props.name;
+    if (!DNS_LABEL.test(props.name) || props.name.length > 63 || isReservedNamespace(props.name)) {
+      refuse(this, 'PrivilegedNamespace', 'name', `is '${props.name}', not a DNS label of its own (never default or kube-*)`,
+        'give the job its own namespace, e.g. \'etcd-backup\' or \'cis-benchmark\'.', 'HK-NAMESPACE-001');
+    }
+    const version = props.podSecurityVersion ?? 'v1.28';
+    if (!/^v1\.(0|[1-9][0-9]*)$/.test(version)) {
+      refuse(this, 'PrivilegedNamespace', 'podSecurityVersion', `is '${version}', not a pinned Pod Security version (v1.<minor>)`,
+        'write it as \'v1.28\'.', 'HK-NAMESPACE-002');
+    }
+    const maxClaim = props.maxClaimStorage ?? '50Gi';
+    const meta = (childId: string, name: string) => objectMeta({
+      scope: this, id: childId, name, namespace: this.name, appName: this.name, partOf: this.name,
+    });
+    this.namespace = new k8s.KubeNamespace(this, 'Resource', {
+      metadata: objectMeta({
+        scope: this,
+        id: 'Resource',
+        name: this.name,
+        appName: this.name,
+        partOf: this.name,
+        labels: {
+          'owner': props.owner,
+          'pod-security.kubernetes.io/enforce': 'privileged',
+          'pod-security.kubernetes.io/enforce-version': version,
+          'pod-security.kubernetes.io/audit': 'restricted',
+          'pod-security.kubernetes.io/audit-version': version,
+          'pod-security.kubernetes.io/warn': 'restricted',
+          'pod-security.kubernetes.io/warn-version': version,
+        },
+        exceptions: [{ practice: 'HK-NAMESPACE-002', reason: props.reason }],
+      }),
+    });
+    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
+      metadata: meta('DefaultDeny', 'default-deny'),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    new k8s.KubeNetworkPolicy(this, 'AllowDns', {
+      metadata: meta('AllowDns', 'allow-dns'),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{
+          to: [{
+            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
+            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
+          }],
+          ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
+        }],
+      },
+    });
+    const q = (v: string) => k8s.Quantity.fromString(v);
+    new k8s.KubeResourceQuota(this, 'Quota', {
+      metadata: meta('Quota', 'quota'),
+      spec: {
+        hard: {
+          'requests.cpu': q('2'),
+          'requests.memory': q('4Gi'),
+          'limits.cpu': q('4'),
+          'limits.memory': q('8Gi'),
+          'requests.ephemeral-storage': q('4Gi'),
+          'limits.ephemeral-storage': q('8Gi'),
+          'requests.storage': q(maxClaim),
+          'pods': q('10'),
+          'count/secrets': q('10'),
+          'services.loadbalancers': q('0'),
+          'services.nodeports': q('0'),
+        },
+      },
+    });
+    new k8s.KubeLimitRange(this, 'Limits', {
+      metadata: meta('Limits', 'limits'),
+      spec: {
+        limits: [
+          {
+            type: 'Container',
+            defaultRequest: { 'cpu': q('50m'), 'memory': q('128Mi'), 'ephemeral-storage': q('64Mi') },
+            default: { 'cpu': q('500m'), 'memory': q('256Mi'), 'ephemeral-storage': q('256Mi') },
+            max: { 'cpu': q('2'), 'memory': q('2Gi'), 'ephemeral-storage': q('2Gi') },
+          },
+          { type: 'PersistentVolumeClaim', max: { storage: q(maxClaim) } },
+        ],
+      },
+    });
+  }
+}
