@@ -125,7 +125,7 @@ async function main(): Promise<void> {
     rows.push(['loadManifests (YAML parse)', String(loaded.objects.length), '-', parseSeconds.toFixed(2), Math.round(loaded.objects.length / parseSeconds).toString()]);
     const out = join(dir, 'report.json');
     const start = process.hrtime.bigint();
-    const r = spawnSync(process.execPath, [join(__dirname, '..', 'bin', 'cdk8s-hardened.js'), 'audit', '--format', 'json', '--output', out, file], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [join(__dirname, '..', 'bin', 'cdk8s-hardened'), 'audit', '--format', 'json', '--output', out, file], { encoding: 'utf8' });
     const s = seconds(start);
     if (r.status !== 0 && r.status !== 1) throw new Error(`the CLI failed (exit ${r.status}): ${r.stderr}`);
     const findings = (JSON.parse(readFileSync(out, 'utf8')).findings as unknown[]).length;

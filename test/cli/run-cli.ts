@@ -9,7 +9,7 @@ import { dirname, join } from 'path';
 import { stringify } from 'yaml';
 
 export const ROOT = join(__dirname, '..', '..');
-export const BIN = join(ROOT, 'bin', 'cdk8s-hardened.js');
+export const BIN = join(ROOT, 'bin', 'cdk8s-hardened');
 
 /** What one CLI run produced. */
 export interface CliResult {
