@@ -107,14 +107,34 @@ export class HardenedAudit {
 
   private static warnOnce(state: AuditState, warnings: Finding[]): void {
     if (warnings.length === 0) return;
-    const summary = [
-      `cdk8s-hardened: ${warnings.length} finding(s) below the failing severity (not failing synth):`,
-      ...warnings.map((f) => `  [${f.constructPath ?? describeRef(f)}] ${formatFinding(f)}`),
-    ].join('\n');
+    const summary = summarizeWarnings(warnings, state.options.failOn ?? Severity.HIGH);
     if (summary === state.warned) return;
     state.warned = summary;
     (state.options.warn ?? ((s: string) => process.stderr.write(s + '\n')))(summary);
   }
+}
+
+/** How many construct paths a warning summary names per practice before it only counts. */
+const PATHS_PER_PRACTICE = 3;
+
+/**
+ * The warning summary: one line per practice, with how many findings it has and the first few construct paths,
+ * so a large app gets a readable digest instead of one line per finding.
+ */
+export function summarizeWarnings(warnings: readonly Finding[], failOn: Severity): string {
+  const byPractice = new Map<string, Finding[]>();
+  for (const f of warnings) byPractice.set(f.practiceId, [...(byPractice.get(f.practiceId) ?? []), f]);
+  const lines = [...byPractice.entries()].map(([id, list]) => {
+    const paths = [...new Set(list.map((f) => f.constructPath ?? describeRef(f)))];
+    const shown = paths.slice(0, PATHS_PER_PRACTICE).join(', ');
+    const more = paths.length > PATHS_PER_PRACTICE ? ` and ${paths.length - PATHS_PER_PRACTICE} more` : '';
+    return `  ${id} (${list[0].severity}) ${list[0].title}: ${list.length} finding(s) on ${shown}${more}`;
+  });
+  return [
+    `cdk8s-hardened: ${warnings.length} finding(s) below '${failOn}' do not fail synth `
+      + '(run `cdk8s-hardened audit` on the output for every message and fix):',
+    ...lines,
+  ].join('\n');
 }
 
 /** One finding as a synth error line: id, severity, title, what is wrong and the way out. */

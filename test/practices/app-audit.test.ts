@@ -110,8 +110,10 @@ describe('HardenedAudit.enable', () => {
     expect(() => app.synthYaml()).not.toThrow();
     expect(() => Testing.synth(chart)).not.toThrow();
     expect(warnings).toHaveLength(1);
-    expect(warnings[0].split('\n')[0]).toBe('cdk8s-hardened: 1 finding(s) below the failing severity (not failing synth):');
-    expect(warnings[0]).toContain('  [prod/Deployment-api] HK-IMAGE-004 (medium) ');
+    expect(warnings[0].split('\n')).toEqual([
+      "cdk8s-hardened: 1 finding(s) below 'high' do not fail synth (run `cdk8s-hardened audit` on the output for every message and fix):",
+      '  HK-IMAGE-004 (medium) `imagePullPolicy: Always`: 1 finding(s) on prod/Deployment-api',
+    ]);
   });
 
   test('failOn: medium makes the same finding fail synth', () => {
