@@ -43,7 +43,7 @@ async function main(): Promise<void> {
 
   await EncryptedSecret.prepareAll(app, {
     previousDir: process.env.CDK8S_HARDENED_PREVIOUS_DIR,
-    ageIdentities: [readFileSync(join(__dirname, 'dev-age-key.txt'), 'utf8')],
+    ageIdentities: readFileSync(join(__dirname, 'dev-age-key.txt'), 'utf8').split('\n').filter((l) => l.startsWith('AGE-SECRET-KEY-')),
   });
   app.synth();
   writeControlPlaneFiles(app, join(app.outdir, 'control-plane'));
