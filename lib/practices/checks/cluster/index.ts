@@ -1,3 +1,17 @@
+import { admissionEngine } from './admission-engine';
+import { apiserverHardening } from './apiserver-hardening';
+import { cisBenchmarkJob } from './cis-benchmark-job';
+import { etcdMutualTls } from './etcd-mutual-tls';
+import { kubeletHardening } from './kubelet-hardening';
+import { stableApiVersions } from './stable-api-versions';
 import { Practice } from '../../practice';
 
-export const CLUSTER_PRACTICES: readonly Practice[] = [];
+/** The CLUSTER practices, ordered by id. */
+export const CLUSTER_PRACTICES: readonly Practice[] = [
+  admissionEngine,
+  etcdMutualTls,
+  apiserverHardening,
+  kubeletHardening,
+  cisBenchmarkJob,
+  stableApiVersions,
+];

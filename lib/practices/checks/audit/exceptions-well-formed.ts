@@ -1,0 +1,72 @@
+import { EXCEPTION_ANNOTATION_PREFIX, isAcceptableReason, MIN_REASON_LENGTH } from '../../exceptions';
+import { Manifest, podMetaOf } from '../../manifest';
+import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
+
+/**
+ * The catalogue entry for `id`. catalogue.ts imports this folder, so a top-level import of it would be circular and
+ * leave the catalogue half-built whenever this module is loaded first; by the time a check runs, it is complete.
+ */
+function findPractice(id: string): Practice | undefined {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('../../catalogue') as typeof import('../../catalogue')).findPractice(id);
+}
+
+/** Why one exception annotation is not a valid exception, or undefined when it is. */
+function annotationProblem(key: string, reason: unknown): string | undefined {
+  const id = key.slice(EXCEPTION_ANNOTATION_PREFIX.length);
+  const practice = findPractice(id);
+  if (!practice) return `annotation ${key} names "${id}", which is not a practice of the catalogue`;
+  if (practice.exception === ExceptionPolicy.NONE) return `annotation ${key} excepts ${id} (${practice.title}), which allows no exception`;
+  if (practice.exception === ExceptionPolicy.NOT_APPLICABLE) return `annotation ${key} excepts ${id} (${practice.title}), which objects cannot opt out of`;
+  if (!isAcceptableReason(typeof reason === 'string' ? reason : undefined)) {
+    return `annotation ${key} gives a reason shorter than ${MIN_REASON_LENGTH} characters, so the exception is not honoured`;
+  }
+  return undefined;
+}
+
+function exceptionKeys(annotations: Record<string, unknown> | undefined): string[] {
+  return Object.keys(annotations ?? {}).filter((k) => k.startsWith(EXCEPTION_ANNOTATION_PREFIX));
+}
+
+function objectProblems(obj: Manifest): string[] {
+  const annotations = obj.metadata?.annotations;
+  const problems = exceptionKeys(annotations).map((k) => annotationProblem(k, annotations?.[k])).filter((p): p is string => !!p);
+  const podMeta = obj.kind === 'Pod' ? undefined : podMetaOf(obj);
+  for (const key of exceptionKeys(podMeta?.annotations)) {
+    problems.push(`annotation ${key} sits on the pod template, where the audit does not read it; move it to the object's metadata`);
+  }
+  return problems;
+}
+
+/** HK-AUDIT-003: one finding per malformed exception annotation, so each can be fixed on its own. */
+export const exceptionsWellFormed: Practice = {
+  id: 'HK-AUDIT-003',
+  group: PracticeGroup.AUDIT,
+  title: 'Every exception recorded in the manifest with a reason',
+  severity: Severity.HIGH,
+  why: 'Silent overrides are how hardened baselines rot; an annotation puts the decision, its reason and its owner next to the object '
+    + 'the auditor reads.',
+  criterion: `Every ${EXCEPTION_ANNOTATION_PREFIX}<ID> annotation on an object names a practice of the catalogue whose exception policy `
+    + `is recordable (not none, not n/a) and gives a reason of at least ${MIN_REASON_LENGTH} characters; no such annotation sits on a `
+    + 'pod template, where the audit does not read it. Whether peer-dialect mirrors (kube-linter, Checkov, kube-score, Polaris) are '
+    + 'present is not judged.',
+  library: 'Sets the annotation (and its peer mirrors); refuses an exception without reason or for an "exception: none" practice.',
+  fix: `Record the exception as ${EXCEPTION_ANNOTATION_PREFIX}<PRACTICE-ID>: "<reason of ${MIN_REASON_LENGTH}+ characters>" on the `
+    + 'object itself, only for recordable practices; fix the object instead where the practice allows no exception.',
+  exception: ExceptionPolicy.NONE,
+  exceptionNote: 'Excepting the exception rule would hide every other override.',
+  checkability: Checkability.MANIFESTS,
+  sources: {
+    other: [
+      'cdk-nag suppressions (reason >= 10 chars, v2 NagSuppressions; v3 Validations.of().acknowledge({id, reason}))',
+      'kube-linter annotation convention',
+      'Checkov skip comment',
+      'the gap in Polaris/kube-score/Kyverno/Kubescape (no reason field)',
+    ],
+  },
+  evaluate: (ctx: AuditContext) => {
+    const out: Violation[] = [];
+    for (const object of ctx.objects) out.push(...objectProblems(object).map((message) => ({ object, message })));
+    return out;
+  },
+};

@@ -1,0 +1,309 @@
+/**
+ * An RBAC model of an audited set: roles with their effective rules (aggregated ClusterRoles resolved over the
+ * set), bindings resolved to their roles, and grant queries that understand RBAC's wildcards. The RBAC checks
+ * read the set through it; an access report can read the same model.
+ */
+import { asArray, describe, Manifest, namespaceOf, selectorMatches } from '../../manifest';
+import { AuditContext, Violation } from '../../practice';
+
+/** The RBAC API group. */
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
+
+/** One `rules[]` entry with every list normalised to an array of strings. */
+export interface PolicyRule {
+  /** API groups; `''` is the core group, `*` every group. */
+  readonly apiGroups: readonly string[];
+  /** Resources, `resource/subresource` for subresources; `*` every resource; `*` + `/scale` the scale subresource of all. */
+  readonly resources: readonly string[];
+  /** Verbs; `*` every verb. */
+  readonly verbs: readonly string[];
+  /** Object names the rule is limited to; empty means every object. */
+  readonly resourceNames: readonly string[];
+  /** Non-resource URLs (ClusterRoles only). */
+  readonly nonResourceURLs: readonly string[];
+}
+
+/** A rule as it applies to a role: the rule, and the role that declares it (itself, or an aggregated one). */
+export interface EffectiveRule {
+  /** The normalised rule. */
+  readonly rule: PolicyRule;
+  /** The Role or ClusterRole whose `rules[]` holds the rule; for a built-in role, a synthetic stand-in. */
+  readonly declaredBy: Manifest;
+  /** Index of the rule in its declaring role's `rules[]`. */
+  readonly index: number;
+}
+
+/** A Role or ClusterRole with the rules it really grants. */
+export interface RoleModel {
+  /** The role object (a synthetic stand-in for a built-in ClusterRole the set does not contain). */
+  readonly object: Manifest;
+  /** `Role` or `ClusterRole`. */
+  readonly kind: 'Role' | 'ClusterRole';
+  /** Role name. */
+  readonly name: string;
+  /** Namespace of a Role; undefined for a ClusterRole. */
+  readonly namespace?: string;
+  /** True for the default ClusterRoles Kubernetes creates itself (`cluster-admin`, `admin`, `edit`). */
+  readonly builtIn: boolean;
+  /** Own rules, then the rules of every ClusterRole it aggregates (transitively), in set order. */
+  readonly rules: readonly EffectiveRule[];
+  /** ClusterRoles of the set whose rules this ClusterRole aggregates. */
+  readonly aggregates: readonly Manifest[];
+}
+
+/** A binding subject. */
+export interface Subject {
+  /** `User`, `Group` or `ServiceAccount`. */
+  readonly kind: string;
+  /** Subject name. */
+  readonly name: string;
+  /** Namespace of a ServiceAccount subject (defaults to the binding's). */
+  readonly namespace?: string;
+}
+
+/** A RoleBinding or ClusterRoleBinding with its role resolved. */
+export interface BindingModel {
+  /** The binding object. */
+  readonly object: Manifest;
+  /** `RoleBinding` or `ClusterRoleBinding`. */
+  readonly kind: 'RoleBinding' | 'ClusterRoleBinding';
+  /** `roleRef.kind`. */
+  readonly roleKind: string;
+  /** `roleRef.name`. */
+  readonly roleName: string;
+  /** The role it grants, when the set (or the built-in defaults) has it. */
+  readonly role?: RoleModel;
+  /** Who receives the grant. */
+  readonly subjects: readonly Subject[];
+}
+
+/** One access a check asks about: a verb on a resource of a group. */
+export interface Access {
+  /** API group (`''` for core). */
+  readonly group: string;
+  /** Resource, `resource/subresource` for subresources. */
+  readonly resource: string;
+  /** Verb. */
+  readonly verb: string;
+}
+
+const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'];
+const READ_VERBS = ['get', 'list', 'watch'];
+
+/**
+ * The security-relevant rules of the default ClusterRoles (Kubernetes 1.28 bootstrap policy), so a binding to
+ * `edit` is judged by what `edit` grants even though no manifest declares it.
+ */
+const BUILT_IN_RULES: Record<string, readonly PolicyRule[]> = (() => {
+  const rule = (apiGroups: string[], resources: string[], verbs: string[]): PolicyRule => ({
+    apiGroups, resources, verbs, resourceNames: [], nonResourceURLs: [],
+  });
+  const edit = [
+    rule([''], ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'secrets', 'services/proxy'], READ_VERBS),
+    rule([''], ['serviceaccounts'], ['impersonate']),
+    rule([''], ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'], WRITE_VERBS),
+    rule([''], ['configmaps', 'events', 'persistentvolumeclaims', 'replicationcontrollers', 'secrets', 'serviceaccounts', 'services'], WRITE_VERBS),
+    rule([''], ['serviceaccounts/token'], ['create']),
+    rule(['apps'], ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], WRITE_VERBS),
+    rule(['batch'], ['cronjobs', 'jobs'], WRITE_VERBS),
+  ];
+  return {
+    'cluster-admin': [
+      rule(['*'], ['*'], ['*']),
+      { apiGroups: [], resources: [], verbs: ['*'], resourceNames: [], nonResourceURLs: ['*'] },
+    ],
+    'admin': [...edit, rule([RBAC_GROUP], ['roles', 'rolebindings'], [...READ_VERBS, ...WRITE_VERBS])],
+    'edit': edit,
+  };
+})();
+
+function strings(value: unknown): string[] {
+  return asArray(value).filter((v): v is string => typeof v === 'string');
+}
+
+/** Normalises one `rules[]` entry. */
+export function normaliseRule(raw: any): PolicyRule {
+  return {
+    apiGroups: strings(raw?.apiGroups),
+    resources: strings(raw?.resources),
+    verbs: strings(raw?.verbs),
+    resourceNames: strings(raw?.resourceNames),
+    nonResourceURLs: strings(raw?.nonResourceURLs),
+  };
+}
+
+/** Whether a rule's resource entry covers `resource` the way the RBAC authorizer matches it. */
+function resourceEntryMatches(entry: string, resource: string): boolean {
+  if (entry === '*' || entry === resource) return true;
+  const slash = resource.indexOf('/');
+  return slash >= 0 && entry.startsWith('*/') && entry.slice(2) === resource.slice(slash + 1);
+}
+
+/** Whether `rule` grants `access` to at least one object (a `resourceNames` list still grants it on those). */
+export function grants(rule: PolicyRule, access: Access): boolean {
+  return (rule.apiGroups.includes('*') || rule.apiGroups.includes(access.group))
+    && rule.resources.some((r) => resourceEntryMatches(r, access.resource))
+    && (rule.verbs.includes('*') || rule.verbs.includes(access.verb));
+}
+
+/** The verbs of `verbs` that `rule` grants on `group`/`resource`. */
+export function grantedVerbs(rule: PolicyRule, group: string, resource: string, verbs: readonly string[]): string[] {
+  return verbs.filter((verb) => grants(rule, { group, resource, verb }));
+}
+
+/** Where a rule comes from, for messages: `rule 2`, or `rule 0 of aggregated ClusterRole/x`. */
+export function ruleLabel(role: RoleModel, r: EffectiveRule): string {
+  return r.declaredBy === role.object ? `rule ${r.index}` : `rule ${r.index} of aggregated ${describe(r.declaredBy)}`;
+}
+
+/** What a binding grants through, for messages: `ClusterRole edit (built-in)`. */
+export function roleLabel(role: RoleModel): string {
+  return `${role.kind} ${role.name}${role.builtIn ? ' (built-in)' : ''}`;
+}
+
+/** The RBAC objects of one audited set, resolved. */
+export class RbacModel {
+  /** The model of the set under audit. */
+  public static of(ctx: AuditContext): RbacModel {
+    return new RbacModel(ctx.ofKind('Role'), ctx.ofKind('ClusterRole'), ctx.ofKind('RoleBinding', 'ClusterRoleBinding'));
+  }
+
+  /** Every Role and ClusterRole of the set, in input order (Roles first). */
+  public readonly roles: readonly RoleModel[];
+  /** Every RoleBinding and ClusterRoleBinding of the set, in input order. */
+  public readonly bindings: readonly BindingModel[];
+
+  private readonly clusterRoles: readonly Manifest[];
+  private readonly resolved = new Map<Manifest, RoleModel>();
+
+  constructor(roles: readonly Manifest[], clusterRoles: readonly Manifest[], bindings: readonly Manifest[]) {
+    this.clusterRoles = clusterRoles;
+    this.roles = [...roles, ...clusterRoles].map((r) => this.model(r, new Set()));
+    this.bindings = bindings.map((b) => this.binding(b));
+  }
+
+  /** The role a `roleRef` names: a Role in `namespace`, or a ClusterRole (of the set, else a built-in one). */
+  public resolveRoleRef(ref: { readonly kind?: string; readonly name?: string }, namespace: string): RoleModel | undefined {
+    const name = String(ref.name ?? '');
+    if (ref.kind === 'Role') return this.roles.find((r) => r.kind === 'Role' && r.name === name && r.namespace === namespace);
+    if (ref.kind !== 'ClusterRole') return undefined;
+    const own = this.roles.find((r) => r.kind === 'ClusterRole' && r.name === name);
+    if (own) return own;
+    const builtIn = BUILT_IN_RULES[name];
+    if (!builtIn) return undefined;
+    const object: Manifest = { apiVersion: `${RBAC_GROUP}/v1`, kind: 'ClusterRole', metadata: { name } };
+    return {
+      object,
+      kind: 'ClusterRole',
+      name,
+      builtIn: true,
+      aggregates: [],
+      rules: builtIn.map((rule, index) => ({ rule, declaredBy: object, index })),
+    };
+  }
+
+  /** Bindings whose roleRef resolves to `role`. */
+  public bindingsOf(role: RoleModel): BindingModel[] {
+    return this.bindings.filter((b) => b.role?.object === role.object);
+  }
+
+  private model(role: Manifest, visiting: Set<Manifest>): RoleModel {
+    const cached = this.resolved.get(role);
+    if (cached) return cached;
+    const isCluster = role.kind === 'ClusterRole';
+    const own: EffectiveRule[] = asArray(role.rules).map((raw, index) => ({ rule: normaliseRule(raw), declaredBy: role, index }));
+    const aggregates: Manifest[] = [];
+    const rules = [...own];
+    const selectors = isCluster ? asArray(role.aggregationRule?.clusterRoleSelectors) : [];
+    if (selectors.length > 0) {
+      // The aggregation controller follows chains of aggregating roles; a cycle is cut where it closes.
+      visiting.add(role);
+      for (const other of this.clusterRoles) {
+        if (other === role || visiting.has(other)) continue;
+        const labels = other.metadata?.labels ?? {};
+        if (!selectors.some((s) => selectorMatches(s, labels))) continue;
+        aggregates.push(other);
+        const inner = this.model(other, visiting);
+        for (const r of inner.rules) {
+          if (!rules.some((x) => x.declaredBy === r.declaredBy && x.index === r.index)) rules.push(r);
+        }
+      }
+      visiting.delete(role);
+    }
+    const out: RoleModel = {
+      object: role,
+      kind: isCluster ? 'ClusterRole' : 'Role',
+      name: String(role.metadata?.name ?? ''),
+      ...(isCluster ? {} : { namespace: namespaceOf(role) }),
+      builtIn: false,
+      rules,
+      aggregates,
+    };
+    if (visiting.size === 0) this.resolved.set(role, out);
+    return out;
+  }
+
+  private binding(object: Manifest): BindingModel {
+    const ref = object.roleRef ?? {};
+    const subjects: Subject[] = asArray(object.subjects).map((s) => ({
+      kind: String(s?.kind ?? ''),
+      name: String(s?.name ?? ''),
+      ...(s?.kind === 'ServiceAccount' ? { namespace: String(s?.namespace ?? namespaceOf(object)) } : {}),
+    }));
+    const role = this.resolveRoleRef(ref, namespaceOf(object));
+    return {
+      object,
+      kind: object.kind === 'ClusterRoleBinding' ? 'ClusterRoleBinding' : 'RoleBinding',
+      roleKind: String(ref.kind ?? ''),
+      roleName: String(ref.name ?? ''),
+      ...(role ? { role } : {}),
+      subjects,
+    };
+  }
+}
+
+/** A problem one effective rule has, as a check phrases it (undefined when the rule is fine). */
+export type RuleProblem = (rule: PolicyRule) => string | undefined;
+
+/** Options of {@link roleViolations}. */
+export interface RoleViolationOptions {
+  /**
+   * Whether a rule problem may be excepted; a practice may allow exceptions for some breaches only.
+   * @default - every breach follows the practice's exception policy
+   */
+  readonly exceptable?: (rule: PolicyRule) => boolean;
+}
+
+/**
+ * Judges the effective rules of every role of the set: each problem is reported on the role that holds it (an
+ * aggregating ClusterRole too, naming the aggregated role), and each problem of a built-in role (`admin`, `edit`) a
+ * binding of the set grants is reported on that binding.
+ */
+export function roleViolations(ctx: AuditContext, problem: RuleProblem, options: RoleViolationOptions = {}): Violation[] {
+  const model = RbacModel.of(ctx);
+  const out: Violation[] = [];
+  const push = (object: Manifest, message: string, rule: PolicyRule) => {
+    const exceptable = options.exceptable ? options.exceptable(rule) : true;
+    out.push(exceptable ? { object, message } : { object, message, exceptable: false });
+  };
+  for (const role of model.roles) {
+    for (const r of role.rules) {
+      const p = problem(r.rule);
+      if (p) push(role.object, `${ruleLabel(role, r)} ${p}`, r.rule);
+    }
+  }
+  for (const binding of model.bindings) {
+    // A cluster-admin binding is HK-RBAC-003's finding alone, so the exception that practice allows is enough.
+    if (!binding.role?.builtIn || binding.role.name === 'cluster-admin') continue;
+    for (const r of binding.role.rules) {
+      const p = problem(r.rule);
+      if (p) push(binding.object, `grants ${roleLabel(binding.role)}, whose ${ruleLabel(binding.role, r)} ${p}`, r.rule);
+    }
+  }
+  return out;
+}
+
+/** `get, list on secrets`-style phrase, for messages. */
+export function grantPhrase(verbs: readonly string[], resource: string): string {
+  return `${verbs.join(', ')} on ${resource}`;
+}
