@@ -30,3 +30,7 @@ export * from './cluster/encryption-configuration';
 export * from './cluster/audit-policy';
 export * from './cluster/cis-benchmark';
 export * from './cluster/privileged-namespace';
+export * from './secrets/sealed-secret';
+export * from './secrets/secret-store';
+export * from './secrets/external-secret';
+export { RbacModel, RoleModel, BindingModel, Subject, PolicyRule, EffectiveRule, Access } from './practices/checks/rbac/util';

@@ -1,0 +1,5 @@
+export * from './certificate';
+export * from './derivation';
+export * from './hybrid';
+export * from './scope';
+export * from './sealing-error';
