@@ -96,6 +96,8 @@ project.addTask('synth', {
         // Development-only plaintexts so the example synthesizes on a fresh clone; real pipelines set their own.
         VELERO_REPO_PASSWORD: '$(printenv VELERO_REPO_PASSWORD || echo development-only-velero-repository)',
         SHOP_DB_PASSWORD: '$(printenv SHOP_DB_PASSWORD || echo development-only-shop-database)',
+        PAYMENTS_PROCESSOR_TOKEN: '$(printenv PAYMENTS_PROCESSOR_TOKEN || echo development-only-processor-token)',
+        SEALING_DERIVATION_KEY: '$(printenv SEALING_DERIVATION_KEY || echo development-only-derivation-key-0123456789abcdef)',
       },
     },
     { exec: 'node bin/cdk8s-hardened audit cdk8s.out' },

@@ -11,6 +11,7 @@ import { join } from 'path';
 import { App, Chart } from 'cdk8s';
 import { addBackupAndBaseline } from './backup';
 import { addLockedNamespace } from './locked-namespace';
+import { addPaymentsSecrets } from './secrets';
 import { writeControlPlaneFiles } from '../lib/cluster/control-plane-file';
 import { HardenedAudit } from '../lib/practices/app-audit';
 import { EncryptedSecret } from '../lib/secrets/encrypted-secret';
@@ -30,7 +31,8 @@ async function main(): Promise<void> {
   HardenedAudit.enable(app);
 
   const platform = new Chart(app, 'platform');
-  addLockedNamespace(platform);
+  const payments = addLockedNamespace(platform);
+  addPaymentsSecrets(payments);
 
   const repositoryPassword = new EncryptedSecret(app, 'velero-repo-credentials', {
     name: 'velero-repo-credentials',

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { IMountableSecret } from './mountable-secret';
 import { SecretValue } from './secret-value';
 import { SecretEntry } from './sops/secret-envelope';
@@ -9,6 +9,7 @@ import { PrepareEncryptedSecretsOptions, PreparationFailure, SopsPreparation } f
 import { SopsRecipient } from './sops-recipient';
 import { HardenedError } from '../errors';
 import { findPractice } from '../practices/catalogue';
+import { enclosingNamespace } from '../namespace/enclosing-namespace';
 
 const ENCRYPTED_SECRET = Symbol.for('cdk8s-hardened.EncryptedSecret');
 const SOPS_PRACTICE = 'HK-SECRETS-002';
@@ -235,12 +236,6 @@ function notPreparedMessage(secret: EncryptedSecret): string {
     + '(or `Testing.synth`); in a cdk8s main file, wrap it in an async function.';
 }
 
-function enclosingNamespace(scope: IConstruct): string | undefined {
-  for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
-    if (Chart.isChart(c) && c.namespace) return c.namespace;
-  }
-  return undefined;
-}
 
 /** The Secret object: renders the prepared SOPS document instead of its props. */
 class SopsSecretObject extends ApiObject {

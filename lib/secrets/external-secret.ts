@@ -1,7 +1,8 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMountableSecret } from './mountable-secret';
-import { enclosingNamespace, ISecretStore } from './secret-store';
+import { ISecretStore } from './secret-store';
+import { enclosingNamespace } from '../namespace/enclosing-namespace';
 import { HardenedError } from '../errors';
 import {
   ExternalSecret as ExternalSecretObject,

@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { Chart } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { IMountableSecret } from './mountable-secret';
 import { ControllerCertificate, parseControllerCertificate } from './sealing/certificate';
 import { derivedRandomness, MIN_DERIVATION_KEY_BYTES } from './sealing/derivation';
@@ -13,6 +12,7 @@ import { HardenedError } from '../errors';
 import { SealedSecret as SealedSecretObject } from '../imports/sealed-secrets-bitnami.com';
 import { findPractice } from '../practices/catalogue';
 import { exceptionAnnotations, isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
+import { enclosingNamespace } from '../namespace/enclosing-namespace';
 
 const SCOPE_PRACTICE = 'HK-SECRETS-003';
 const PLAINTEXT_PRACTICE = 'HK-SECRETS-001';
@@ -326,9 +326,3 @@ function stdinOnce(): () => Buffer {
   return () => Buffer.from(stdinBytes ??= fs.readFileSync(0));
 }
 
-function enclosingNamespace(scope: IConstruct): string | undefined {
-  for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
-    if (Chart.isChart(c) && c.namespace) return c.namespace;
-  }
-  return undefined;
-}

@@ -1,4 +1,3 @@
-import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { HardenedError } from '../errors';
 import {
@@ -8,6 +7,7 @@ import {
   SecretStoreSpecProviderVaultVersion,
 } from '../imports/eso-secretstore-external-secrets.io';
 import { findPractice } from '../practices/catalogue';
+import { enclosingNamespace } from '../namespace/enclosing-namespace';
 
 const STORE_PRACTICE = 'HK-SECRETS-004';
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -235,10 +235,3 @@ class ImportedSecretStore extends Construct implements ISecretStore {
   }
 }
 
-/** The namespace of the nearest enclosing chart that has one. */
-export function enclosingNamespace(scope: IConstruct): string | undefined {
-  for (let c: IConstruct | undefined = scope; c; c = c.node.scope) {
-    if (Chart.isChart(c) && c.namespace) return c.namespace;
-  }
-  return undefined;
-}

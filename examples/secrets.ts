@@ -1,0 +1,45 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { join } from 'path';
+import { ExternalSecret } from '../lib/secrets/external-secret';
+import { SealedSecret, SealingCertificate } from '../lib/secrets/sealed-secret';
+import { SecretStore, SecretStoreProvider } from '../lib/secrets/secret-store';
+import { SecretValue } from '../lib/secrets/secret-value';
+
+/** What `addPaymentsSecrets` created: both mount into a SecureDeployment as read-only files. */
+export interface PaymentsSecrets {
+  /** The card processor's API token, sealed for the in-cluster controller. */
+  readonly processorToken: SealedSecret;
+  /** The ledger database credentials, synced from AWS Secrets Manager. */
+  readonly ledgerCredentials: ExternalSecret;
+}
+
+/**
+ * Adds the Sealed Secrets and External Secrets modes to `scope` (a LockedNamespace): a SealedSecret sealed with the
+ * development controller certificate in examples/ (its private key was discarded: nothing here can unseal it), and
+ * an ExternalSecret read from AWS Secrets Manager through the `payments-eso` ServiceAccount (IRSA).
+ * The plaintext and the derivation key come from the environment (PAYMENTS_PROCESSOR_TOKEN,
+ * SEALING_DERIVATION_KEY), never from program text.
+ */
+export function addPaymentsSecrets(scope: Construct): PaymentsSecrets {
+  const processorToken = new SealedSecret(scope, 'processor-token', {
+    name: 'processor-token',
+    certificate: SealingCertificate.fromFile(join(__dirname, 'dev-sealed-secrets.cert.pem')),
+    data: { token: SecretValue.fromEnv('PAYMENTS_PROCESSOR_TOKEN') },
+    derivationKey: SecretValue.fromEnv('SEALING_DERIVATION_KEY'),
+  });
+  const store = new SecretStore(scope, 'aws-secrets', {
+    name: 'aws-secrets',
+    provider: SecretStoreProvider.awsSecretsManager({ region: 'eu-west-1', serviceAccount: { name: 'payments-eso' } }),
+  });
+  const ledgerCredentials = new ExternalSecret(scope, 'ledger-credentials', {
+    name: 'ledger-credentials',
+    store,
+    data: {
+      username: { key: 'payments/ledger', property: 'username' },
+      password: { key: 'payments/ledger', property: 'password' },
+    },
+    refreshInterval: Duration.minutes(30),
+  });
+  return { processorToken, ledgerCredentials };
+}

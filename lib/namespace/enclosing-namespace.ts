@@ -1,0 +1,16 @@
+import { Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { LockedNamespace } from './locked-namespace';
+
+/**
+ * The namespace a construct's objects land in when it names none: the nearest enclosing LockedNamespace (created
+ * or adopted with `fromName`), else the nearest Chart with a namespace.
+ */
+export function enclosingNamespace(scope: IConstruct): string | undefined {
+  for (const c of [...scope.node.scopes].reverse()) {
+    const locked = LockedNamespace.of(c);
+    if (locked === c) return locked.name;
+    if (Chart.isChart(c) && c.namespace) return c.namespace;
+  }
+  return undefined;
+}
