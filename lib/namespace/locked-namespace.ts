@@ -47,6 +47,8 @@ export interface ILockedNamespace extends IConstruct {
   readonly allowedRegistries: string[];
   /** The mesh the namespace enrols workloads in. */
   readonly mesh: NamespaceMesh;
+  /** The application the namespace belongs to (`app.kubernetes.io/part-of`), which objects inside it repeat. */
+  readonly partOf: string;
 }
 
 /** CPU, memory and ephemeral storage amounts (Kubernetes quantities). */
@@ -165,6 +167,8 @@ export interface LockedNamespaceImportOptions {
   readonly allowedRegistries?: string[];
   /** The namespace's mesh. @default NamespaceMesh.NONE */
   readonly mesh?: NamespaceMesh;
+  /** The namespace's `app.kubernetes.io/part-of` label. @default - the namespace name */
+  readonly partOf?: string;
 }
 
 const DEFAULT_LIMITS = {
@@ -213,6 +217,8 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
 
   /** The namespace name. */
   public readonly name: string;
+  /** The application the namespace belongs to (`app.kubernetes.io/part-of`). */
+  public readonly partOf: string;
   /** Normalised registry allow-list, also written as the namespace's allowed-registries annotation. */
   public readonly allowedRegistries: string[];
   /** The mesh the namespace enrols workloads in. */
@@ -229,7 +235,7 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
     if (!props.owner || !DNS_LABEL.test(props.owner)) {
       this.refuse('owner', `is '${props.owner}', not a label value naming a team`, 'name the owning team in lower case, e.g. \'payments-team\'.', 'HK-NAMESPACE-005');
     }
-    const partOf = props.partOf ?? this.name;
+    const partOf = this.partOf = props.partOf ?? this.name;
     const version = this.podSecurityVersion(props.podSecurityVersion ?? 'v1.28');
     this.allowedRegistries = validateAllowedRegistries(this, 'LockedNamespace', 'allowedRegistries', props.allowedRegistries ?? []);
     const limits = this.containerLimits(props.limits ?? {});
@@ -436,6 +442,8 @@ class ImportedLockedNamespace extends Construct implements ILockedNamespace {
   public readonly allowedRegistries: string[];
   /** The mesh the namespace was locked with elsewhere. */
   public readonly mesh: NamespaceMesh;
+  /** The application the namespace was labelled with elsewhere. */
+  public readonly partOf: string;
 
   constructor(scope: Construct, id: string, public readonly name: string, options: LockedNamespaceImportOptions) {
     super(scope, id);
@@ -453,5 +461,6 @@ class ImportedLockedNamespace extends Construct implements ILockedNamespace {
     }
     this.allowedRegistries = validateAllowedRegistries(this, 'LockedNamespace.fromName', 'allowedRegistries', options.allowedRegistries ?? []);
     this.mesh = options.mesh ?? NamespaceMesh.NONE;
+    this.partOf = options.partOf ?? name;
   }
 }

@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { admissionPractices } from './admission-practices';
 import { PolicySettings } from './cel';
@@ -9,6 +10,7 @@ import { emitValidatingAdmissionPolicies } from './vap';
 import { HardenedError } from '../errors';
 import { parseKubernetesVersion } from '../practices/audit';
 import { findPractice } from '../practices/catalogue';
+import { MANAGED_BY, stampProvenance } from '../provenance';
 
 /** An admission engine the policies are generated for. */
 export class PolicyEngine {
@@ -132,6 +134,7 @@ export class AdmissionPolicies extends Construct {
       emitKyvernoImageVerification(new Construct(this, 'ImageVerification'), props.imageVerification, refs, options.enforce, namespaceSelector,
         findPractice('HK-IMAGE-005')?.title ?? 'Admit only scanned and signed images');
     }
+    for (const o of this.node.findAll().filter(ApiObject.isApiObject)) stampProvenance(o, { name: o.name, partOf: MANAGED_BY });
   }
 
   private targetVersion(text: string) {

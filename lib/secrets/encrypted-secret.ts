@@ -8,8 +8,9 @@ import { SopsError } from './sops/sops-error';
 import { PrepareEncryptedSecretsOptions, PreparationFailure, SopsPreparation } from './sops-preparation';
 import { SopsRecipient } from './sops-recipient';
 import { HardenedError } from '../errors';
-import { findPractice } from '../practices/catalogue';
 import { enclosingNamespace } from '../namespace/enclosing-namespace';
+import { findPractice } from '../practices/catalogue';
+import { stampProvenance } from '../provenance';
 
 const ENCRYPTED_SECRET = Symbol.for('cdk8s-hardened.EncryptedSecret');
 const SOPS_PRACTICE = 'HK-SECRETS-002';
@@ -201,6 +202,7 @@ export class EncryptedSecret extends Chart implements IMountableSecret {
       metadata: { name: props.name, namespace, labels: props.labels, annotations: props.annotations },
       type: props.type ?? 'Opaque',
     });
+    stampProvenance(this.resource, { name: props.name });
     this.node.addValidation({ validate: () => (this.resource.prepared ? [] : [notPreparedMessage(this)]) });
   }
 

@@ -2,14 +2,15 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMountableSecret } from './mountable-secret';
 import { ISecretStore } from './secret-store';
-import { enclosingNamespace } from '../namespace/enclosing-namespace';
 import { HardenedError } from '../errors';
 import {
   ExternalSecret as ExternalSecretObject,
   ExternalSecretSpecSecretStoreRefKind,
   ExternalSecretSpecTargetCreationPolicy,
 } from '../imports/eso-externalsecret-external-secrets.io';
+import { enclosingNamespace } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
+import { stampProvenance } from '../provenance';
 
 const STORE_PRACTICE = 'HK-SECRETS-004';
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -121,7 +122,7 @@ export class ExternalSecret extends Construct implements IMountableSecret {
     }
     const hasTemplate = props.type !== undefined || props.labels !== undefined || props.annotations !== undefined;
     this.refreshInterval = goDuration(seconds);
-    new ExternalSecretObject(this, 'Resource', {
+    const resource = new ExternalSecretObject(this, 'Resource', {
       metadata: { name: props.name, namespace },
       spec: {
         refreshInterval: this.refreshInterval,
@@ -134,6 +135,7 @@ export class ExternalSecret extends Construct implements IMountableSecret {
         data: entries.map(([secretKey, ref]) => ({ secretKey, remoteRef: { key: ref.key, property: ref.property, version: ref.version } })),
       },
     });
+    stampProvenance(resource, { name: props.name });
     this.secretName = props.name;
     this.secretNamespace = namespace;
     this.keys = entries.map(([key]) => key);

@@ -10,9 +10,10 @@ import { SealingError } from './sealing/sealing-error';
 import { SecretValue } from './secret-value';
 import { HardenedError } from '../errors';
 import { SealedSecret as SealedSecretObject } from '../imports/sealed-secrets-bitnami.com';
+import { enclosingNamespace } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
 import { exceptionAnnotations, isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
-import { enclosingNamespace } from '../namespace/enclosing-namespace';
+import { stampProvenance } from '../provenance';
 
 const SCOPE_PRACTICE = 'HK-SECRETS-003';
 const PLAINTEXT_PRACTICE = 'HK-SECRETS-001';
@@ -297,6 +298,7 @@ export class SealedSecret extends Construct implements IMountableSecret {
         },
       },
     });
+    stampProvenance(this.resource, { name: props.name });
     this.node.addValidation({ validate: () => this.sealedForRenderedObject(sealingScope.kind, namespace) });
   }
 

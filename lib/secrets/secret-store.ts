@@ -6,8 +6,9 @@ import {
   SecretStoreSpecProviderAwsService,
   SecretStoreSpecProviderVaultVersion,
 } from '../imports/eso-secretstore-external-secrets.io';
-import { findPractice } from '../practices/catalogue';
 import { enclosingNamespace } from '../namespace/enclosing-namespace';
+import { findPractice } from '../practices/catalogue';
+import { stampProvenance } from '../provenance';
 
 const STORE_PRACTICE = 'HK-SECRETS-004';
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -223,6 +224,7 @@ export class SecretStore extends Construct implements ISecretStore {
       metadata: { name: props.name, namespace },
       spec: { provider: props.provider._render() },
     });
+    stampProvenance(resource, { name: resource.name });
     this.secretStoreName = resource.name;
     this.secretStoreNamespace = namespace!;
     this.provider = props.provider;

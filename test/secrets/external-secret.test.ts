@@ -37,7 +37,12 @@ describe('SecretStore', () => {
     expect(storeObject).toEqual({
       apiVersion: 'external-secrets.io/v1',
       kind: 'SecretStore',
-      metadata: { name: 'payments-store', namespace: 'payments' },
+      metadata: {
+        name: 'payments-store',
+        namespace: 'payments',
+        labels: { 'app.kubernetes.io/name': 'payments-store', 'app.kubernetes.io/part-of': 'test', 'app.kubernetes.io/managed-by': 'cdk8s-hardened' },
+        annotations: { 'cdk8s-hardened.io/construct-path': 'test/Store/Resource', 'cdk8s-hardened.io/catalogue-version': '1.0.0' },
+      },
       spec: { provider: { aws: { service: 'SecretsManager', region: 'eu-west-1', auth: { jwt: { serviceAccountRef: { name: 'payments-eso' } } } } } },
     });
   });
@@ -113,7 +118,12 @@ describe('ExternalSecret', () => {
     expect(es).toEqual({
       apiVersion: 'external-secrets.io/v1',
       kind: 'ExternalSecret',
-      metadata: { name: 'db-credentials', namespace: 'payments' },
+      metadata: {
+        name: 'db-credentials',
+        namespace: 'payments',
+        labels: { 'app.kubernetes.io/name': 'db-credentials', 'app.kubernetes.io/part-of': 'test', 'app.kubernetes.io/managed-by': 'cdk8s-hardened' },
+        annotations: { 'cdk8s-hardened.io/construct-path': 'test/Db/Resource', 'cdk8s-hardened.io/catalogue-version': '1.0.0' },
+      },
       spec: {
         refreshInterval: '1h',
         secretStoreRef: { kind: 'SecretStore', name: 'payments-store' },

@@ -72,7 +72,12 @@ describe('SealedSecret output', () => {
     const ss = synth();
     expect(ss.apiVersion).toBe('bitnami.com/v1alpha1');
     expect(ss.kind).toBe('SealedSecret');
-    expect(ss.metadata).toEqual({ name: 'db-credentials', namespace: 'payments' });
+    expect(ss.metadata).toEqual({
+      name: 'db-credentials',
+      namespace: 'payments',
+      labels: { 'app.kubernetes.io/name': 'db-credentials', 'app.kubernetes.io/part-of': 'test', 'app.kubernetes.io/managed-by': 'cdk8s-hardened' },
+      annotations: { 'cdk8s-hardened.io/construct-path': 'test/Db/Resource', 'cdk8s-hardened.io/catalogue-version': '1.0.0' },
+    });
     expect(Object.keys(ss.spec.encryptedData)).toEqual(['password', 'username']);
     expect(ss.spec.template).toEqual({ metadata: {}, type: 'Opaque' });
     expect(ss.spec.data).toBeUndefined();
@@ -115,6 +120,7 @@ describe('SealedSecret output', () => {
     expect(ss.metadata.annotations).toEqual({
       'exceptions.cdk8s-hardened.io/HK-SECRETS-003': reason,
       'sealedsecrets.bitnami.com/namespace-wide': 'true',
+      'cdk8s-hardened.io/construct-path': 'test/Db/Resource', 'cdk8s-hardened.io/catalogue-version': '1.0.0',
     });
     expect(plain(unsealManifest({ ...ss, metadata: { ...ss.metadata, name: 'other' } }, PRIVATE_KEY)).username).toBe('payments_app');
     expect(() => unsealManifest({ ...ss, metadata: { ...ss.metadata, namespace: 'billing' } }, PRIVATE_KEY)).toThrow(SealingError);
@@ -125,7 +131,12 @@ describe('SealedSecret output', () => {
     const ss = synth({ scope: SealingScope.clusterWide(reason), namespace: undefined });
     expect(ss.metadata).toEqual({
       name: 'db-credentials',
-      annotations: { 'exceptions.cdk8s-hardened.io/HK-SECRETS-003': reason, 'sealedsecrets.bitnami.com/cluster-wide': 'true' },
+      labels: { 'app.kubernetes.io/name': 'db-credentials', 'app.kubernetes.io/part-of': 'test', 'app.kubernetes.io/managed-by': 'cdk8s-hardened' },
+      annotations: {
+        'exceptions.cdk8s-hardened.io/HK-SECRETS-003': reason,
+        'sealedsecrets.bitnami.com/cluster-wide': 'true',
+        'cdk8s-hardened.io/construct-path': 'test/Db/Resource', 'cdk8s-hardened.io/catalogue-version': '1.0.0',
+      },
     });
     expect(plain(unsealManifest({ ...ss, metadata: { ...ss.metadata, name: 'x', namespace: 'billing' } }, PRIVATE_KEY)).password)
       .toBe('correct horse battery staple');

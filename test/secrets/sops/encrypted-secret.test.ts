@@ -47,7 +47,12 @@ describe('EncryptedSecret (age)', () => {
     const doc = parse(text);
     expect(doc.apiVersion).toBe('v1');
     expect(doc.kind).toBe('Secret');
-    expect(doc.metadata).toEqual({ name: 'db-credentials', namespace: 'payments', labels: { 'app.kubernetes.io/name': 'payments-api' } });
+    expect(doc.metadata).toEqual({
+      name: 'db-credentials',
+      namespace: 'payments',
+      labels: { 'app.kubernetes.io/name': 'payments-api', 'app.kubernetes.io/part-of': 'db-credentials', 'app.kubernetes.io/managed-by': 'cdk8s-hardened' },
+      annotations: { 'cdk8s-hardened.io/construct-path': 'db-credentials/Resource', 'cdk8s-hardened.io/catalogue-version': '1.0.0' },
+    });
     expect(doc.type).toBe('Opaque');
     expect(doc.data.password).toMatch(ENC);
     expect(doc.stringData.username).toMatch(ENC);
@@ -75,7 +80,12 @@ describe('EncryptedSecret (age)', () => {
     expect(parse(renderDecrypted(decrypted.documents))).toEqual({
       apiVersion: 'v1',
       kind: 'Secret',
-      metadata: { name: 'db-credentials', namespace: 'payments', labels: { 'app.kubernetes.io/name': 'payments-api' } },
+      metadata: {
+      name: 'db-credentials',
+      namespace: 'payments',
+      labels: { 'app.kubernetes.io/name': 'payments-api', 'app.kubernetes.io/part-of': 'db-credentials', 'app.kubernetes.io/managed-by': 'cdk8s-hardened' },
+      annotations: { 'cdk8s-hardened.io/construct-path': 'db-credentials/Resource', 'cdk8s-hardened.io/catalogue-version': '1.0.0' },
+    },
       data: { password: Buffer.from('correct horse battery staple').toString('base64') },
       stringData: { greeting: 'grüße, 世界', username: 'payments_app' },
       type: 'Opaque',

@@ -1,0 +1,49 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { LockedNamespace } from './namespace/locked-namespace';
+import { CONSTRUCT_PATH_ANNOTATION } from './practices/audit';
+import { CATALOGUE_VERSION } from './practices/catalogue';
+
+/** Annotation recording the catalogue version an object was built against (HK-AUDIT-004). */
+export const CATALOGUE_VERSION_ANNOTATION = 'cdk8s-hardened.io/catalogue-version';
+
+/** Label value every object of the library carries in `app.kubernetes.io/managed-by`. */
+export const MANAGED_BY = 'cdk8s-hardened';
+
+/** What an object's provenance names. */
+export interface ProvenanceOptions {
+  /** `app.kubernetes.io/name`: the component the object belongs to. */
+  readonly name: string;
+  /**
+   * `app.kubernetes.io/part-of`: the application.
+   * @default - the enclosing LockedNamespace's part-of, else the enclosing chart's id
+   */
+  readonly partOf?: string;
+}
+
+/** The application an object under `scope` belongs to: its LockedNamespace's, else its chart's id. */
+export function partOfFor(scope: IConstruct): string {
+  return LockedNamespace.of(scope)?.partOf ?? Chart.of(scope).node.id;
+}
+
+/** The provenance labels (HK-AUDIT-004, HK-NAMESPACE-005). */
+export function provenanceLabels(scope: IConstruct, options: ProvenanceOptions): Record<string, string> {
+  return {
+    'app.kubernetes.io/name': options.name,
+    'app.kubernetes.io/part-of': options.partOf ?? partOfFor(scope),
+    'app.kubernetes.io/managed-by': MANAGED_BY,
+  };
+}
+
+/**
+ * Writes the provenance labels and annotations on an ApiObject the library made, so an auditor can map the live
+ * object back to the construct and catalogue version that produced it (HK-AUDIT-004).
+ */
+export function stampProvenance(obj: ApiObject, options: ProvenanceOptions): void {
+  // A label the user set (e.g. their own app.kubernetes.io/name) wins over the default.
+  for (const [key, value] of Object.entries(provenanceLabels(obj, options))) {
+    if (obj.metadata.getLabel(key) === undefined) obj.metadata.addLabel(key, value);
+  }
+  obj.metadata.addAnnotation(CONSTRUCT_PATH_ANNOTATION, obj.node.path);
+  obj.metadata.addAnnotation(CATALOGUE_VERSION_ANNOTATION, CATALOGUE_VERSION);
+}
