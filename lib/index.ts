@@ -33,4 +33,4 @@ export * from './cluster/privileged-namespace';
 export * from './secrets/sealed-secret';
 export * from './secrets/secret-store';
 export * from './secrets/external-secret';
-export { RbacModel, RoleModel, BindingModel, Subject, PolicyRule, EffectiveRule, Access } from './practices/checks/rbac/util';
+export { RbacModel, RoleModel, BindingModel, Subject, PolicyRule, EffectiveRule, Access, canI } from './practices/checks/rbac/util';

@@ -276,6 +276,7 @@ export const RBAC_CASES: PracticeCases = {
     fail: [
       { name: 'ClusterRole', objects: plus(clusterRole('reader', [READ_CONFIG])) },
       { name: 'ClusterRoleBinding', objects: plus(clusterRoleBinding('view')) },
+      { name: 're-emitted built-in system: ClusterRole', objects: plus(clusterRole('system:node-proxier', [READ_CONFIG])) },
     ],
   },
 };

@@ -1,6 +1,9 @@
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
-/** HK-RBAC-011: every cluster-wide RBAC object needs a recorded reason. */
+/**
+ * HK-RBAC-011: every cluster-wide RBAC object needs a recorded reason, `system:` ones included: the audited set is
+ * what gets applied, so a built-in role that appears in it is being overwritten, which deserves the same scrutiny.
+ */
 export const namespacedRbac: Practice = {
   id: 'HK-RBAC-011',
   group: PracticeGroup.RBAC,

@@ -146,6 +146,21 @@ export function grants(rule: PolicyRule, access: Access): boolean {
     && (rule.verbs.includes('*') || rule.verbs.includes(access.verb));
 }
 
+/**
+ * Whether `rules` allow `verb` on `resource` of API `group` ('' for core) as the RBAC authorizer decides: `*` matches
+ * every verb, group and resource, `*` + `/<sub>` that subresource of every resource, and a rule limited by resourceNames
+ * allows only a request that names one of them (so never list, watch, deletecollection or create without a name).
+ */
+export function canI(
+  rules: readonly (PolicyRule | EffectiveRule)[], verb: string, group: string, resource: string, resourceName?: string,
+): boolean {
+  return rules.some((r) => {
+    const rule = 'rule' in r ? r.rule : r;
+    if (!grants(rule, { group, resource, verb })) return false;
+    return rule.resourceNames.length === 0 || (resourceName !== undefined && rule.resourceNames.includes(resourceName));
+  });
+}
+
 /** The verbs of `verbs` that `rule` grants on `group`/`resource`. */
 export function grantedVerbs(rule: PolicyRule, group: string, resource: string, verbs: readonly string[]): string[] {
   return verbs.filter((verb) => grants(rule, { group, resource, verb }));

@@ -1,5 +1,5 @@
 import { audit } from '../../../../lib/practices/audit';
-import { RbacModel } from '../../../../lib/practices/checks/rbac/util';
+import { canI, normaliseRule, RbacModel } from '../../../../lib/practices/checks/rbac/util';
 import { Manifest } from '../../../../lib/practices/manifest';
 import { AuditContext } from '../../../../lib/practices/practice';
 
@@ -95,5 +95,38 @@ describe('RBAC findings', () => {
     });
     const result = findings([role(['bind']), role(['bind', 'escalate'])], 'HK-RBAC-007').map((f) => [f.object.name, f.excepted]);
     expect(result).toEqual([['bind', true], ['bind-escalate', false]]);
+  });
+});
+
+describe('canI', () => {
+  const rules = [
+    normaliseRule({ apiGroups: [''], resources: ['secrets'], verbs: ['get'], resourceNames: ['tls'] }),
+    normaliseRule({ apiGroups: ['apps'], resources: ['*'], verbs: ['*'] }),
+    normaliseRule({ apiGroups: ['*'], resources: ['*/scale'], verbs: ['update'] }),
+  ];
+
+  test('a rule limited by resourceNames allows only a request naming one of them', () => {
+    expect(canI(rules, 'get', '', 'secrets', 'tls')).toBe(true);
+    expect(canI(rules, 'get', '', 'secrets', 'db')).toBe(false);
+    expect(canI(rules, 'get', '', 'secrets')).toBe(false);
+    expect(canI(rules, 'list', '', 'secrets', 'tls')).toBe(false);
+  });
+
+  test('"*" in verbs and resources covers every verb, resource and subresource of the group', () => {
+    expect(canI(rules, 'create', 'apps', 'deployments')).toBe(true);
+    expect(canI(rules, 'escalate', 'apps', 'statefulsets/scale', 'db')).toBe(true);
+    expect(canI(rules, 'create', 'batch', 'jobs')).toBe(false);
+  });
+
+  test('"*/scale" covers the scale subresource of every resource only', () => {
+    expect(canI(rules, 'update', 'batch', 'jobs/scale')).toBe(true);
+    expect(canI(rules, 'update', 'batch', 'jobs')).toBe(false);
+  });
+
+  test('an aggregating role\'s effective rules answer for the aggregated grants', () => {
+    const reader = clusterRole('reader', [{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }], AGG);
+    const ops = RbacModel.of(ctx([clusterRole('ops', [], {}, AGG), reader])).roles.find((r) => r.name === 'ops')!;
+    expect(canI(ops.rules, 'create', '', 'pods/exec')).toBe(true);
+    expect(canI(ops.rules, 'create', '', 'pods')).toBe(false);
   });
 });
