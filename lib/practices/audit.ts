@@ -1,4 +1,4 @@
-import { CATALOGUE, CATALOGUE_VERSION } from './catalogue';
+import { CATALOGUE, CATALOGUE_VERSION, findPractice } from './catalogue';
 import { isAcceptableReason, recordedExceptions } from './exceptions';
 import { Manifest, ObjectRef, refOf } from './manifest';
 import { atLeast, AuditContext, AuditSettings, ExceptionPolicy, KubernetesVersion, Practice, Severity, Violation } from './practice';
@@ -124,6 +124,17 @@ export function failingFindings(report: AuditReport, threshold: Severity): Findi
   return report.findings.filter((f) => !f.excepted && atLeast(f.severity, threshold));
 }
 
+/**
+ * The context checks see, for code that runs practices itself (a construct judging only its own objects): every
+ * object indexed by kind, the settings, and catalogue look-up.
+ */
+export function createAuditContext(objects: readonly Manifest[], settings: Partial<AuditSettings> = {}): AuditContext {
+  return createContext(objects, {
+    targetVersion: settings.targetVersion ?? parseKubernetesVersion(DEFAULT_TARGET_VERSION),
+    allowedRegistries: settings.allowedRegistries ?? [],
+  });
+}
+
 function createContext(objects: readonly Manifest[], settings: AuditSettings): AuditContext {
   const byKind = new Map<string, Manifest[]>();
   for (const o of objects) {
@@ -135,6 +146,7 @@ function createContext(objects: readonly Manifest[], settings: AuditSettings): A
     objects,
     settings,
     ofKind: (...kinds) => kinds.length === 1 ? byKind.get(kinds[0]) ?? [] : objects.filter((o) => kinds.includes(o.kind!)),
+    findPractice,
   };
 }
 

@@ -116,6 +116,11 @@ export interface AuditContext {
   readonly settings: AuditSettings;
   /** Objects of one kind, in input order. */
   ofKind(...kinds: string[]): readonly Manifest[];
+  /**
+   * The catalogue entry with this id, for checks about practices themselves (HK-AUDIT-003); the catalogue cannot
+   * be imported by the practices it lists.
+   */
+  findPractice(id: string): Practice | undefined;
 }
 
 /**

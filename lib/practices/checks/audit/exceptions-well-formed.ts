@@ -2,19 +2,10 @@ import { EXCEPTION_ANNOTATION_PREFIX, isAcceptableReason, MIN_REASON_LENGTH } fr
 import { Manifest, podMetaOf } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
 
-/**
- * The catalogue entry for `id`. catalogue.ts imports this folder, so a top-level import of it would be circular and
- * leave the catalogue half-built whenever this module is loaded first; by the time a check runs, it is complete.
- */
-function findPractice(id: string): Practice | undefined {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('../../catalogue') as typeof import('../../catalogue')).findPractice(id);
-}
-
 /** Why one exception annotation is not a valid exception, or undefined when it is. */
-function annotationProblem(key: string, reason: unknown): string | undefined {
+function annotationProblem(ctx: AuditContext, key: string, reason: unknown): string | undefined {
   const id = key.slice(EXCEPTION_ANNOTATION_PREFIX.length);
-  const practice = findPractice(id);
+  const practice = ctx.findPractice(id);
   if (!practice) return `annotation ${key} names "${id}", which is not a practice of the catalogue`;
   if (practice.exception === ExceptionPolicy.NONE) return `annotation ${key} excepts ${id} (${practice.title}), which allows no exception`;
   if (practice.exception === ExceptionPolicy.NOT_APPLICABLE) return `annotation ${key} excepts ${id} (${practice.title}), which objects cannot opt out of`;
@@ -28,9 +19,9 @@ function exceptionKeys(annotations: Record<string, unknown> | undefined): string
   return Object.keys(annotations ?? {}).filter((k) => k.startsWith(EXCEPTION_ANNOTATION_PREFIX));
 }
 
-function objectProblems(obj: Manifest): string[] {
+function objectProblems(ctx: AuditContext, obj: Manifest): string[] {
   const annotations = obj.metadata?.annotations;
-  const problems = exceptionKeys(annotations).map((k) => annotationProblem(k, annotations?.[k])).filter((p): p is string => !!p);
+  const problems = exceptionKeys(annotations).map((k) => annotationProblem(ctx, k, annotations?.[k])).filter((p): p is string => !!p);
   const podMeta = obj.kind === 'Pod' ? undefined : podMetaOf(obj);
   for (const key of exceptionKeys(podMeta?.annotations)) {
     problems.push(`annotation ${key} sits on the pod template, where the audit does not read it; move it to the object's metadata`);
@@ -66,7 +57,7 @@ export const exceptionsWellFormed: Practice = {
   },
   evaluate: (ctx: AuditContext) => {
     const out: Violation[] = [];
-    for (const object of ctx.objects) out.push(...objectProblems(object).map((message) => ({ object, message })));
+    for (const object of ctx.objects) out.push(...objectProblems(ctx, object).map((message) => ({ object, message })));
     return out;
   },
 };

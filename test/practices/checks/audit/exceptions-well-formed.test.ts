@@ -1,16 +1,9 @@
+import { createAuditContext } from '../../../../lib/practices/audit';
 import { exceptionsWellFormed } from '../../../../lib/practices/checks/audit/exceptions-well-formed';
 import { Manifest } from '../../../../lib/practices/manifest';
-import { AuditContext } from '../../../../lib/practices/practice';
 
-// This file imports the practice before the catalogue on purpose: the catalogue is looked up lazily, so loading
-// order cannot leave it half-built.
 function run(objects: Manifest[]) {
-  const ctx: AuditContext = {
-    objects,
-    settings: { targetVersion: { major: 1, minor: 28 }, allowedRegistries: [] },
-    ofKind: (...k) => objects.filter((o) => k.includes(o.kind!)),
-  };
-  return exceptionsWellFormed.evaluate!(ctx).map((v) => v.message);
+  return exceptionsWellFormed.evaluate!(createAuditContext(objects)).map((v) => v.message);
 }
 
 const cm = (annotations: Record<string, string>): Manifest => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'shop', annotations } });
