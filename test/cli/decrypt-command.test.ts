@@ -46,7 +46,18 @@ describe('cdk8s-hardened decrypt FILE', () => {
   test('prints the decrypted document with an identity file (--identity)', async () => {
     const r = await run(['decrypt', '--identity', identityFile, file]);
     expect(r.code).toBe(0);
-    expect(parse(r.stdout)).toEqual({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'api', namespace: 'payments' }, stringData: { token: 'cli-token-value' }, type: 'Opaque' });
+    expect(parse(r.stdout)).toEqual({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: {
+        name: 'api',
+        namespace: 'payments',
+        labels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/part-of': 'api', 'app.kubernetes.io/managed-by': 'cdk8s-hardened' },
+        annotations: { 'cdk8s-hardened.io/construct-path': 'api/Resource', 'cdk8s-hardened.io/catalogue-version': '1.0.0' },
+      },
+      stringData: { token: 'cli-token-value' },
+      type: 'Opaque',
+    });
   });
 
   test('reads SOPS_AGE_KEY_FILE as sops does', async () => {
