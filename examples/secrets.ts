@@ -1,6 +1,6 @@
+import { join } from 'path';
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { join } from 'path';
 import { ExternalSecret } from '../lib/secrets/external-secret';
 import { SealedSecret, SealingCertificate } from '../lib/secrets/sealed-secret';
 import { SecretStore, SecretStoreProvider } from '../lib/secrets/secret-store';

@@ -120,7 +120,8 @@ describe('SealedSecret output', () => {
     expect(ss.metadata.annotations).toEqual({
       'exceptions.cdk8s-hardened.io/HK-SECRETS-003': reason,
       'sealedsecrets.bitnami.com/namespace-wide': 'true',
-      'cdk8s-hardened.io/construct-path': 'test/Db/Resource', 'cdk8s-hardened.io/catalogue-version': '1.0.0',
+      'cdk8s-hardened.io/construct-path': 'test/Db/Resource',
+      'cdk8s-hardened.io/catalogue-version': '1.0.0',
     });
     expect(plain(unsealManifest({ ...ss, metadata: { ...ss.metadata, name: 'other' } }, PRIVATE_KEY)).username).toBe('payments_app');
     expect(() => unsealManifest({ ...ss, metadata: { ...ss.metadata, namespace: 'billing' } }, PRIVATE_KEY)).toThrow(SealingError);
@@ -135,7 +136,8 @@ describe('SealedSecret output', () => {
       annotations: {
         'exceptions.cdk8s-hardened.io/HK-SECRETS-003': reason,
         'sealedsecrets.bitnami.com/cluster-wide': 'true',
-        'cdk8s-hardened.io/construct-path': 'test/Db/Resource', 'cdk8s-hardened.io/catalogue-version': '1.0.0',
+        'cdk8s-hardened.io/construct-path': 'test/Db/Resource',
+        'cdk8s-hardened.io/catalogue-version': '1.0.0',
       },
     });
     expect(plain(unsealManifest({ ...ss, metadata: { ...ss.metadata, name: 'x', namespace: 'billing' } }, PRIVATE_KEY)).password)
