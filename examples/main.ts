@@ -11,6 +11,7 @@ import { join } from 'path';
 import { App, Chart } from 'cdk8s';
 import { addBackupAndBaseline } from './backup';
 import { addLockedNamespace } from './locked-namespace';
+import { addRbacProfiles } from './rbac';
 import { addPaymentsSecrets } from './secrets';
 import { writeControlPlaneFiles } from '../lib/cluster/control-plane-file';
 import { HardenedAudit } from '../lib/practices/app-audit';
@@ -33,6 +34,7 @@ async function main(): Promise<void> {
   const platform = new Chart(app, 'platform');
   const payments = addLockedNamespace(platform);
   addPaymentsSecrets(payments);
+  addRbacProfiles(payments);
 
   const repositoryPassword = new EncryptedSecret(app, 'velero-repo-credentials', {
     name: 'velero-repo-credentials',

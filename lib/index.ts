@@ -34,3 +34,8 @@ export * from './secrets/sealed-secret';
 export * from './secrets/secret-store';
 export * from './secrets/external-secret';
 export { RbacModel, RoleModel, BindingModel, Subject, PolicyRule, EffectiveRule, Access, canI } from './practices/checks/rbac/util';
+export * from './rbac/grants';
+export * from './rbac/rbac-profile';
+export * from './rbac/access-report';
+export * from './provenance';
+export * from './namespace/enclosing-namespace';

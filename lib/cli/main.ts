@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import * as access from './access-command';
 import * as audit from './audit-command';
 import * as decrypt from './decrypt-command';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes';
@@ -8,12 +9,12 @@ import { packageVersion } from '../practices/report';
 export type CommandRegistrar = (program: Command) => void;
 
 /** Every subcommand of the CLI; each module registers its own command, options and help. */
-export const COMMANDS: readonly CommandRegistrar[] = [audit.register, decrypt.register];
+export const COMMANDS: readonly CommandRegistrar[] = [audit.register, decrypt.register, access.register];
 
 /** Builds the `cdk8s-hardened` program with every registered subcommand. */
 export function createProgram(): Command {
   const program = new Command('cdk8s-hardened')
-    .description('Security practices for Kubernetes manifests: audit YAML against the cdk8s-hardened catalogue, decrypt SOPS files.')
+    .description('Security practices for Kubernetes manifests: audit YAML against the cdk8s-hardened catalogue, decrypt SOPS files, report RBAC access.')
     .version(packageVersion())
     .showHelpAfterError('(add --help for usage)')
     // Commander exits 1 on usage errors; exit 1 means "findings" here, so errors surface as exceptions instead.

@@ -1,3 +1,4 @@
+import { createAuditContext } from '../../../../lib/practices/audit';
 import { audit } from '../../../../lib/practices/audit';
 import { canI, normaliseRule, RbacModel } from '../../../../lib/practices/checks/rbac/util';
 import { Manifest } from '../../../../lib/practices/manifest';
@@ -27,8 +28,7 @@ function binding(kind: string, roleKind: string, roleName: string, annotations: 
 }
 
 function ctx(objects: Manifest[]): AuditContext {
-  const settings = { targetVersion: { major: 1, minor: 28 }, allowedRegistries: [] };
-  return { objects, settings, ofKind: (...k) => objects.filter((o) => k.includes(o.kind!)) };
+  return createAuditContext(objects);
 }
 
 const findings = (objects: Manifest[], id: string) => audit(objects).findings.filter((f) => f.practiceId === id);
