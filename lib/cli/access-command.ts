@@ -1,7 +1,6 @@
-import { promises as fs } from 'fs';
 import { Command, Option } from 'commander';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes';
-import { loadManifests, STDIN_ARGUMENT } from '../practices/load';
+import { checkInputs, loadInputs, writeReport } from './io';
 import { AccessReport, accessReport, renderAccessJson, renderAccessMarkdown, whoCan } from '../rbac/access-report';
 
 /** Report formats of `access --format`. */
@@ -44,12 +43,7 @@ export function register(program: Command): void {
     .option('--output <file>', 'write the report to this file instead of standard output')
     .addHelpText('after', HELP_AFTER)
     .action(async (inputs: string[], options: AccessCommandOptions, command: Command) => {
-      if (inputs.length === 0) {
-        command.error('error: no input given. Name files or directories, or - for standard input.', { exitCode: EXIT_USAGE });
-      }
-      if (inputs.filter((i) => i === STDIN_ARGUMENT).length > 1) {
-        command.error('error: - (standard input) may be given only once.', { exitCode: EXIT_USAGE });
-      }
+      checkInputs(inputs, command);
       if ((options.verb === undefined) !== (options.resource === undefined)) {
         command.error('error: --verb and --resource go together, e.g. --verb get --resource secrets.', { exitCode: EXIT_USAGE });
       }
@@ -59,23 +53,10 @@ export function register(program: Command): void {
 
 /** Loads the inputs, writes the access report and returns the exit code. Errors go to standard error. */
 export async function runAccess(inputs: readonly string[], options: AccessCommandOptions): Promise<number> {
-  const loaded = await loadManifests(inputs);
-  for (const p of loaded.problems) {
-    const where = `${p.file}${p.line ? `:${p.line}` : ''}${p.line && p.column ? `:${p.column}` : ''}`;
-    process.stderr.write(`cdk8s-hardened: ${p.level}: ${where}: ${p.message}\n`);
-  }
+  const loaded = await loadInputs(inputs);
   const report = filterReport(accessReport(loaded.objects), options);
   const rendered = options.format === 'json' ? renderAccessJson(report) : renderAccessMarkdown(report);
-  if (options.output) {
-    try {
-      await fs.writeFile(options.output, rendered);
-    } catch (e) {
-      process.stderr.write(`cdk8s-hardened: error: cannot write the report to ${options.output}: ${(e as Error).message}\n`);
-      return EXIT_USAGE;
-    }
-  } else {
-    await new Promise<void>((resolve) => process.stdout.write(rendered, () => resolve()));
-  }
+  if (!(await writeReport(rendered, options.output))) return EXIT_USAGE;
   return loaded.problems.some((p) => p.level === 'error') ? EXIT_USAGE : EXIT_OK;
 }
 

@@ -1,8 +1,7 @@
-import { promises as fs } from 'fs';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes';
+import { checkInputs, loadInputs, writeReport } from './io';
 import { audit, DEFAULT_TARGET_VERSION, parseKubernetesVersion } from '../practices/audit';
-import { loadManifests, STDIN_ARGUMENT } from '../practices/load';
 import { Severity } from '../practices/practice';
 import { failingAt, renderJson, renderSarif, renderText } from '../practices/report';
 
@@ -54,23 +53,14 @@ export function register(program: Command): void {
     .option('--output <file>', 'write the report to this file instead of standard output')
     .addHelpText('after', HELP_AFTER)
     .action(async (inputs: string[], options: AuditCommandOptions, command: Command) => {
-      if (inputs.length === 0) {
-        command.error('error: no input given. Name files or directories, or - for standard input.', { exitCode: EXIT_USAGE });
-      }
-      if (inputs.filter((i) => i === STDIN_ARGUMENT).length > 1) {
-        command.error('error: - (standard input) may be given only once.', { exitCode: EXIT_USAGE });
-      }
+      checkInputs(inputs, command);
       process.exitCode = await runAudit(inputs, options);
     });
 }
 
 /** Loads, audits, writes the report and returns the exit code. Errors go to standard error. */
 export async function runAudit(inputs: readonly string[], options: AuditCommandOptions): Promise<number> {
-  const loaded = await loadManifests(inputs);
-  for (const p of loaded.problems) {
-    const where = `${p.file}${p.line ? `:${p.line}` : ''}${p.line && p.column ? `:${p.column}` : ''}`;
-    process.stderr.write(`cdk8s-hardened: ${p.level}: ${where}: ${p.message}\n`);
-  }
+  const loaded = await loadInputs(inputs);
   const report = audit(loaded.objects, {
     targetVersion: options.targetVersion,
     allowedRegistries: options.allowedRegistry,
@@ -82,16 +72,7 @@ export async function runAudit(inputs: readonly string[], options: AuditCommandO
     : options.format === 'sarif'
       ? renderSarif(report, { inputProblems: loaded.problems })
       : renderText(report, { failOn });
-  if (options.output) {
-    try {
-      await fs.writeFile(options.output, rendered);
-    } catch (e) {
-      process.stderr.write(`cdk8s-hardened: error: cannot write the report to ${options.output}: ${(e as Error).message}\n`);
-      return EXIT_USAGE;
-    }
-  } else {
-    await new Promise<void>((resolve) => process.stdout.write(rendered, () => resolve()));
-  }
+  if (!(await writeReport(rendered, options.output))) return EXIT_USAGE;
   if (loaded.problems.some((p) => p.level === 'error')) return EXIT_USAGE;
   return failingAt(report, failOn).length > 0 ? EXIT_FINDINGS : EXIT_OK;
 }

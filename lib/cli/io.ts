@@ -1,0 +1,39 @@
+import { promises as fs } from 'fs';
+import { Command } from 'commander';
+import { EXIT_USAGE } from './exit-codes';
+import { LoadedManifests, loadManifests, STDIN_ARGUMENT } from '../practices/load';
+
+/** Refuses a command line without inputs, or with standard input named twice (exit 2). */
+export function checkInputs(inputs: readonly string[], command: Command): void {
+  if (inputs.length === 0) {
+    command.error('error: no input given. Name files or directories, or - for standard input.', { exitCode: EXIT_USAGE });
+  }
+  if (inputs.filter((i) => i === STDIN_ARGUMENT).length > 1) {
+    command.error('error: - (standard input) may be given only once.', { exitCode: EXIT_USAGE });
+  }
+}
+
+/** Loads every input and reports each unreadable file or document on standard error, with file and line. */
+export async function loadInputs(inputs: readonly string[]): Promise<LoadedManifests> {
+  const loaded = await loadManifests(inputs);
+  for (const p of loaded.problems) {
+    const where = `${p.file}${p.line ? `:${p.line}` : ''}${p.line && p.column ? `:${p.column}` : ''}`;
+    process.stderr.write(`cdk8s-hardened: ${p.level}: ${where}: ${p.message}\n`);
+  }
+  return loaded;
+}
+
+/** Writes a report to `output`, or to standard output; false (and a message) when the file cannot be written. */
+export async function writeReport(rendered: string, output: string | undefined): Promise<boolean> {
+  if (!output) {
+    await new Promise<void>((resolve) => process.stdout.write(rendered, () => resolve()));
+    return true;
+  }
+  try {
+    await fs.writeFile(output, rendered);
+    return true;
+  } catch (e) {
+    process.stderr.write(`cdk8s-hardened: error: cannot write the report to ${output}: ${(e as Error).message}\n`);
+    return false;
+  }
+}
