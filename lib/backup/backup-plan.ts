@@ -3,10 +3,12 @@ import { Construct } from 'constructs';
 import { EtcdSnapshot, EtcdSnapshotProps } from './etcd-snapshot';
 import { IBackupPlan, RestoreDrill, RestoreDrillOptions } from './restore-drill';
 import { describeDuration, goDuration, isCronProblem, parseCron, seconds, worstCaseInterval } from './schedule';
-import { DNS_LABEL, isReservedNamespace, objectMeta, refuse } from '../cluster/object-meta';
+import { objectMeta, refuse } from '../cluster/object-meta';
 import * as bsl from '../imports/velero-bsl-velero.io';
 import * as schedule from '../imports/velero-schedule-velero.io';
+import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { PracticeException } from '../practices/exceptions';
+import { DNS_LABEL } from '../practices/manifest';
 import { IMountableSecret } from '../secrets/mountable-secret';
 
 /** Annotation with a plan's recovery point objective, as a Go duration (read by audits and monitors). */

@@ -3,9 +3,11 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { describeDuration, goDuration, isCronProblem, parseCron, seconds, worstCaseInterval } from './schedule';
 import { jobPodSpec } from '../cluster/job-pod';
-import { DNS_LABEL, isReservedNamespace, objectMeta, refuse, requirePinnedImage } from '../cluster/object-meta';
+import { objectMeta, refuse, requirePinnedImage } from '../cluster/object-meta';
 import * as velero from '../imports/velero-restore-velero.io';
 import { LockedNamespace, NamespaceQuota } from '../namespace/locked-namespace';
+import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
+import { DNS_LABEL } from '../practices/manifest';
 
 const CONSTRUCT = 'RestoreDrill';
 

@@ -3,19 +3,10 @@ import { HardenedError } from '../errors';
 import { CONSTRUCT_PATH_ANNOTATION } from '../practices/audit';
 import { CATALOGUE_VERSION, findPractice } from '../practices/catalogue';
 import { exceptionAnnotations, PracticeException } from '../practices/exceptions';
+import { CATALOGUE_VERSION_ANNOTATION, MANAGED_BY } from '../provenance';
 
 /** Helpers the backup and cluster constructs share to label, annotate and refuse the same way. */
 
-/** A DNS-1123 label: what namespace and object names must be. */
-export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Namespaces no application object may live in (HK-NAMESPACE-001). */
-export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-
-/** Whether `name` is `default` or a `kube-*` namespace. */
-export function isReservedNamespace(name: string): boolean {
-  return RESERVED_NAMESPACES.includes(name) || name.startsWith('kube-');
-}
 
 /** What an object's metadata is built from. */
 export interface MetaOptions {
@@ -47,12 +38,12 @@ export function objectMeta(o: MetaOptions) {
     labels: {
       'app.kubernetes.io/name': o.appName,
       'app.kubernetes.io/part-of': o.partOf,
-      'app.kubernetes.io/managed-by': 'cdk8s-hardened',
+      'app.kubernetes.io/managed-by': MANAGED_BY,
       ...o.labels,
     },
     annotations: {
       [CONSTRUCT_PATH_ANNOTATION]: `${o.scope.node.path}/${o.id}`,
-      'cdk8s-hardened.io/catalogue-version': CATALOGUE_VERSION,
+      [CATALOGUE_VERSION_ANNOTATION]: CATALOGUE_VERSION,
       ...o.annotations,
       ...exceptionAnnotations(o.exceptions ?? []),
     },

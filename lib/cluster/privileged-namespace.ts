@@ -1,6 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { DNS_LABEL, isReservedNamespace, objectMeta, refuse } from './object-meta';
+import { objectMeta, refuse } from './object-meta';
+import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
+import { DNS_LABEL } from '../practices/manifest';
 
 /** Props of PrivilegedNamespace. */
 export interface PrivilegedNamespaceProps {

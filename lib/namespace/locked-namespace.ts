@@ -10,7 +10,8 @@ import { validateAllowedRegistries } from '../policy/registries';
 import { CONSTRUCT_PATH_ANNOTATION } from '../practices/audit';
 import { CATALOGUE_VERSION, findPractice } from '../practices/catalogue';
 import { ALLOWED_REGISTRIES_ANNOTATION } from '../practices/checks/image/util';
-import { isNamespaced } from '../practices/manifest';
+import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
+import { DNS_LABEL, isNamespaced } from '../practices/manifest';
 
 const LOCKED_NAMESPACE = Symbol.for('cdk8s-hardened.LockedNamespace');
 
@@ -18,9 +19,7 @@ const LOCKED_NAMESPACE = Symbol.for('cdk8s-hardened.LockedNamespace');
 const PSA_VERSION = /^v1\.(0|[1-9][0-9]*)$/;
 
 /** A DNS-1123 label: what a namespace name must be. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 /** The mesh a LockedNamespace enrols its workloads in. */
 export class NamespaceMesh {
@@ -349,7 +348,7 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
     if (!DNS_LABEL.test(this.name) || this.name.length > 63) {
       this.refuse('name', `is '${this.name}', not a DNS label`, 'use lower-case letters, digits and \'-\', at most 63 characters.', 'HK-NAMESPACE-001');
     }
-    if (RESERVED_NAMESPACES.includes(this.name) || this.name.startsWith('kube-')) {
+    if (isReservedNamespace(this.name)) {
       this.refuse('name', `is '${this.name}', a reserved namespace`, 'give the application its own namespace, e.g. \'payments\'.', 'HK-NAMESPACE-001');
     }
   }
@@ -448,7 +447,7 @@ class ImportedLockedNamespace extends Construct implements ILockedNamespace {
   constructor(scope: Construct, id: string, public readonly name: string, options: LockedNamespaceImportOptions) {
     super(scope, id);
     Object.defineProperty(this, LOCKED_NAMESPACE, { value: true });
-    if (!DNS_LABEL.test(name) || RESERVED_NAMESPACES.includes(name) || name.startsWith('kube-')) {
+    if (!DNS_LABEL.test(name) || isReservedNamespace(name)) {
       throw new HardenedError({
         scope: this,
         construct: 'LockedNamespace.fromName',

@@ -35,6 +35,9 @@ export interface ContainerView {
   readonly list: 'containers' | 'initContainers' | 'ephemeralContainers';
 }
 
+/** A DNS-1123 label: what namespace names and most object names must be. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
 /** Kinds whose objects carry a pod template. */
 export const POD_KINDS: readonly string[] = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'];
 

@@ -7,6 +7,7 @@ import { objectMeta } from '../cluster/object-meta';
 import { formatRefusal, HardenedError, RefusalDetails } from '../errors';
 import { enclosingNamespace } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
+import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { RBAC_GROUP } from '../practices/checks/rbac/util';
 import { isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../practices/exceptions';
 import { describe, Manifest } from '../practices/manifest';
@@ -15,7 +16,6 @@ import { ExceptionPolicy, PracticeGroup } from '../practices/practice';
 /** A DNS-1123 label: what the profile's name must be, since it also becomes a label value (HK-AUDIT-004). */
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
-const RESERVED_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
 const SYSTEM_PREFIX = 'system:';
 
@@ -190,7 +190,7 @@ export class RbacProfile extends Construct {
         fix: 'set namespace, create the profile inside a LockedNamespace, or give the chart a namespace.',
       });
     }
-    if (this.namespace !== undefined && (RESERVED_NAMESPACES.includes(this.namespace) || this.namespace.startsWith('kube-'))) {
+    if (this.namespace !== undefined && isReservedNamespace(this.namespace)) {
       this.refuse({
         prop: 'namespace',
         problem: `is '${this.namespace}', a namespace no application identity belongs in`,

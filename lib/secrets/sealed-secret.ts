@@ -13,6 +13,7 @@ import { SealedSecret as SealedSecretObject } from '../imports/sealed-secrets-bi
 import { enclosingNamespace } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
 import { exceptionAnnotations, isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
+import { DNS_LABEL } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
 
 const SCOPE_PRACTICE = 'HK-SECRETS-003';
@@ -21,7 +22,6 @@ const EXCEPTION_PRACTICE = 'HK-AUDIT-003';
 /** Kubernetes Secret keys (`IsConfigMapKey`). */
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** The API server's limit on one Secret. */
 const MAX_SECRET_BYTES = 1024 * 1024;
 

@@ -8,11 +8,11 @@ import {
 } from '../imports/eso-secretstore-external-secrets.io';
 import { enclosingNamespace } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
+import { DNS_LABEL } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
 
 const STORE_PRACTICE = 'HK-SECRETS-004';
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 

@@ -4,6 +4,11 @@ import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Seve
 /** Namespaces no application object may live in. */
 export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
+/** Whether constructs must refuse `name` as an application namespace: a reserved one or any `kube-*`. */
+export function isReservedNamespace(name: string): boolean {
+  return RESERVED_NAMESPACES.includes(name) || name.startsWith('kube-');
+}
+
 /** HK-NAMESPACE-001: every namespaced object; control-plane configuration files are not objects and are skipped. */
 export const dedicatedNamespace: Practice = {
   id: 'HK-NAMESPACE-001',
