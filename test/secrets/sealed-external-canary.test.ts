@@ -1,4 +1,4 @@
-import { createPrivateKey, randomBytes } from 'crypto';
+import { createPrivateKey } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -9,6 +9,7 @@ import { unsealValue } from '../../lib/secrets/sealing/hybrid';
 import { scopeLabel, unsealManifest } from '../../lib/secrets/sealing/scope';
 import { SecretStore, SecretStoreProvider } from '../../lib/secrets/secret-store';
 import { SecretValue } from '../../lib/secrets/secret-value';
+import { CANARIES, leakForms } from '../support/canaries';
 
 /**
  * Leak proof for the Sealed Secrets and External Secrets modes: synthesize with canary plaintexts, then search every
@@ -17,16 +18,12 @@ import { SecretValue } from '../../lib/secrets/secret-value';
  */
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'sealed-secrets');
 const NOW = new Date('2027-03-01T00:00:00Z');
-const CANARY_VALUE = `canary-value-${randomBytes(8).toString('hex')}`;
-const CANARY_KEY = `canary-derivation-key-${randomBytes(16).toString('hex')}`;
-const CANARY_SHORT_KEY = `cnry${randomBytes(6).toString('hex')}`;
+const CANARY_VALUE = CANARIES.sealedValue;
+const CANARY_KEY = CANARIES.derivationKey;
+const CANARY_SHORT_KEY = CANARIES.shortKey;
 const ENV = { value: 'HK_CANARY_SEALED_VALUE', key: 'HK_CANARY_DERIVATION_KEY', shortKey: 'HK_CANARY_SHORT_KEY' };
 
-function encodings(canary: string): string[] {
-  const bytes = Buffer.from(canary, 'utf8');
-  return [canary, bytes.toString('base64'), bytes.toString('base64url'), bytes.toString('hex'), bytes.toString('hex').toUpperCase()];
-}
-const NEEDLES = [CANARY_VALUE, CANARY_KEY, CANARY_SHORT_KEY].flatMap(encodings);
+const NEEDLES = [CANARY_VALUE, CANARY_KEY, CANARY_SHORT_KEY].flatMap(leakForms);
 const hits = (text: string) => NEEDLES.filter((n) => text.includes(n));
 
 function readTree(dir: string): string[] {

@@ -3,15 +3,10 @@ import * as path from 'path';
 import { readTree, setEnv, synthSecrets, tempDir, ageKeyPair, fixedClock } from './helpers';
 import { SecretValue } from '../../../lib/secrets/secret-value';
 import { SopsRecipient } from '../../../lib/secrets/sops-recipient';
+import { CANARIES, leakForms } from '../../support/canaries';
 import { LocalKmsServer } from '../../support/kms-server';
 
-const CANARIES = ['CANARY-sops-env-9f8e7d6c5b4a', 'CANARY-sops-file-1a2b3c4d5e6f'];
-
-/** Every form a plaintext could leak in. */
-function forms(canary: string): string[] {
-  const b = Buffer.from(canary, 'utf8');
-  return [canary, b.toString('base64'), b.toString('base64url'), b.toString('hex'), b.toString('hex').toUpperCase(), Buffer.from(b.toString('base64')).toString('base64')];
-}
+const CANARY_VALUES = [CANARIES.sopsEnv, CANARIES.sopsFile];
 
 describe('canary: SOPS plaintext never leaks', () => {
   let kms: LocalKmsServer;
@@ -22,8 +17,8 @@ describe('canary: SOPS plaintext never leaks', () => {
   beforeAll(async () => {
     kms = await LocalKmsServer.start();
     const dir = tempDir('cdk8s-hardened-canary-src-');
-    fs.writeFileSync(path.join(dir, 'token'), CANARIES[1]);
-    restore = setEnv({ CANARY_SOPS_PASSWORD: CANARIES[0], CANARY_SOPS_TOKEN_FILE: path.join(dir, 'token') });
+    fs.writeFileSync(path.join(dir, 'token'), CANARIES.sopsFile);
+    restore = setEnv({ CANARY_SOPS_PASSWORD: CANARIES.sopsEnv, CANARY_SOPS_TOKEN_FILE: path.join(dir, 'token') });
     for (const stream of [process.stdout, process.stderr]) {
       spies.push(jest.spyOn(stream, 'write').mockImplementation(((chunk: unknown) => {
         output.push(String(chunk));
@@ -72,7 +67,7 @@ describe('canary: SOPS plaintext never leaks', () => {
     texts.push(JSON.stringify(kms.requests));
     expect(texts.length).toBeGreaterThan(10);
     const haystack = [...texts, ...output].join('\n');
-    const hits = CANARIES.flatMap(forms).filter((f) => haystack.includes(f));
+    const hits = CANARY_VALUES.flatMap(leakForms).filter((f) => haystack.includes(f));
     expect(hits).toEqual([]);
     expect(haystack).toContain('ENC[AES256_GCM,');
   });
