@@ -33,10 +33,12 @@ export const provenanceMetadata: Practice = {
     if (isControlPlaneFile(obj)) return [];
     const labels: Record<string, unknown> = obj.metadata?.labels ?? {};
     const annotations: Record<string, unknown> = obj.metadata?.annotations ?? {};
-    const problems: string[] = [];
-    if (labels[MANAGED_BY] !== 'cdk8s-hardened') problems.push(`label ${MANAGED_BY} is ${labels[MANAGED_BY] === undefined ? 'not set' : JSON.stringify(labels[MANAGED_BY])}, not cdk8s-hardened`);
-    for (const key of REQUIRED_LABELS) if (typeof labels[key] !== 'string' || labels[key] === '') problems.push(`label ${key} is not set`);
-    for (const key of REQUIRED_ANNOTATIONS) if (typeof annotations[key] !== 'string' || annotations[key] === '') problems.push(`annotation ${key} is not set`);
+    const missing: string[] = [];
+    if (labels[MANAGED_BY] !== 'cdk8s-hardened') missing.push(`label ${MANAGED_BY}: cdk8s-hardened`);
+    for (const key of REQUIRED_LABELS) if (typeof labels[key] !== 'string' || labels[key] === '') missing.push(`label ${key}`);
+    for (const key of REQUIRED_ANNOTATIONS) if (typeof annotations[key] !== 'string' || annotations[key] === '') missing.push(`annotation ${key}`);
+    // One finding per object for what is missing, so a third-party chart reads as one line per object.
+    const problems = missing.length > 0 ? [`lacks ${missing.join(', ')}`] : [];
     for (const [key, value] of Object.entries(labels)) {
       if (typeof value !== 'string' || !LABEL_VALUE.test(value)) problems.push(`label ${key} has the invalid value ${JSON.stringify(value)} (at most 63 characters, alphanumeric ends)`);
     }
