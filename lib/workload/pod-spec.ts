@@ -1,0 +1,281 @@
+import { k8s } from 'cdk8s-plus-28';
+import { DeclaredPort } from './probes';
+import { ResolvedResources } from './resources';
+
+/** Mode 0400 as the integer the API stores: owner read-only (HK-SECRETS-007). */
+export const SECRET_FILE_MODE = 256;
+
+/** Where a projected ServiceAccount token is mounted. */
+export const TOKEN_MOUNT_PATH = '/var/run/secrets/tokens';
+
+/** A seccomp profile the builder writes at pod and container level (HK-WORKLOAD-008). */
+export interface SeccompSetting {
+  /** `RuntimeDefault`, or `Localhost` with a recorded exception. */
+  readonly type: 'RuntimeDefault' | 'Localhost';
+  /** Path of the Localhost profile, relative to the kubelet's seccomp directory. */
+  readonly localhostProfile?: string;
+}
+
+/** A writable directory backed by a size-limited emptyDir (HK-WORKLOAD-009). */
+export interface WritableMount {
+  /** Absolute path in the container. */
+  readonly path: string;
+  /** Quantity bounding the emptyDir, e.g. `64Mi`. */
+  readonly sizeLimit: string;
+}
+
+/** A Secret mounted as read-only files (HK-SECRETS-005, HK-SECRETS-007). */
+export interface SecretMount {
+  /** Name of the Secret in the pod's namespace. */
+  readonly secretName: string;
+  /** Absolute directory the Secret's keys appear in as files. */
+  readonly path: string;
+}
+
+/** A Secret key exposed as an environment variable: only with a recorded HK-SECRETS-005 exception. */
+export interface SecretEnvVar {
+  /** Variable name. */
+  readonly name: string;
+  /** Name of the Secret. */
+  readonly secretName: string;
+  /** Key within the Secret. */
+  readonly key: string;
+}
+
+/** One container, fully resolved and validated: the builder adds the hardening and writes every field. */
+export interface HardenedContainerSpec {
+  /** Container name (DNS label). */
+  readonly name: string;
+  /** Image reference, validated. */
+  readonly image: string;
+  /** `Always` unless HK-IMAGE-004 is excepted. */
+  readonly imagePullPolicy: 'Always' | 'IfNotPresent';
+  /** Entrypoint override. */
+  readonly command?: readonly string[];
+  /** Arguments. */
+  readonly args?: readonly string[];
+  /** Declared ports. */
+  readonly ports: readonly DeclaredPort[];
+  /** Literal environment variables, sorted by name when rendered. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Secret-backed environment variables (excepted). */
+  readonly secretEnv: readonly SecretEnvVar[];
+  /** Requests and limits. */
+  readonly resources: ResolvedResources;
+  /** Probes, already rendered; init containers have none. */
+  readonly probes: { readonly readiness?: k8s.Probe; readonly liveness?: k8s.Probe; readonly startup?: k8s.Probe };
+  /** Numeric UID (> 10000 unless excepted). */
+  readonly runAsUser: number;
+  /** Numeric GID (> 10000 unless excepted). */
+  readonly runAsGroup: number;
+  /** Capabilities added back after dropping ALL (validated and excepted). */
+  readonly addCapabilities: readonly string[];
+  /** Seccomp profile. */
+  readonly seccomp: SeccompSetting;
+  /** True unless HK-WORKLOAD-009 is excepted. */
+  readonly readOnlyRootFilesystem: boolean;
+  /** Writable directories. */
+  readonly writablePaths: readonly WritableMount[];
+  /** Secrets mounted as files. */
+  readonly secrets: readonly SecretMount[];
+  /** Whether the pod's projected API token is mounted in this container. */
+  readonly mountToken: boolean;
+}
+
+/** A projected, audience-bound, short-lived ServiceAccount token (HK-RBAC-002). */
+export interface ProjectedToken {
+  /** The audience the token is valid for. */
+  readonly audience: string;
+  /** Lifetime in seconds (600–3600). */
+  readonly expirationSeconds: number;
+}
+
+/** The pod as a whole, fully resolved and validated. */
+export interface HardenedPodOptions {
+  /** The workload's dedicated ServiceAccount (HK-RBAC-001). */
+  readonly serviceAccountName: string;
+  /** Pod-template labels; the first key of `selector` must be among them. */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Pod-template annotations (mesh settings); never exception annotations, which belong on the controller. */
+  readonly annotations: Readonly<Record<string, string>>;
+  /** The labels that select this workload's pods, for anti-affinity and spread. */
+  readonly selector: Readonly<Record<string, string>>;
+  /** Pod-level UID, GID and fsGroup. */
+  readonly runAsUser: number;
+  /** Pod-level primary group. */
+  readonly runAsGroup: number;
+  /** Group owning mounted volumes. */
+  readonly fsGroup: number;
+  /** Pod-level seccomp profile. */
+  readonly seccomp: SeccompSetting;
+  /** Writes `hostUsers: false` (HK-WORKLOAD-023) when true. */
+  readonly userNamespaces: boolean;
+  /** Long-running containers. */
+  readonly containers: readonly HardenedContainerSpec[];
+  /** Init containers, run to completion before the others. */
+  readonly initContainers: readonly HardenedContainerSpec[];
+  /** The projected API token, when the workload needs the API. */
+  readonly token?: ProjectedToken;
+  /** Spread across nodes (always) and zones (when true) (HK-WORKLOAD-021); false for run-to-completion pods. */
+  readonly spread?: { readonly zones: boolean };
+  /** `Always` for long-running workloads, `OnFailure` or `Never` for jobs. */
+  readonly restartPolicy: 'Always' | 'OnFailure' | 'Never';
+  /** Seconds a pod gets to stop. */
+  readonly terminationGracePeriodSeconds: number;
+}
+
+/** What `hardenedPodSpec` returns: the pod spec and the pod-template metadata. */
+export interface HardenedPod {
+  /** The pod spec, every security-relevant field explicit. */
+  readonly podSpec: k8s.PodSpec;
+  /** Labels and annotations of the pod template. */
+  readonly podMetadata: k8s.ObjectMeta;
+}
+
+const HOSTNAME = 'kubernetes.io/hostname';
+const ZONE = 'topology.kubernetes.io/zone';
+const TOKEN_VOLUME = 'api-token';
+
+/** A volume name for `path` in `container`: `<container>-<path as a label>`, at most 63 characters. */
+export function writableVolumeName(container: string, path: string): string {
+  const slug = path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '') || 'root';
+  return `${container}-${slug}`.slice(0, 63).replace(/-+$/, '');
+}
+
+/** The volume name of a mounted Secret. */
+export function secretVolumeName(secretName: string): string {
+  return `secret-${secretName}`.slice(0, 63).replace(/[-.]+$/, '');
+}
+
+function securityContext(c: HardenedContainerSpec): k8s.SecurityContext {
+  return {
+    allowPrivilegeEscalation: false,
+    privileged: false,
+    readOnlyRootFilesystem: c.readOnlyRootFilesystem,
+    runAsNonRoot: true,
+    runAsUser: c.runAsUser,
+    runAsGroup: c.runAsGroup,
+    procMount: 'Default',
+    capabilities: { drop: ['ALL'], ...(c.addCapabilities.length > 0 ? { add: [...c.addCapabilities] } : {}) },
+    seccompProfile: seccompProfile(c.seccomp),
+  };
+}
+
+function seccompProfile(s: SeccompSetting): k8s.SeccompProfile {
+  return s.type === 'Localhost' ? { type: 'Localhost', localhostProfile: s.localhostProfile } : { type: 'RuntimeDefault' };
+}
+
+/**
+ * One hardened container (pure): dropped capabilities, no escalation, non-root numeric identity, read-only root,
+ * seccomp at container level too, explicit pull policy, resources, probes, and the mounts of its writable paths,
+ * Secrets and API token. `volumeNames` maps each writable path to its volume (see `hardenedPodSpec`).
+ */
+export function hardenedContainer(c: HardenedContainerSpec, volumeNames: ReadonlyMap<string, string>): k8s.Container {
+  const mounts: k8s.VolumeMount[] = [
+    ...c.writablePaths.map((w) => ({ name: volumeNames.get(w.path)!, mountPath: w.path, readOnly: false })),
+    ...c.secrets.map((s) => ({ name: secretVolumeName(s.secretName), mountPath: s.path, readOnly: true })),
+    ...(c.mountToken ? [{ name: TOKEN_VOLUME, mountPath: TOKEN_MOUNT_PATH, readOnly: true }] : []),
+  ].sort((a, b) => a.mountPath.localeCompare(b.mountPath));
+  const env: k8s.EnvVar[] = [
+    ...Object.keys(c.env).sort().map((name) => ({ name, value: c.env[name] })),
+    ...[...c.secretEnv].sort((a, b) => a.name.localeCompare(b.name))
+      .map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secretName, key: e.key, optional: false } } })),
+  ];
+  const quantities = (r: Readonly<Record<string, string | undefined>>) => Object.fromEntries(Object.entries(r)
+    .filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
+  return {
+    name: c.name,
+    image: c.image,
+    imagePullPolicy: c.imagePullPolicy,
+    ...(c.command ? { command: [...c.command] } : {}),
+    ...(c.args ? { args: [...c.args] } : {}),
+    ...(c.ports.length > 0 ? { ports: c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })) } : {}),
+    ...(env.length > 0 ? { env } : {}),
+    resources: { requests: quantities(c.resources.requests), limits: quantities(c.resources.limits) },
+    ...(c.probes.readiness ? { readinessProbe: c.probes.readiness } : {}),
+    ...(c.probes.liveness ? { livenessProbe: c.probes.liveness } : {}),
+    ...(c.probes.startup ? { startupProbe: c.probes.startup } : {}),
+    securityContext: securityContext(c),
+    terminationMessagePolicy: 'FallbackToLogsOnError',
+    ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
+  };
+}
+
+/**
+ * The pod spec every workload of the library uses (pure: same input, same output). Pod-level identity, seccomp and
+ * fsGroup; no host namespaces, no service links, no automounted token; a dedicated ServiceAccount; size-limited
+ * emptyDirs for writable paths, Secret volumes with mode 0400 mounted read-only, and a projected token when asked;
+ * hostname anti-affinity and spread (zones on request) for replicated workloads.
+ */
+export function hardenedPodSpec(options: HardenedPodOptions): HardenedPod {
+  const all = [...options.initContainers, ...options.containers];
+  const volumes: k8s.Volume[] = [];
+  const names = new Map<HardenedContainerSpec, Map<string, string>>();
+  const taken = new Set<string>();
+  for (const c of all) {
+    const mine = new Map<string, string>();
+    for (const w of c.writablePaths) {
+      let name = writableVolumeName(c.name, w.path);
+      for (let i = 2; taken.has(name); i++) name = `${writableVolumeName(c.name, w.path).slice(0, 60)}-${i}`;
+      taken.add(name);
+      mine.set(w.path, name);
+      volumes.push({ name, emptyDir: { sizeLimit: k8s.Quantity.fromString(w.sizeLimit) } });
+    }
+    names.set(c, mine);
+  }
+  const secretNames = [...new Set(all.flatMap((c) => c.secrets.map((s) => s.secretName)))].sort();
+  for (const secretName of secretNames) {
+    volumes.push({ name: secretVolumeName(secretName), secret: { secretName, defaultMode: SECRET_FILE_MODE, optional: false } });
+  }
+  if (options.token) {
+    volumes.push({
+      name: TOKEN_VOLUME,
+      projected: {
+        defaultMode: SECRET_FILE_MODE,
+        sources: [{ serviceAccountToken: { audience: options.token.audience, expirationSeconds: options.token.expirationSeconds, path: 'token' } }],
+      },
+    });
+  }
+  const spread = options.spread ? spreading(options.selector, options.spread.zones) : {};
+  const podSpec: k8s.PodSpec = {
+    serviceAccountName: options.serviceAccountName,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    hostNetwork: false,
+    hostPid: false,
+    hostIpc: false,
+    ...(options.userNamespaces ? { hostUsers: false } : {}),
+    restartPolicy: options.restartPolicy,
+    terminationGracePeriodSeconds: options.terminationGracePeriodSeconds,
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: options.runAsUser,
+      runAsGroup: options.runAsGroup,
+      fsGroup: options.fsGroup,
+      fsGroupChangePolicy: 'OnRootMismatch',
+      seccompProfile: seccompProfile(options.seccomp),
+    },
+    ...(options.initContainers.length > 0 ? { initContainers: options.initContainers.map((c) => hardenedContainer(c, names.get(c)!)) } : {}),
+    containers: options.containers.map((c) => hardenedContainer(c, names.get(c)!)),
+    ...(volumes.length > 0 ? { volumes } : {}),
+    ...spread,
+  };
+  const podMetadata: k8s.ObjectMeta = {
+    labels: { ...options.labels },
+    ...(Object.keys(options.annotations).length > 0 ? { annotations: { ...options.annotations } } : {}),
+  };
+  return { podSpec, podMetadata };
+}
+
+function spreading(selector: Readonly<Record<string, string>>, zones: boolean): Pick<k8s.PodSpec, 'affinity' | 'topologySpreadConstraints'> {
+  const labelSelector = { matchLabels: { ...selector } };
+  const constraint = (topologyKey: string): k8s.TopologySpreadConstraint => ({ maxSkew: 1, topologyKey, whenUnsatisfiable: 'ScheduleAnyway', labelSelector });
+  return {
+    affinity: {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: { topologyKey: HOSTNAME, labelSelector } }],
+      },
+    },
+    topologySpreadConstraints: [constraint(HOSTNAME), ...(zones ? [constraint(ZONE)] : [])],
+  };
+}

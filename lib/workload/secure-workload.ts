@@ -1,0 +1,741 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { k8s, ServiceType } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { ContainerContext, isAbsoluteDirectory, resolveContainer, SecureContainerOptions } from './container';
+import { Connection, CidrConnection, metadataInside, METADATA_CIDRS, networkPolicyRules, RulePort, strictlyInside } from './network';
+import { hardenedPodSpec, HardenedContainerSpec, HardenedPod, ProjectedToken, SecretMount, SeccompSetting } from './pod-spec';
+import { DeclaredPort } from './probes';
+import { ExceptionSet, Refuse, refuser } from './refusal';
+import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
+import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
+import * as linkerdAuthz from '../imports/linkerd-authorizationpolicy-policy.linkerd.io';
+import * as linkerdMtls from '../imports/linkerd-meshtlsauthentication-policy.linkerd.io';
+import * as linkerdServer from '../imports/linkerd-server-policy.linkerd.io';
+import { enclosingNamespace } from '../namespace/enclosing-namespace';
+import { LockedNamespace, NamespaceMesh } from '../namespace/locked-namespace';
+import { validateAllowedRegistries } from '../policy/registries';
+import { PUBLIC_LABEL } from '../practices/checks/network/ingress-via-controller';
+import { PracticeException } from '../practices/exceptions';
+import { partOfFor, stampProvenance } from '../provenance';
+import { IMountableSecret } from '../secrets/mountable-secret';
+
+const SECURE_WORKLOAD = Symbol.for('cdk8s-hardened.SecureWorkload');
+
+/** The label that selects a workload's pods. */
+export const SELECTOR_LABEL = 'app.kubernetes.io/name';
+
+/** A seccomp profile for the pod and its containers (HK-WORKLOAD-008). */
+export class SeccompProfile {
+  /** The container runtime's default profile. */
+  public static runtimeDefault(): SeccompProfile {
+    return new SeccompProfile({ type: 'RuntimeDefault' });
+  }
+
+  /** A profile file on the node, relative to the kubelet's seccomp directory; needs a recorded HK-WORKLOAD-008 exception (Checkov accepts only RuntimeDefault). */
+  public static localhost(profile: string): SeccompProfile {
+    return new SeccompProfile({ type: 'Localhost', localhostProfile: profile });
+  }
+
+  private constructor(
+    /** @internal */
+    public readonly _setting: SeccompSetting,
+  ) {}
+}
+
+/** A projected, audience-bound, short-lived API token for a workload that must call the Kubernetes API (HK-RBAC-002). */
+export interface ServiceAccountTokenOptions {
+  /** The audience the token is for (the API server's, or your service's). */
+  readonly audience: string;
+  /** Why the workload needs the API, at least 10 characters; written as an annotation on the workload. */
+  readonly reason: string;
+  /**
+   * Lifetime; the kubelet rotates the token before it expires.
+   * @default Duration.hours(1)
+   */
+  readonly expiration?: Duration;
+}
+
+/** Where cluster DNS runs (HK-NETWORK-002). */
+export interface DnsOptions {
+  /** @default 'kube-system' */
+  readonly namespace?: string;
+  /** @default { 'k8s-app': 'kube-dns' } */
+  readonly podLabels?: Record<string, string>;
+}
+
+/** Props shared by every secure workload. */
+export interface SecureWorkloadProps extends SecureContainerOptions {
+  /**
+   * Name of the workload and of its ServiceAccount, Service and policies (DNS-1035 label).
+   * @default - the construct id
+   */
+  readonly workloadName?: string;
+  /**
+   * Namespace (HK-NAMESPACE-001; never `default`, `kube-*` only with a recorded exception).
+   * @default - the enclosing LockedNamespace, else the Chart's namespace; one of them is required
+   */
+  readonly namespace?: string;
+  /**
+   * `app.kubernetes.io/part-of` of every object (HK-AUDIT-004).
+   * @default - the enclosing LockedNamespace's part-of, else the Chart's id
+   */
+  readonly partOf?: string;
+  /**
+   * Registries (hosts or host/path prefixes) the images may come from (HK-IMAGE-003); the enclosing LockedNamespace's
+   * list applies as well.
+   * @default - only the enclosing LockedNamespace's list, if any
+   */
+  readonly allowedRegistries?: string[];
+  /** Numeric UID of every container, above 10000 (HK-WORKLOAD-004). @default 65532 */
+  readonly runAsUser?: number;
+  /** Numeric primary GID, above 10000 (HK-WORKLOAD-005). @default 65532 */
+  readonly runAsGroup?: number;
+  /** GID owning mounted volumes, above 10000 (HK-WORKLOAD-005). @default 65532 */
+  readonly fsGroup?: number;
+  /** @default SeccompProfile.runtimeDefault() */
+  readonly seccompProfile?: SeccompProfile;
+  /**
+   * Run the pods in a user namespace (`hostUsers: false`, HK-WORKLOAD-023); alpha on 1.28, so opt-in.
+   * @default false
+   */
+  readonly userNamespaces?: boolean;
+  /** Projected API token, for workloads that call the API. @default - no token at all */
+  readonly serviceAccountToken?: ServiceAccountTokenOptions;
+  /**
+   * Service type; anything but ClusterIP needs a recorded HK-NETWORK-006 exception.
+   * @default ServiceType.CLUSTER_IP
+   */
+  readonly serviceType?: ServiceType;
+  /** External IPs of the Service; need a recorded HK-NETWORK-006 exception. @default - none */
+  readonly externalIPs?: string[];
+  /** Mesh enrolment (HK-NETWORK-008/009). @default - the enclosing LockedNamespace's mesh, else NamespaceMesh.NONE */
+  readonly mesh?: NamespaceMesh;
+  /** Mesh trust domain used in principals. @default 'cluster.local' */
+  readonly trustDomain?: string;
+  /** Cluster DNS. @default - kube-dns pods in kube-system */
+  readonly dns?: DnsOptions;
+  /** Seconds a pod gets to shut down before it is killed. @default Duration.seconds(30) */
+  readonly terminationGracePeriod?: Duration;
+  /** Spread the pods across zones as well as nodes (HK-WORKLOAD-021). @default false */
+  readonly spreadAcrossZones?: boolean;
+  /** Recorded exceptions, each relaxing one practice with a reason (HK-AUDIT-003). @default - none */
+  readonly exceptions?: PracticeException[];
+}
+
+/** Options of `allowFrom`. */
+export interface AllowFromOptions {
+  /** The one declared port to open. @default - every declared port of the target */
+  readonly port?: number;
+}
+
+/** Options of `allowFromNamespace`. */
+export interface AllowFromNamespaceOptions extends AllowFromOptions {
+  /** Labels of the calling pods (required: a whole namespace is never admitted, HK-NETWORK-003). */
+  readonly podLabels: Record<string, string>;
+  /** The callers' ServiceAccount, for mesh authorization. @default - required when the workload is in a mesh */
+  readonly serviceAccount?: string;
+}
+
+/** Options of `allowFromIngressController`. */
+export interface IngressControllerOptions extends AllowFromOptions {
+  /** @default 'ingress-nginx' */
+  readonly namespace?: string;
+  /** @default { 'app.kubernetes.io/name': 'ingress-nginx' } */
+  readonly podLabels?: Record<string, string>;
+  /** The controller's ServiceAccount, for mesh authorization. @default 'ingress-nginx' */
+  readonly serviceAccount?: string;
+}
+
+/** A port egress is opened on. */
+export interface EgressPort {
+  /** Port number. */
+  readonly port: number;
+  /** @default 'TCP' */
+  readonly protocol?: 'TCP' | 'UDP' | 'SCTP';
+}
+
+/** Options of `mountSecret`. */
+export interface MountSecretOptions {
+  /**
+   * The container (by name) the files appear in.
+   * @default - the main container
+   */
+  readonly container?: string;
+}
+
+interface Caller {
+  readonly namespace: string;
+  readonly labels: Record<string, string>;
+  readonly serviceAccount?: string;
+  readonly ports: readonly DeclaredPort[];
+}
+
+/** What distinguishes the workload kinds built on SecureWorkload. */
+export interface WorkloadShape {
+  /** The class name, for messages. */
+  readonly construct: string;
+  /** Long-running replicated pods (PDB, spread, Service, probes) or run-to-completion pods. */
+  readonly replicated: boolean;
+}
+
+const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const MAX_ID = 2147483647;
+
+/**
+ * Everything a secure workload emits besides its controller: the dedicated ServiceAccount, the ClusterIP Service, its
+ * own NetworkPolicy built from the declared graph, the PodDisruptionBudget, and mesh objects. The controller (the
+ * `Resource` child) renders its pod template through `hardenedPodSpec`, lazily, so later calls reach the YAML.
+ */
+export abstract class SecureWorkload extends Construct {
+  /** Whether `x` is a secure workload of this library (any copy). */
+  public static isSecureWorkload(x: unknown): x is SecureWorkload {
+    return typeof x === 'object' && x !== null && SECURE_WORKLOAD in x;
+  }
+
+  /** The workload's name (also its ServiceAccount's, Service's and policies'). */
+  public readonly name: string;
+  /** The namespace every object lands in. */
+  public readonly namespace: string;
+  /** Labels that select exactly this workload's pods. */
+  public readonly selector: Readonly<Record<string, string>>;
+  /** The dedicated ServiceAccount. */
+  public readonly serviceAccount: k8s.KubeServiceAccount;
+  /** The Service, when ports are declared. */
+  public readonly service?: k8s.KubeService;
+  /** The workload's own NetworkPolicy. */
+  public readonly networkPolicy: k8s.KubeNetworkPolicy;
+  /** The mesh the workload is enrolled in. */
+  public readonly mesh: NamespaceMesh;
+
+  /** @internal */
+  protected readonly _refuse: Refuse;
+  /** @internal */
+  protected readonly _exceptions: ExceptionSet;
+  /** @internal */
+  protected readonly _partOf: string;
+  private readonly shape: WorkloadShape;
+  private readonly ports: DeclaredPort[];
+  private readonly containerContext: Omit<ContainerContext, 'init' | 'secrets' | 'mountToken'>;
+  private readonly main: HardenedContainerSpec;
+  private readonly sidecars: HardenedContainerSpec[] = [];
+  private readonly inits: HardenedContainerSpec[] = [];
+  private readonly secretMounts = new Map<string, SecretMount[]>();
+  private readonly callers: Caller[] = [];
+  private readonly callees: Connection[] = [];
+  private readonly cidrs: CidrConnection[] = [];
+  private readonly token?: ProjectedToken;
+  private readonly trustDomain: string;
+  private readonly dns: { namespace: string; labels: Record<string, string> };
+  private readonly userNamespaces: boolean;
+  private readonly fsGroup: number;
+  private readonly gracePeriod: number;
+  private readonly spreadZones: boolean;
+  private istioAuthorization?: istioAuthz.AuthorizationPolicy;
+  private readonly linkerdCallers = new Map<string, Caller[]>();
+  private isPublic = false;
+  private tokenReason?: string;
+
+  protected constructor(scope: Construct, id: string, props: SecureWorkloadProps, shape: WorkloadShape) {
+    super(scope, id);
+    Object.defineProperty(this, SECURE_WORKLOAD, { value: true });
+    this.shape = shape;
+    const refuse = this._refuse = refuser(this, shape.construct);
+    if (props === null || typeof props !== 'object') refuse('props', `are ${String(props)}`, 'pass { image, port, … }.');
+    this._exceptions = new ExceptionSet(refuse, props.exceptions === undefined ? [] : Array.isArray(props.exceptions) ? props.exceptions
+      : refuse('exceptions', 'is not a list', 'give [{ practice: \'HK-…\', reason: \'…\' }].', 'HK-AUDIT-003'));
+
+    this.name = props.workloadName ?? id;
+    if (typeof this.name !== 'string' || this.name.length > 63 || !DNS_1035.test(this.name)) {
+      refuse('workloadName', `is '${String(this.name)}', not a DNS-1035 label`,
+        'use at most 63 lower-case letters, digits and \'-\', starting with a letter (set workloadName when the construct id does not qualify).');
+    }
+    this.namespace = this.resolveNamespace(props.namespace);
+    const locked = LockedNamespace.of(this);
+    this.mesh = props.mesh ?? locked?.mesh ?? NamespaceMesh.NONE;
+    if (!(this.mesh instanceof NamespaceMesh)) refuse('mesh', 'is not a NamespaceMesh', 'use NamespaceMesh.NONE, .ISTIO, .ISTIO_AMBIENT or .LINKERD.');
+    this._partOf = props.partOf ?? partOfFor(this);
+    if (typeof this._partOf !== 'string' || this._partOf.length === 0 || this._partOf.length > 63 || !LABEL_VALUE.test(this._partOf)) {
+      refuse('partOf', `is '${String(this._partOf)}', not a label value`, 'give at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending alphanumeric.', 'HK-AUDIT-004');
+    }
+    this.selector = { [SELECTOR_LABEL]: this.name };
+    this.trustDomain = props.trustDomain ?? 'cluster.local';
+    if (typeof this.trustDomain !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.trustDomain)) {
+      refuse('trustDomain', `is '${String(this.trustDomain)}', not a trust domain`, 'give the mesh trust domain, e.g. \'cluster.local\'.', 'HK-NETWORK-009');
+    }
+    this.dns = { namespace: props.dns?.namespace ?? 'kube-system', labels: props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' } };
+
+    const runAsUser = this.identity('runAsUser', props.runAsUser, 'HK-WORKLOAD-004');
+    const runAsGroup = this.identity('runAsGroup', props.runAsGroup, 'HK-WORKLOAD-005');
+    this.fsGroup = this.identity('fsGroup', props.fsGroup, 'HK-WORKLOAD-005');
+    const seccomp = (props.seccompProfile ?? SeccompProfile.runtimeDefault());
+    if (!(seccomp instanceof SeccompProfile)) refuse('seccompProfile', 'is not a SeccompProfile', 'use SeccompProfile.runtimeDefault().', 'HK-WORKLOAD-008');
+    if (seccomp._setting.type === 'Localhost') {
+      if (!this._exceptions.has('HK-WORKLOAD-008')) {
+        refuse('seccompProfile', `is Localhost '${seccomp._setting.localhostProfile}'`, 'use SeccompProfile.runtimeDefault().', 'HK-WORKLOAD-008', true);
+      }
+      if (typeof seccomp._setting.localhostProfile !== 'string' || !/^[^/\0][^\0]*$/.test(seccomp._setting.localhostProfile)) {
+        refuse('seccompProfile', 'names no relative Localhost profile path', 'give a path relative to the kubelet seccomp directory, e.g. \'profiles/app.json\'.', 'HK-WORKLOAD-008');
+      }
+    }
+    this.userNamespaces = props.userNamespaces ?? false;
+    if (typeof this.userNamespaces !== 'boolean') refuse('userNamespaces', `is ${String(this.userNamespaces)}`, 'give true or false.', 'HK-WORKLOAD-023');
+    this.spreadZones = props.spreadAcrossZones ?? false;
+    if (typeof this.spreadZones !== 'boolean') refuse('spreadAcrossZones', `is ${String(this.spreadZones)}`, 'give true or false.', 'HK-WORKLOAD-021');
+    this.gracePeriod = this.seconds('terminationGracePeriod', props.terminationGracePeriod, 30, 0, 3600);
+
+    const registries = props.allowedRegistries === undefined ? []
+      : Array.isArray(props.allowedRegistries) ? validateAllowedRegistries(this, shape.construct, 'allowedRegistries', props.allowedRegistries)
+        : refuse('allowedRegistries', 'is not a list', 'give registry hosts, e.g. [\'registry.example.com\'].', 'HK-IMAGE-003');
+    this.containerContext = {
+      refuse,
+      exceptions: this._exceptions,
+      image: {
+        exceptions: this._exceptions,
+        allowLists: [
+          { source: 'allowedRegistries', entries: registries },
+          { source: `LockedNamespace '${locked?.name}'`, entries: locked?.allowedRegistries ?? [] },
+        ],
+      },
+      runAsUser,
+      runAsGroup,
+      seccomp: seccomp._setting,
+      runsToCompletion: !shape.replicated,
+    };
+    this.token = this.resolveToken(props.serviceAccountToken);
+    this.main = resolveContainer({ ...this.containerContext, init: false, secrets: [], mountToken: this.token !== undefined }, '', props, 'app');
+    this.ports = this.main.ports.map((p) => ({ ...p }));
+
+    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      metadata: this.meta(['HK-RBAC-002', 'HK-NAMESPACE-001']),
+      automountServiceAccountToken: false,
+    });
+    if (this.ports.length > 0 && shape.replicated) this.service = this.createService(props);
+    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+      metadata: this.meta(['HK-NETWORK-004', 'HK-NETWORK-010', 'HK-NAMESPACE-001']),
+      spec: Lazy.any({ produce: () => this.renderNetworkPolicy() }) as unknown as k8s.NetworkPolicySpec,
+    });
+    if (shape.replicated) {
+      new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+        metadata: this.meta(['HK-NAMESPACE-001']),
+        spec: { selector: { matchLabels: { ...this.selector } }, maxUnavailable: k8s.IntOrString.fromNumber(1), unhealthyPodEvictionPolicy: 'AlwaysAllow' },
+      });
+    }
+    this.createMeshObjects();
+  }
+
+  /**
+   * Lets `peer`'s pods connect to this workload on its declared ports (or one of them): an ingress rule here, the
+   * mirrored egress rule on the peer, and, in a mesh, an authorization by the peer's ServiceAccount.
+   *
+   * @example
+   * api.allowFrom(web);            // web → api on every port api declares
+   * db.allowFrom(api, { port: 5432 });
+   */
+  public allowFrom(peer: SecureWorkload, options: AllowFromOptions = {}): void {
+    const prop = 'allowFrom(peer)';
+    if (!SecureWorkload.isSecureWorkload(peer)) {
+      this._refuse(prop, `is ${String(peer)}, not a secure workload`, 'pass a SecureDeployment (or allowFromNamespace for workloads managed elsewhere).', 'HK-NETWORK-003');
+    }
+    if (peer === this) {
+      this._refuse(prop, 'is the workload itself', 'declare only connections between different workloads; pods of one workload need no rule to be replicas.', 'HK-NETWORK-003');
+    }
+    this.refuseIfPublic(prop);
+    const ports = this.portsFor(prop, options);
+    const caller: Caller = { namespace: peer.namespace, labels: { ...peer.selector }, serviceAccount: peer.name, ports };
+    this.addCaller(caller);
+    const rulePorts = ports.map((p) => ({ port: p.port, protocol: p.protocol }));
+    peer.callees.push({ peer: { namespace: this.namespace, labels: { ...this.selector } }, ports: rulePorts });
+  }
+
+  /** Lets pods labelled `podLabels` in `namespace` connect (ingress only: their egress is theirs to declare). */
+  public allowFromNamespace(namespace: string, options: AllowFromNamespaceOptions): void {
+    const prop = 'allowFromNamespace(namespace)';
+    if (typeof namespace !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
+      this._refuse(prop, `is '${String(namespace)}', not a namespace name`, 'give the namespace name.', 'HK-NETWORK-003');
+    }
+    this.refuseIfPublic(prop);
+    const labels = options?.podLabels;
+    if (!labels || typeof labels !== 'object' || Object.keys(labels).length === 0) {
+      this._refuse('allowFromNamespace(options.podLabels)', 'is empty, which would admit every pod of the namespace',
+        'name the calling pods by their labels, e.g. { \'app.kubernetes.io/name\': \'frontend\' }.', 'HK-NETWORK-003');
+    }
+    if (this.mesh !== NamespaceMesh.NONE && !options.serviceAccount) {
+      this._refuse('allowFromNamespace(options.serviceAccount)', 'is missing, but the workload is in a mesh that authorizes callers by identity',
+        'name the callers\' ServiceAccount.', 'HK-NETWORK-009');
+    }
+    const ports = this.portsFor(prop, options);
+    this.addCaller({ namespace, labels: { ...labels }, serviceAccount: options.serviceAccount, ports });
+  }
+
+  /**
+   * Declares the workload public: only the ingress controller's pods may connect (HK-NETWORK-005), and the pods are
+   * labelled `cdk8s-hardened.io/public: "true"` so the audit can hold it to that.
+   */
+  public allowFromIngressController(options: IngressControllerOptions = {}): void {
+    const prop = 'allowFromIngressController()';
+    if (this.callers.length > 0 && !this.isPublic) {
+      this._refuse(prop, 'is called on a workload that already admits other callers',
+        'put the public entry point in its own workload, behind the ingress controller only.', 'HK-NETWORK-005');
+    }
+    const namespace = options.namespace ?? 'ingress-nginx';
+    const labels = options.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' };
+    if (typeof namespace !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) {
+      this._refuse('allowFromIngressController(options.namespace)', `is '${String(namespace)}', not a namespace name`, 'give the controller\'s namespace.', 'HK-NETWORK-005');
+    }
+    if (!labels || typeof labels !== 'object' || Object.keys(labels).length === 0) {
+      this._refuse('allowFromIngressController(options.podLabels)', 'is empty', 'name the controller pods by their labels.', 'HK-NETWORK-005');
+    }
+    const ports = this.portsFor(prop, options);
+    this.isPublic = true;
+    this.addCaller({ namespace, labels: { ...labels }, serviceAccount: options.serviceAccount ?? 'ingress-nginx', ports });
+  }
+
+  /**
+   * Opens egress to addresses outside the cluster on the given ports. The cloud metadata address is always excepted
+   * (HK-NETWORK-010); `0.0.0.0/0` and `::/0` need a recorded HK-NETWORK-004 exception.
+   */
+  public allowEgressTo(cidr: string, ports: EgressPort[], except: string[] = []): void {
+    const prop = 'allowEgressTo(cidr)';
+    const inside = typeof cidr === 'string' ? metadataInside(cidr) : undefined;
+    if (inside === undefined) this._refuse(prop, `is '${String(cidr)}', not a CIDR`, 'write it as \'203.0.113.0/24\' or \'2001:db8::/32\'.', 'HK-NETWORK-004');
+    if (/\/0$/.test(cidr) && !this._exceptions.has('HK-NETWORK-004')) {
+      this._refuse(prop, `is '${cidr}', every address`, 'name the networks the workload talks to.', 'HK-NETWORK-004', true);
+    }
+    if (METADATA_CIDRS.some((m) => !strictlyInside(cidr, m) && inside.includes(m)) && !this._exceptions.has('HK-NETWORK-010')) {
+      this._refuse(prop, `is '${cidr}', the cloud metadata endpoint`, 'give the workload cloud credentials through workload identity instead.', 'HK-NETWORK-010', true);
+    }
+    if (!Array.isArray(ports) || ports.length === 0) {
+      this._refuse('allowEgressTo(ports)', 'is empty, which would open every port', 'list the destination ports, e.g. [{ port: 443 }].', 'HK-NETWORK-004');
+    }
+    const rulePorts: RulePort[] = ports.map((p, i) => {
+      if (!Number.isInteger(p?.port) || p.port < 1 || p.port > 65535) {
+        this._refuse(`allowEgressTo(ports[${i}])`, `is ${JSON.stringify(p?.port) ?? 'undefined'}, not a port number`, 'give an integer from 1 to 65535.', 'HK-NETWORK-004');
+      }
+      const protocol = p.protocol ?? 'TCP';
+      if (!['TCP', 'UDP', 'SCTP'].includes(protocol)) this._refuse(`allowEgressTo(ports[${i}].protocol)`, `is '${String(protocol)}'`, 'use TCP, UDP or SCTP.');
+      return { port: p.port, protocol };
+    });
+    for (const e of except) {
+      if (!strictlyInside(cidr, e)) this._refuse('allowEgressTo(except)', `holds '${e}', not a CIDR inside '${cidr}'`, 'list sub-ranges of the CIDR.', 'HK-NETWORK-010');
+    }
+    const metadata = inside.filter((m) => strictlyInside(cidr, m) && !except.includes(m));
+    this.cidrs.push({ cidr, except: [...except, ...metadata], ports: rulePorts });
+  }
+
+  /**
+   * Mounts `secret` as read-only files (mode 0400) under `path`, one file per key (HK-SECRETS-005, HK-SECRETS-007).
+   */
+  public mountSecret(secret: IMountableSecret, path: string, options: MountSecretOptions = {}): void {
+    if (!secret || typeof secret.secretName !== 'string' || !DNS_SUBDOMAIN.test(secret.secretName)) {
+      this._refuse('mountSecret(secret)', `is ${String(secret)}, not a Secret of the library`, 'pass an EncryptedSecret, SealedSecret or ExternalSecret.', 'HK-SECRETS-005');
+    }
+    if (secret.secretNamespace !== undefined && secret.secretNamespace !== this.namespace) {
+      this._refuse('mountSecret(secret)', `is '${secret.secretName}' in namespace '${secret.secretNamespace}', not '${this.namespace}'`,
+        'create the Secret in the workload\'s namespace; pods mount only Secrets of their own namespace.', 'HK-SECRETS-005');
+    }
+    if (!isAbsoluteDirectory(path)) {
+      this._refuse('mountSecret(path)', `is ${JSON.stringify(path) ?? 'undefined'}, not an absolute directory`, 'give a directory such as \'/etc/secrets/db\'.', 'HK-SECRETS-007');
+    }
+    const container = [this.main, ...this.sidecars, ...this.inits].find((c) => c.name === (options.container ?? this.main.name));
+    if (!container) this._refuse('mountSecret(options.container)', `is '${options.container}', no container of the workload`, 'name one of its containers.');
+    const mounts = this.secretMounts.get(container.name) ?? [];
+    const taken = [...container.writablePaths.map((w) => w.path), ...mounts.map((m) => m.path)];
+    if (taken.some((t) => t === path || t.startsWith(`${path}/`) || path.startsWith(`${t}/`))) {
+      this._refuse('mountSecret(path)', `is '${path}', which overlaps another mount of container '${container.name}' (${taken.join(', ')})`,
+        'mount each Secret in its own directory.', 'HK-SECRETS-007');
+    }
+    mounts.push({ secretName: secret.secretName, path });
+    this.secretMounts.set(container.name, mounts);
+  }
+
+  /** Adds a sidecar container with the same hardening as the main one. */
+  public addContainer(options: SecureContainerOptions): void {
+    const c = resolveContainer({ ...this.containerContext, init: false, secrets: [], mountToken: false }, `addContainer(${options?.name ?? '?'})`, options);
+    this.refuseDuplicateName(c.name, 'addContainer(name)');
+    this.sidecars.push(c);
+  }
+
+  /** Adds an init container with the same hardening; it runs to completion before the others start. */
+  public addInitContainer(options: SecureContainerOptions): void {
+    const c = resolveContainer({ ...this.containerContext, init: true, secrets: [], mountToken: false }, `addInitContainer(${options?.name ?? '?'})`, options);
+    this.refuseDuplicateName(c.name, 'addInitContainer(name)');
+    this.inits.push(c);
+  }
+
+  /**
+   * The pod template, rendered through the one hardened builder.
+   * @internal
+   */
+  protected _pod(): HardenedPod {
+    const withSecrets = (c: HardenedContainerSpec) => ({ ...c, secrets: this.secretMounts.get(c.name) ?? [] });
+    return hardenedPodSpec({
+      serviceAccountName: this.name,
+      labels: { ...this.podLabels(), ...(this.isPublic ? { [PUBLIC_LABEL]: 'true' } : {}) },
+      annotations: this.meshPodAnnotations(),
+      selector: this.selector,
+      runAsUser: this.containerContext.runAsUser,
+      runAsGroup: this.containerContext.runAsGroup,
+      fsGroup: this.fsGroup,
+      seccomp: this.containerContext.seccomp,
+      userNamespaces: this.userNamespaces,
+      containers: [this.main, ...this.sidecars].map(withSecrets),
+      initContainers: this.inits.map(withSecrets),
+      ...(this.token ? { token: this.token } : {}),
+      ...(this.shape.replicated ? { spread: { zones: this.spreadZones } } : {}),
+      restartPolicy: this.shape.replicated ? 'Always' : 'OnFailure',
+      terminationGracePeriodSeconds: this.gracePeriod,
+    });
+  }
+
+  /**
+   * Metadata of one emitted object: name, namespace, and the exceptions that concern it. Provenance is stamped after.
+   * @internal
+   */
+  protected meta(practices?: readonly string[]): k8s.ObjectMeta {
+    const annotations = this._exceptions.annotations(practices);
+    return { name: this.name, namespace: this.namespace, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) };
+  }
+
+  /**
+   * The controller's metadata: every exception except those that only concern the Service, policy or account.
+   * @internal
+   */
+  protected _controllerMeta(extra: Record<string, string> = {}): k8s.ObjectMeta {
+    const own = this._exceptions.ids.filter((id) => !['HK-NETWORK-004', 'HK-NETWORK-006', 'HK-NETWORK-010'].includes(id));
+    const annotations = {
+      ...this._exceptions.annotations(own),
+      ...(this.token ? { 'cdk8s-hardened.io/api-access-reason': this.tokenReason! } : {}),
+      ...extra,
+    };
+    const withAnnotations = Object.keys(annotations).length > 0 ? { annotations } : {};
+    return { name: this.name, namespace: this.namespace, labels: { ...this.selector }, ...withAnnotations };
+  }
+
+  /** Stamps provenance on every object of the workload; called by the subclass once its controller exists. @internal */
+  protected _stamp(): void {
+    for (const o of this.node.findAll().filter(ApiObject.isApiObject)) stampProvenance(o, { name: this.name, partOf: this._partOf });
+  }
+
+  private podLabels(): Record<string, string> {
+    const labels: Record<string, string> = { ...this.selector, 'app.kubernetes.io/part-of': this._partOf, 'app.kubernetes.io/managed-by': 'cdk8s-hardened' };
+    if (this.mesh === NamespaceMesh.ISTIO) labels['sidecar.istio.io/inject'] = 'true';
+    if (this.mesh === NamespaceMesh.ISTIO_AMBIENT) labels['istio.io/dataplane-mode'] = 'ambient';
+    return labels;
+  }
+
+  private meshPodAnnotations(): Record<string, string> {
+    return this.mesh === NamespaceMesh.LINKERD
+      ? { 'linkerd.io/inject': 'enabled', 'config.linkerd.io/default-inbound-policy': 'all-authenticated' }
+      : {};
+  }
+
+  private resolveNamespace(given: string | undefined): string {
+    const ns = given ?? enclosingNamespace(this);
+    if (ns === undefined) {
+      this._refuse('namespace', 'is missing, so the objects would land in \'default\'',
+        'create the workload inside a LockedNamespace, give the Chart a namespace, or set namespace.', 'HK-NAMESPACE-001');
+    }
+    if (typeof ns !== 'string' || ns.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns)) {
+      this._refuse('namespace', `is '${String(ns)}', not a namespace name`, 'give a DNS label such as \'payments\'.', 'HK-NAMESPACE-001');
+    }
+    if (ns === 'default') {
+      this._refuse('namespace', 'is \'default\', which has no policies, quotas or RBAC boundaries', 'give the application its own namespace (LockedNamespace).', 'HK-NAMESPACE-001');
+    }
+    if (['kube-system', 'kube-public', 'kube-node-lease'].includes(ns) && !(ns === 'kube-system' && this._exceptions.has('HK-NAMESPACE-001'))) {
+      this._refuse('namespace', `is '${ns}', a control-plane namespace`, 'give the application its own namespace (LockedNamespace).', 'HK-NAMESPACE-001');
+    }
+    return ns;
+  }
+
+  private identity(prop: string, value: number | undefined, practiceId: string): number {
+    const v = value ?? 65532;
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < 0 || v > MAX_ID) {
+      this._refuse(prop, `is ${JSON.stringify(v) ?? 'undefined'}, not a numeric id`, 'give an integer above 10000, e.g. 65532.', practiceId);
+    }
+    if (v === 0) {
+      this._refuse(prop, 'is 0, root', 'rebuild the image to run as a numeric non-root user (e.g. USER 65532) and keep the default.', practiceId === 'HK-WORKLOAD-004' ? 'HK-WORKLOAD-003' : practiceId);
+    }
+    if (v === 1337 && (this.mesh === NamespaceMesh.ISTIO || this.mesh === NamespaceMesh.ISTIO_AMBIENT)) {
+      this._refuse(prop, 'is 1337, the Istio proxy\'s id, whose traffic bypasses the mesh', 'keep the default 65532.', practiceId);
+    }
+    if (v === 2102 && this.mesh === NamespaceMesh.LINKERD) {
+      this._refuse(prop, 'is 2102, the Linkerd proxy\'s id, whose traffic bypasses the mesh', 'keep the default 65532.', practiceId);
+    }
+    if (v <= 10000 && !this._exceptions.has(practiceId)) {
+      this._refuse(prop, `is ${v}, inside the range host accounts use`, 'use an id above 10000 (the default is 65532).', practiceId, true);
+    }
+    return v;
+  }
+
+  private seconds(prop: string, d: Duration | undefined, fallback: number, min: number, max: number): number {
+    if (d === undefined) return fallback;
+    let s: number | undefined;
+    try {
+      s = d.toSeconds();
+    } catch {
+      s = undefined;
+    }
+    if (s === undefined || s < min || s > max) {
+      this._refuse(prop, `is ${s === undefined ? 'not a whole number of seconds' : `${s} seconds`}`, `give a whole number of seconds from ${min} to ${max}.`);
+    }
+    return s;
+  }
+
+  private resolveToken(options: ServiceAccountTokenOptions | undefined): ProjectedToken | undefined {
+    if (options === undefined) return undefined;
+    if (typeof options.audience !== 'string' || options.audience.trim().length === 0) {
+      this._refuse('serviceAccountToken.audience', 'is empty, so the token would be valid for any audience', 'name the audience, e.g. \'https://kubernetes.default.svc\'.', 'HK-RBAC-002');
+    }
+    if (typeof options.reason !== 'string' || options.reason.trim().length < 10) {
+      this._refuse('serviceAccountToken.reason', 'is shorter than 10 characters', 'say why the workload calls the API.', 'HK-RBAC-002');
+    }
+    this.tokenReason = options.reason.trim();
+    const expirationSeconds = this.seconds('serviceAccountToken.expiration', options.expiration, 3600, 600, 3600);
+    return { audience: options.audience, expirationSeconds };
+  }
+
+  private createService(props: SecureWorkloadProps): k8s.KubeService {
+    const type = props.serviceType ?? ServiceType.CLUSTER_IP;
+    if (type !== ServiceType.CLUSTER_IP && !((type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER) && this._exceptions.has('HK-NETWORK-006'))) {
+      this._refuse('serviceType', `is '${String(type)}'`, 'keep ClusterIP and expose the workload through the ingress controller (allowFromIngressController).', 'HK-NETWORK-006', true);
+    }
+    const externalIPs = props.externalIPs ?? [];
+    if (!Array.isArray(externalIPs) || (externalIPs.length > 0 && !this._exceptions.has('HK-NETWORK-006'))) {
+      this._refuse('externalIPs', `is ${JSON.stringify(externalIPs)}`, 'remove externalIPs (CVE-2020-8554); expose the workload through the ingress controller.', 'HK-NETWORK-006', true);
+    }
+    return new k8s.KubeService(this, 'Service', {
+      metadata: this.meta(['HK-NETWORK-006', 'HK-IMAGE-006', 'HK-NAMESPACE-001']),
+      spec: {
+        type,
+        selector: { ...this.selector },
+        ...(externalIPs.length > 0 ? { externalIPs: [...externalIPs] } : {}),
+        ports: this.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol })),
+      },
+    });
+  }
+
+  private createMeshObjects(): void {
+    if (this.mesh === NamespaceMesh.ISTIO || this.mesh === NamespaceMesh.ISTIO_AMBIENT) {
+      new istioPeer.PeerAuthentication(this, 'PeerAuthentication', {
+        metadata: this.meta(['HK-NAMESPACE-001']),
+        spec: { selector: { matchLabels: { ...this.selector } }, mtls: { mode: istioPeer.PeerAuthenticationSpecMtlsMode.STRICT } },
+      });
+    }
+    if (this.mesh === NamespaceMesh.LINKERD) {
+      for (const p of this.ports.filter((x) => x.protocol === 'TCP')) {
+        new linkerdServer.ServerV1Beta3(this, `Server-${p.name}`, {
+          metadata: { ...this.meta(['HK-NAMESPACE-001']), name: `${this.name}-${p.name}`.slice(0, 63) },
+          spec: { podSelector: { matchLabels: { ...this.selector } }, port: p.name, accessPolicy: 'deny' },
+        });
+      }
+    }
+  }
+
+  private principal(c: Caller): string {
+    return `${this.trustDomain}/ns/${c.namespace}/sa/${c.serviceAccount}`;
+  }
+
+  private addCaller(caller: Caller): void {
+    this.callers.push(caller);
+    if ((this.mesh === NamespaceMesh.ISTIO || this.mesh === NamespaceMesh.ISTIO_AMBIENT) && !this.istioAuthorization) {
+      this.istioAuthorization = new istioAuthz.AuthorizationPolicy(this, 'AuthorizationPolicy', {
+        metadata: this.meta(['HK-NAMESPACE-001']),
+        spec: Lazy.any({
+          produce: () => ({
+            selector: { matchLabels: { ...this.selector } },
+            action: istioAuthz.AuthorizationPolicySpecAction.ALLOW,
+            rules: this.callers.map((c) => ({
+              from: [{ source: { principals: [this.principal(c)] } }],
+              to: [{ operation: { ports: c.ports.map((p) => String(p.port)) } }],
+            })),
+          }),
+        }) as unknown as istioAuthz.AuthorizationPolicySpec,
+      });
+      stampProvenance(this.istioAuthorization, { name: this.name, partOf: this._partOf });
+    }
+    if (this.mesh === NamespaceMesh.LINKERD) {
+      for (const p of caller.ports.filter((x) => x.protocol === 'TCP')) {
+        const list = this.linkerdCallers.get(p.name);
+        if (list) {
+          list.push(caller);
+          continue;
+        }
+        const callers = [caller];
+        this.linkerdCallers.set(p.name, callers);
+        const name = `${this.name}-${p.name}`.slice(0, 63);
+        const mtls = new linkerdMtls.MeshTlsAuthentication(this, `Callers-${p.name}`, {
+          metadata: { ...this.meta(['HK-NAMESPACE-001']), name },
+          spec: Lazy.any({
+            produce: () => ({ identityRefs: callers.map((c) => ({ kind: 'ServiceAccount', name: c.serviceAccount, namespace: c.namespace })) }),
+          }) as unknown as linkerdMtls.MeshTlsAuthenticationSpec,
+        });
+        const authz = new linkerdAuthz.AuthorizationPolicy(this, `Authorization-${p.name}`, {
+          metadata: { ...this.meta(['HK-NAMESPACE-001']), name },
+          spec: {
+            targetRef: { group: 'policy.linkerd.io', kind: 'Server', name },
+            requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'MeshTLSAuthentication', name }],
+          },
+        });
+        stampProvenance(mtls, { name: this.name, partOf: this._partOf });
+        stampProvenance(authz, { name: this.name, partOf: this._partOf });
+      }
+    }
+  }
+
+  private refuseIfPublic(prop: string): void {
+    if (this.isPublic) {
+      this._refuse(prop, 'is called on a public workload, which admits only the ingress controller',
+        'put the public entry point in its own workload and let it call this one.', 'HK-NETWORK-005');
+    }
+  }
+
+  private refuseDuplicateName(name: string, prop: string): void {
+    if ([this.main, ...this.sidecars, ...this.inits].filter((c) => c.name === name).length > 0) {
+      this._refuse(prop, `is '${name}', the name of another container`, 'give every container its own name.');
+    }
+  }
+
+  private portsFor(prop: string, options: AllowFromOptions): DeclaredPort[] {
+    if (this.ports.length === 0) {
+      this._refuse(prop, 'opens a workload that declares no port', 'declare the port the workload serves (port or ports).', 'HK-NETWORK-004');
+    }
+    if (options?.port === undefined) return this.ports;
+    const found = this.ports.filter((p) => p.port === options.port);
+    if (found.length === 0) {
+      this._refuse(`${prop.replace(/\(.*\)$/, '')}(options.port)`, `is ${JSON.stringify(options.port)}, not a declared port (${this.ports.map((p) => p.port).join(', ')})`,
+        'open one of the declared ports, or declare the port.', 'HK-NETWORK-004');
+    }
+    return found;
+  }
+
+  private renderNetworkPolicy(): k8s.NetworkPolicySpec {
+    const mesh = this.mesh;
+    const hbone = [{ port: 15008, protocol: 'TCP' }];
+    const linkerd = [{ port: 4143, protocol: 'TCP' }];
+    const rules = networkPolicyRules({
+      namespace: this.namespace,
+      ingress: this.callers.map((c) => ({ peer: { namespace: c.namespace, labels: c.labels }, ports: c.ports })),
+      egress: this.callees,
+      cidrs: this.cidrs,
+      dns: this.dns,
+      meshIngressPorts: mesh === NamespaceMesh.ISTIO_AMBIENT ? hbone : mesh === NamespaceMesh.LINKERD ? linkerd : [],
+      meshEgressPorts: mesh === NamespaceMesh.ISTIO_AMBIENT ? hbone : mesh === NamespaceMesh.LINKERD ? linkerd : [],
+      ...(mesh === NamespaceMesh.ISTIO ? { meshControlPlane: { peer: { namespace: 'istio-system', labels: { app: 'istiod' } }, ports: [{ port: 15012, protocol: 'TCP' }] } } : {}),
+      ...(mesh === NamespaceMesh.LINKERD ? {
+        meshControlPlane: {
+          peer: { namespace: 'linkerd', labels: { 'linkerd.io/control-plane-ns': 'linkerd' } },
+          ports: [8080, 8086, 8090].map((port) => ({ port, protocol: 'TCP' })),
+        },
+      } : {}),
+    });
+    return {
+      podSelector: { matchLabels: { ...this.selector } },
+      policyTypes: ['Ingress', 'Egress'],
+      ...(rules.ingress.length > 0 ? { ingress: rules.ingress } : {}),
+      egress: rules.egress,
+    };
+  }
+}
+
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;

@@ -1,0 +1,71 @@
+import { Size } from 'cdk8s';
+import { Cpu, ServiceType } from 'cdk8s-plus-28';
+import { image, refusal, shop } from './support';
+import { SecureDeployment, SecureDeploymentProps } from '../../lib/workload/secure-deployment';
+
+type After = (d: SecureDeployment, other: SecureDeployment) => void;
+
+/** Each case: what is wrong, the props, an optional call after construction, and the exact refusal. */
+const CASES: Array<[string, any, After | undefined, string]> = [
+  ['tag', { image: 'registry.example.com/shop/api:1.4.2', port: 8080 }, undefined,
+    "[test/shop/api] SecureDeployment prop 'image' is 'registry.example.com/shop/api:1.4.2', a tag that can move.\nPractice HK-IMAGE-001 (Pin every image by digest) refuses it.\nFix: use 'registry.example.com/shop/api:1.4.2@sha256:<digest>', or add exceptions: [{ practice: 'HK-IMAGE-001', reason: '\u2026' }]."],
+  ['latest', { image: 'registry.example.com/shop/api:latest', port: 8080 }, undefined,
+    "[test/shop/api] SecureDeployment prop 'image' is 'registry.example.com/shop/api:latest', the moving 'latest' tag.\nPractice HK-IMAGE-002 (No `latest`, no untagged image) refuses it.\nFix: pin the image by digest: 'registry.example.com/shop/api:latest@sha256:<digest>' (resolve it with `crane digest`)."],
+  ['bad ref', { image: 'registry.example.com/shop/api@@x', port: 8080 }, undefined,
+    "[test/shop/api] SecureDeployment prop 'image' is 'registry.example.com/shop/api@@x', not an image reference.\nPractice HK-IMAGE-001 (Pin every image by digest) refuses it.\nFix: write 'registry.example.com/team/app:1.4.2@sha256:<64 hex digits>'."],
+  ['registry', { image: `docker.io/library/nginx:1.27@sha256:${'a'.repeat(64)}`, port: 8080 }, undefined,
+    "[test/shop/api] SecureDeployment prop 'image' is 'docker.io/library/nginx:1.27@sha256:aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa', from docker.io, which LockedNamespace 'shop' does not allow (registry.example.com).\nPractice HK-IMAGE-003 (Pull only from allowed registries) refuses it.\nFix: mirror the image into an allowed registry and reference it there, or extend the allow-list, or add exceptions: [{ practice: 'HK-IMAGE-003', reason: '\u2026' }]."],
+  ['cap', { image: image(), port: 8080, addCapabilities: ['SYS_FOO'] }, undefined,
+    "[test/shop/api] SecureDeployment prop 'addCapabilities' holds \"SYS_FOO\", which is no Linux capability.\nPractice HK-WORKLOAD-007 (Add back at most NET_BIND_SERVICE) refuses it.\nFix: use a capability name from capabilities(7) without the CAP_ prefix, e.g. 'NET_BIND_SERVICE'."],
+  ['cap net', { image: image(), port: 8080, addCapabilities: ['NET_ADMIN'] }, undefined,
+    "[test/shop/api] SecureDeployment prop 'addCapabilities' holds 'NET_ADMIN', an added capability without a recorded reason.\nPractice HK-WORKLOAD-007 (Add back at most NET_BIND_SERVICE) refuses it.\nFix: drop it; most processes need no capability at all, or add exceptions: [{ practice: 'HK-WORKLOAD-007', reason: '\u2026' }]."],
+  ['zero mem', { image: image(), port: 8080, resources: { memory: { request: Size.mebibytes(0), limit: Size.mebibytes(128) } } }, undefined,
+    "[test/shop/api] SecureDeployment prop 'resources.memory.request' is '0Mi', not a positive whole number of KiB.\nPractice HK-WORKLOAD-019 (Requests and limits for cpu, memory, ephemeral storage) refuses it.\nFix: give a positive amount, e.g. Cpu.millis(250), Size.mebibytes(256)."],
+  ['neg cpu', { image: image(), port: 8080, resources: { cpu: { request: Cpu.millis(-5), limit: Cpu.millis(100) } } }, undefined,
+    "[test/shop/api] SecureDeployment prop 'resources.cpu.request' is '-5m', not a positive CPU amount.\nPractice HK-WORKLOAD-019 (Requests and limits for cpu, memory, ephemeral storage) refuses it.\nFix: give a positive amount, e.g. Cpu.millis(250), Size.mebibytes(256)."],
+  ['port', { image: image(), port: 70000 }, undefined,
+    "[test/shop/api] SecureDeployment prop 'port' is 70000, not a port number.\nFix: give an integer from 1024 to 65535."],
+  ['uid0', { image: image(), port: 8080, runAsUser: 0 }, undefined,
+    "[test/shop/api] SecureDeployment prop 'runAsUser' is 0, root.\nPractice HK-WORKLOAD-003 (Must run as non-root) refuses it.\nFix: rebuild the image to run as a numeric non-root user (e.g. USER 65532) and keep the default."],
+  ['uid low', { image: image(), port: 8080, runAsUser: 1000 }, undefined,
+    "[test/shop/api] SecureDeployment prop 'runAsUser' is 1000, inside the range host accounts use.\nPractice HK-WORKLOAD-004 (Numeric, high, non-zero UID) refuses it.\nFix: use an id above 10000 (the default is 65532), or add exceptions: [{ practice: 'HK-WORKLOAD-004', reason: '\u2026' }]."],
+  ['no reason', { image: image(), port: 8080, exceptions: [{ practice: 'HK-WORKLOAD-009', reason: 'short' }] }, undefined,
+    "[test/shop/api] SecureDeployment prop 'exceptions[0].reason' for 'HK-WORKLOAD-009' is 'short', shorter than 10 characters.\nPractice HK-AUDIT-003 (Every exception recorded in the manifest with a reason) refuses it.\nFix: say why in words a reviewer can check: a ticket, an upstream constraint."],
+  ['no id', { image: image(), port: 8080, exceptions: [{ practice: 'HK-WORKLOAD-999', reason: 'a long enough reason' }] }, undefined,
+    "[test/shop/api] SecureDeployment prop 'exceptions[0].practice' is 'HK-WORKLOAD-999', which is no practice of the catalogue.\nPractice HK-AUDIT-003 (Every exception recorded in the manifest with a reason) refuses it.\nFix: use a practice id from the catalogue, e.g. 'HK-WORKLOAD-009' (see the README practice table)."],
+  ['none', { image: image(), port: 8080, exceptions: [{ practice: 'HK-WORKLOAD-006', reason: 'a long enough reason' }] }, undefined,
+    "[test/shop/api] SecureDeployment prop 'exceptions[0].practice' is 'HK-WORKLOAD-006' (Drop ALL capabilities), which allows no exception.\nPractice HK-AUDIT-003 (Every exception recorded in the manifest with a reason) refuses it.\nFix: remove the exception and comply with the practice; there is no recorded way out."],
+  ['self', { image: image(), port: 8080 }, (d) => d.allowFrom(d),
+    "[test/shop/api] SecureDeployment prop 'allowFrom(peer)' is the workload itself.\nPractice HK-NETWORK-003 (Least-access policies from declared dependencies) refuses it.\nFix: declare only connections between different workloads; pods of one workload need no rule to be replicas."],
+  ['secret env', { image: image(), port: 8080, env: { DB_PASSWORD: 'hunter2-canary' } }, undefined,
+    "[test/shop/api] SecureDeployment prop 'env.DB_PASSWORD' looks like a credential written in clear (its value is not shown).\nPractice HK-SECRETS-006 (No credentials in env literals or ConfigMaps) refuses it.\nFix: keep the credential in a Secret (EncryptedSecret, SealedSecret, ExternalSecret) and mountSecret() it as a file."],
+  ['nodeport', { image: image(), port: 8080, serviceType: ServiceType.NODE_PORT }, undefined,
+    "[test/shop/api] SecureDeployment prop 'serviceType' is 'NodePort'.\nPractice HK-NETWORK-006 (ClusterIP only: no NodePort, LoadBalancer, externalIPs) refuses it.\nFix: keep ClusterIP and expose the workload through the ingress controller (allowFromIngressController), or add exceptions: [{ practice: 'HK-NETWORK-006', reason: '\u2026' }]."],
+  ['no probes', { image: image() }, undefined,
+    "[test/shop/api] SecureDeployment prop 'readinessProbe' is missing and the container declares no TCP port to check.\nPractice HK-WORKLOAD-020 (Readiness and liveness probes, distinct) refuses it.\nFix: pass readinessProbe and livenessProbe (e.g. HealthCheck.exec([...])), or declare the port the process serves, or add exceptions: [{ practice: 'HK-WORKLOAD-020', reason: '\u2026' }]."],
+  ['default ns', { image: image(), port: 8080, namespace: 'default' }, undefined,
+    "[test/shop/api] SecureDeployment prop 'namespace' is 'default', which has no policies, quotas or RBAC boundaries.\nPractice HK-NAMESPACE-001 (Never the `default` or `kube-*` namespaces) refuses it.\nFix: give the application its own namespace (LockedNamespace)."],
+  ['metadata', { image: image(), port: 8080 }, (d) => d.allowEgressTo('169.254.169.254/32', [{ port: 80 }]),
+    "[test/shop/api] SecureDeployment prop 'allowEgressTo(cidr)' is '169.254.169.254/32', the cloud metadata endpoint.\nPractice HK-NETWORK-010 (Cloud metadata endpoint unreachable) refuses it.\nFix: give the workload cloud credentials through workload identity instead, or add exceptions: [{ practice: 'HK-NETWORK-010', reason: '\u2026' }]."],
+  ['world', { image: image(), port: 8080 }, (d) => d.allowEgressTo('0.0.0.0/0', [{ port: 443 }]),
+    "[test/shop/api] SecureDeployment prop 'allowEgressTo(cidr)' is '0.0.0.0/0', every address.\nPractice HK-NETWORK-004 (No blanket allow rules) refuses it.\nFix: name the networks the workload talks to, or add exceptions: [{ practice: 'HK-NETWORK-004', reason: '\u2026' }]."],
+  ['replicas', { image: image(), port: 8080, replicas: 1 }, undefined,
+    "[test/shop/api] SecureDeployment prop 'replicas' is 1, so one node drain takes the workload down.\nPractice HK-WORKLOAD-021 (Disruption budget, \u22652 replicas, spread) refuses it.\nFix: run at least 2 replicas, or add exceptions: [{ practice: 'HK-WORKLOAD-021', reason: '…' }]."],
+];
+
+describe('SecureDeployment refuses insecure or malformed input with the exact message', () => {
+  test.each(CASES)('refuses %s', (_name, props: SecureDeploymentProps, after, expected) => {
+    const { ns } = shop();
+    const message = refusal(() => {
+      const d = new SecureDeployment(ns, 'api', props);
+      const other = new SecureDeployment(ns, 'other', { image: image(), port: 8080 });
+      after?.(d, other);
+    });
+    expect(message).toBe(expected);
+  });
+
+  test('never echoes the value of a credential-like variable', () => {
+    const { ns } = shop();
+    expect(refusal(() => new SecureDeployment(ns, 'api', { image: image(), port: 8080, env: { DB_PASSWORD: 'hunter2-canary' } }))).not.toContain('hunter2-canary');
+  });
+});

@@ -1,0 +1,346 @@
+import { App, Chart, Size, Testing } from 'cdk8s';
+import { Cpu, ServiceType } from 'cdk8s-plus-28';
+import { image, shop, workloads } from './support';
+import { addWebApiDb, WebApiDbChart } from '../../examples/web-api-db';
+import { NamespaceMesh } from '../../lib/namespace/locked-namespace';
+import { HardenedAudit } from '../../lib/practices/app-audit';
+import { audit } from '../../lib/practices/audit';
+import { containersOf, Manifest, podSpecOf } from '../../lib/practices/manifest';
+import { SecureDeployment } from '../../lib/workload/secure-deployment';
+
+function exampleSet(): Manifest[] {
+  return Testing.synth(new WebApiDbChart(Testing.app(), 'example'));
+}
+
+const byKind = (set: Manifest[], kind: string, name: string) => set.find((m) => m.kind === kind && m.metadata?.name === name)!;
+
+describe('the web → api → db example', () => {
+  const set = exampleSet();
+  const pods = workloads(set);
+  const containers = pods.flatMap((w) => containersOf(w).map((c) => c.container));
+
+  test('audits with no finding at all, at v1.28 and at the newest target', () => {
+    expect(audit(set).findings).toEqual([]);
+    // The namespace pins PSA to v1.28 on purpose; at a newer target only that pin is reported, nothing of the workloads.
+    expect(audit(set, { targetVersion: '1.35' }).findings.filter((f) => f.object.kind !== 'Namespace')).toEqual([]);
+  });
+
+  test('synthesizes under HardenedAudit without failing', () => {
+    const app = new App({ outdir: Testing.app().outdir });
+    HardenedAudit.enable(app);
+    new WebApiDbChart(app, 'example');
+    expect(() => app.synth()).not.toThrow();
+    expect(HardenedAudit.lastReport(app)!.findings).toEqual([]);
+  });
+
+  test('two synths are byte-identical', () => {
+    expect(JSON.stringify(exampleSet())).toBe(JSON.stringify(set));
+  });
+
+  test('matches the snapshot', () => {
+    expect(set).toMatchSnapshot();
+  });
+
+  test('emits three Deployments with their ServiceAccount, Service, NetworkPolicy and PodDisruptionBudget', () => {
+    for (const name of ['web', 'api', 'db']) {
+      for (const kind of ['Deployment', 'ServiceAccount', 'Service', 'NetworkPolicy', 'PodDisruptionBudget']) {
+        expect([kind, name, byKind(set, kind, name)?.metadata?.namespace]).toEqual([kind, name, 'shop']);
+      }
+    }
+  });
+
+  // One explicit assertion per practice the workload objects carry.
+  test('HK-IMAGE-001 every image is pinned by an sha256 digest', () => {
+    for (const c of containers) expect(c.image).toMatch(/^[^@\s]+@sha256:[0-9a-f]{64}$/);
+  });
+  test('HK-IMAGE-003 every image comes from the allowed registry', () => {
+    for (const c of containers) expect(c.image.startsWith('registry.example.com/shop/')).toBe(true);
+  });
+  test('HK-IMAGE-004 every container has imagePullPolicy: Always', () => {
+    for (const c of containers) expect(c.imagePullPolicy).toBe('Always');
+  });
+  test('HK-WORKLOAD-001 every container has privileged: false', () => {
+    for (const c of containers) expect(c.securityContext.privileged).toBe(false);
+  });
+  test('HK-WORKLOAD-002 every container has allowPrivilegeEscalation: false', () => {
+    for (const c of containers) expect(c.securityContext.allowPrivilegeEscalation).toBe(false);
+  });
+  test('HK-WORKLOAD-003 every container and pod has runAsNonRoot: true', () => {
+    for (const c of containers) expect(c.securityContext.runAsNonRoot).toBe(true);
+    for (const w of pods) expect(podSpecOf(w).securityContext.runAsNonRoot).toBe(true);
+  });
+  test('HK-WORKLOAD-004 every container and pod runs as UID 65532', () => {
+    for (const c of containers) expect(c.securityContext.runAsUser).toBe(65532);
+    for (const w of pods) expect(podSpecOf(w).securityContext.runAsUser).toBe(65532);
+  });
+  test('HK-WORKLOAD-005 runAsGroup and fsGroup are 65532', () => {
+    for (const c of containers) expect(c.securityContext.runAsGroup).toBe(65532);
+    for (const w of pods) expect([podSpecOf(w).securityContext.runAsGroup, podSpecOf(w).securityContext.fsGroup]).toEqual([65532, 65532]);
+  });
+  test('HK-WORKLOAD-006 every container drops ALL capabilities and adds none', () => {
+    for (const c of containers) expect(c.securityContext.capabilities).toEqual({ drop: ['ALL'] });
+  });
+  test('HK-WORKLOAD-008 seccomp RuntimeDefault at pod and container level', () => {
+    for (const c of containers) expect(c.securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+    for (const w of pods) expect(podSpecOf(w).securityContext.seccompProfile).toEqual({ type: 'RuntimeDefault' });
+  });
+  test('HK-WORKLOAD-009 read-only root filesystem; writable paths are size-limited emptyDirs', () => {
+    for (const c of containers) expect(c.securityContext.readOnlyRootFilesystem).toBe(true);
+    for (const w of pods) for (const v of podSpecOf(w).volumes) expect(v.emptyDir.sizeLimit).toBe('64Mi');
+    expect(podSpecOf(byKind(set, 'Deployment', 'db')).volumes.map((v: any) => v.name)).toEqual(['app-tmp', 'app-var-run-postgresql']);
+  });
+  test('HK-WORKLOAD-010 hostNetwork, hostPID and hostIPC are false', () => {
+    for (const w of pods) expect([podSpecOf(w).hostNetwork, podSpecOf(w).hostPID, podSpecOf(w).hostIPC]).toEqual([false, false, false]);
+  });
+  test('HK-WORKLOAD-011/012 no hostPath volume and no hostPort', () => {
+    for (const w of pods) for (const v of podSpecOf(w).volumes) expect(Object.keys(v).sort()).toEqual(['emptyDir', 'name']);
+    for (const c of containers) for (const p of c.ports) expect(p.hostPort).toBeUndefined();
+  });
+  test('HK-WORKLOAD-019 requests and limits for cpu, memory and ephemeral storage', () => {
+    for (const c of containers) {
+      expect(c.resources).toEqual({
+        requests: { 'cpu': '100m', 'memory': '128Mi', 'ephemeral-storage': '64Mi' },
+        limits: { 'cpu': '500m', 'memory': '256Mi', 'ephemeral-storage': '256Mi' },
+      });
+    }
+  });
+  test('HK-WORKLOAD-020 distinct readiness and liveness probes on declared ports', () => {
+    for (const c of containers) {
+      expect(c.readinessProbe).toBeDefined();
+      expect(c.livenessProbe).toBeDefined();
+      expect(c.readinessProbe).not.toEqual(c.livenessProbe);
+    }
+    expect(byKind(set, 'Deployment', 'db').spec.template.spec.containers[0].readinessProbe.tcpSocket).toEqual({ port: 'tcp-5432' });
+    expect(byKind(set, 'Deployment', 'api').spec.template.spec.containers[0].livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'tcp-8080', scheme: 'HTTP' });
+  });
+  test('HK-WORKLOAD-021 two replicas, a PDB with AlwaysAllow, anti-affinity and spread on hostname', () => {
+    for (const w of pods) {
+      expect(w.spec.replicas).toBe(2);
+      expect(w.spec.strategy.rollingUpdate.maxUnavailable).toBe(1);
+      expect(podSpecOf(w).affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAffinityTerm.topologyKey).toBe('kubernetes.io/hostname');
+      expect(podSpecOf(w).topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['kubernetes.io/hostname']);
+      const pdb = byKind(set, 'PodDisruptionBudget', w.metadata!.name!);
+      expect(pdb.spec).toEqual({ maxUnavailable: 1, selector: { matchLabels: { 'app.kubernetes.io/name': w.metadata!.name } }, unhealthyPodEvictionPolicy: 'AlwaysAllow' });
+    }
+  });
+  test('HK-WORKLOAD-023 hostUsers is left to the cluster unless asked', () => {
+    for (const w of pods) expect(podSpecOf(w).hostUsers).toBeUndefined();
+  });
+  test('HK-NETWORK-003 db admits only api on 5432; api only web on 8080; mirrored egress on the callers', () => {
+    const ingress = (n: string) => byKind(set, 'NetworkPolicy', n).spec.ingress;
+    const egress = (n: string) => byKind(set, 'NetworkPolicy', n).spec.egress;
+    expect(ingress('db')).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }], ports: [{ protocol: 'TCP', port: 5432 }] }]);
+    expect(ingress('api')).toEqual([{ from: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }]);
+    expect(egress('api')[1]).toEqual({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'db' } } }], ports: [{ protocol: 'TCP', port: 5432 }] });
+    expect(egress('web')[1]).toEqual({ to: [{ podSelector: { matchLabels: { 'app.kubernetes.io/name': 'api' } } }], ports: [{ protocol: 'TCP', port: 8080 }] });
+    expect(egress('db')).toHaveLength(1);
+    for (const n of ['web', 'api', 'db']) expect(byKind(set, 'NetworkPolicy', n).spec.policyTypes).toEqual(['Ingress', 'Egress']);
+  });
+  test('HK-NETWORK-002 DNS egress goes to kube-dns on UDP and TCP 53 only', () => {
+    for (const n of ['web', 'api', 'db']) {
+      expect(byKind(set, 'NetworkPolicy', n).spec.egress[0]).toEqual({
+        to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } }, podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } } }],
+        ports: [{ protocol: 'UDP', port: 53 }, { protocol: 'TCP', port: 53 }],
+      });
+    }
+  });
+  test('HK-NETWORK-005 web is public and admits only the ingress controller', () => {
+    const web = byKind(set, 'Deployment', 'web');
+    expect(web.spec.template.metadata.labels['cdk8s-hardened.io/public']).toBe('true');
+    expect(byKind(set, 'NetworkPolicy', 'web').spec.ingress).toEqual([{
+      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } }],
+      ports: [{ protocol: 'TCP', port: 8080 }],
+    }]);
+  });
+  test('HK-NETWORK-006 every Service is ClusterIP without external IPs', () => {
+    for (const s of set.filter((m) => m.kind === 'Service')) expect([s.spec.type, s.spec.externalIPs]).toEqual(['ClusterIP', undefined]);
+  });
+  test('HK-RBAC-001/002 dedicated ServiceAccounts, no token on account or pod', () => {
+    for (const w of pods) {
+      expect(podSpecOf(w).serviceAccountName).toBe(w.metadata!.name);
+      expect(podSpecOf(w).automountServiceAccountToken).toBe(false);
+      expect(byKind(set, 'ServiceAccount', w.metadata!.name!).automountServiceAccountToken).toBe(false);
+    }
+  });
+  test('HK-NAMESPACE-001 every object of the workloads is in shop', () => {
+    for (const m of set.filter((x) => x.kind !== 'Namespace')) expect(m.metadata?.namespace).toBe('shop');
+  });
+  test('HK-AUDIT-004 provenance labels and annotations on every workload object', () => {
+    for (const m of set.filter((x) => ['web', 'api', 'db'].includes(x.metadata?.name ?? ''))) {
+      expect(m.metadata!.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'cdk8s-hardened', 'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/name': m.metadata!.name });
+      expect(m.metadata!.annotations!['cdk8s-hardened.io/construct-path']).toMatch(/^example\/shop\/(web|api|db)\/[A-Za-z]+$/);
+      expect(m.metadata!.annotations!['cdk8s-hardened.io/catalogue-version']).toBe('1.0.0');
+    }
+  });
+  test('no undefined or null value anywhere in the YAML', () => {
+    expect(JSON.stringify(set)).not.toMatch(/null/);
+  });
+});
+
+describe('SecureDeployment behaviour', () => {
+  test('allowFrom after construction still reaches both policies (rendered lazily)', () => {
+    const { chart, ns } = shop();
+    const a = new SecureDeployment(ns, 'a', { image: image('a'), port: 8080 });
+    const b = new SecureDeployment(ns, 'b', { image: image('b'), port: 9090 });
+    const before = Testing.synth(chart);
+    expect(byKind(before, 'NetworkPolicy', 'b').spec.ingress).toBeUndefined();
+    b.allowFrom(a, { port: 9090 });
+    const after = Testing.synth(chart);
+    expect(byKind(after, 'NetworkPolicy', 'b').spec.ingress).toHaveLength(1);
+    expect(byKind(after, 'NetworkPolicy', 'a').spec.egress).toHaveLength(2);
+  });
+
+  test('the Deployment is the default child named Resource', () => {
+    const { ns } = shop();
+    const d = new SecureDeployment(ns, 'a', { image: image(), port: 8080 });
+    expect(d.node.defaultChild).toBe(d.resource);
+    expect(d.resource.node.id).toBe('Resource');
+  });
+
+  test('a peer in another namespace is selected by namespace name and pod labels', () => {
+    const app = Testing.app();
+    const one = new Chart(app, 'one', { namespace: 'one' });
+    const two = new Chart(app, 'two', { namespace: 'two' });
+    const a = new SecureDeployment(one, 'a', { image: image(), port: 8080 });
+    const b = new SecureDeployment(two, 'b', { image: image(), port: 8080 });
+    b.allowFrom(a);
+    expect(byKind(Testing.synth(two), 'NetworkPolicy', 'b').spec.ingress[0].from).toEqual([{
+      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'one' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'a' } },
+    }]);
+  });
+
+  test('egress to a CIDR always excepts the metadata address it contains', () => {
+    const { chart, ns } = shop();
+    const a = new SecureDeployment(ns, 'a', { image: image(), port: 8080 });
+    a.allowEgressTo('169.254.0.0/16', [{ port: 443 }]);
+    a.allowEgressTo('203.0.113.0/24', [{ port: 443 }]);
+    const egress = byKind(Testing.synth(chart), 'NetworkPolicy', 'a').spec.egress;
+    expect(egress.slice(1)).toEqual([
+      { to: [{ ipBlock: { cidr: '169.254.0.0/16', except: ['169.254.169.254/32'] } }], ports: [{ protocol: 'TCP', port: 443 }] },
+      { to: [{ ipBlock: { cidr: '203.0.113.0/24' } }], ports: [{ protocol: 'TCP', port: 443 }] },
+    ]);
+    expect(audit(Testing.synth(chart)).findings.filter((f) => f.practiceId.startsWith('HK-NETWORK'))).toEqual([]);
+  });
+
+  test('mountSecret mounts read-only files with mode 0400', () => {
+    const { chart, ns } = shop();
+    const a = new SecureDeployment(ns, 'a', { image: image(), port: 8080 });
+    a.mountSecret({ secretName: 'db-credentials', keys: ['password'], node: ns.node } as any, '/etc/secrets/db');
+    const spec = podSpecOf(byKind(Testing.synth(chart), 'Deployment', 'a'));
+    expect(spec.volumes).toContainEqual({ name: 'secret-db-credentials', secret: { secretName: 'db-credentials', defaultMode: 256, optional: false } });
+    expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'secret-db-credentials', mountPath: '/etc/secrets/db', readOnly: true });
+  });
+
+  test('serviceAccountToken gives a projected, audience-bound token of at most an hour', () => {
+    const { chart, ns } = shop();
+    new SecureDeployment(ns, 'a', { image: image(), port: 8080, serviceAccountToken: { audience: 'vault', reason: 'reads leases from Vault (TICKET-7)' } });
+    const set = Testing.synth(chart);
+    const spec = podSpecOf(byKind(set, 'Deployment', 'a'));
+    expect(spec.automountServiceAccountToken).toBe(false);
+    expect(spec.volumes).toContainEqual({ name: 'api-token', projected: { defaultMode: 256, sources: [{ serviceAccountToken: { audience: 'vault', expirationSeconds: 3600, path: 'token' } }] } });
+    expect(spec.containers[0].volumeMounts).toContainEqual({ name: 'api-token', mountPath: '/var/run/secrets/tokens', readOnly: true });
+    expect(audit(set).findings).toEqual([]);
+  });
+
+  test('sidecars and init containers get the same hardening', () => {
+    const { chart, ns } = shop();
+    const a = new SecureDeployment(ns, 'a', { image: image(), port: 8080 });
+    a.addContainer({ name: 'proxy', image: image('proxy'), port: 9000 });
+    a.addInitContainer({ name: 'migrate', image: image('migrate'), command: ['/migrate'] });
+    const set = Testing.synth(chart);
+    const spec = podSpecOf(byKind(set, 'Deployment', 'a'));
+    expect(spec.containers.map((c: any) => c.name)).toEqual(['app', 'proxy']);
+    expect(spec.initContainers[0].securityContext).toEqual(spec.containers[0].securityContext);
+    expect(spec.containers[1].securityContext).toEqual(spec.containers[0].securityContext);
+    expect(spec.initContainers[0].readinessProbe).toBeUndefined();
+    expect(audit(set).findings).toEqual([]);
+  });
+
+  test('exceptions become annotations on the objects they concern, and the audit honours them', () => {
+    const { chart, ns } = shop();
+    new SecureDeployment(ns, 'a', {
+      image: 'registry.example.com/shop/a:1.0',
+      port: 8080,
+      replicas: 1,
+      serviceType: ServiceType.NODE_PORT,
+      exceptions: [
+        { practice: 'HK-IMAGE-001', reason: 'dev overlay follows the tag (DEV-1)' },
+        { practice: 'HK-WORKLOAD-021', reason: 'singleton leader, see ADR-12' },
+        { practice: 'HK-NETWORK-006', reason: 'bare-metal entry point, see NET-3' },
+      ],
+    });
+    const set = Testing.synth(chart);
+    expect(byKind(set, 'Deployment', 'a').metadata!.annotations).toMatchObject({
+      'exceptions.cdk8s-hardened.io/HK-IMAGE-001': 'dev overlay follows the tag (DEV-1)',
+      'exceptions.cdk8s-hardened.io/HK-WORKLOAD-021': 'singleton leader, see ADR-12',
+    });
+    expect(byKind(set, 'Service', 'a').metadata!.annotations!['exceptions.cdk8s-hardened.io/HK-NETWORK-006']).toBe('bare-metal entry point, see NET-3');
+    expect(byKind(set, 'Service', 'a').spec.type).toBe('NodePort');
+    expect(audit(set).findings.filter((f) => !f.excepted)).toEqual([]);
+    expect(audit(set).findings.map((f) => f.practiceId).sort()).toEqual(['HK-IMAGE-001', 'HK-NETWORK-006', 'HK-WORKLOAD-021']);
+  });
+
+  test('overridden resources, zone spread and user namespaces are written as given', () => {
+    const { chart, ns } = shop();
+    new SecureDeployment(ns, 'a', {
+      image: image(),
+      port: 8080,
+      spreadAcrossZones: true,
+      userNamespaces: true,
+      resources: { cpu: { request: Cpu.units(1), limit: Cpu.units(2) }, memory: { request: Size.gibibytes(1), limit: Size.mebibytes(1536) } },
+    });
+    const spec = podSpecOf(byKind(Testing.synth(chart), 'Deployment', 'a'));
+    expect(spec.containers[0].resources.requests).toEqual({ 'cpu': '1', 'memory': '1Gi', 'ephemeral-storage': '64Mi' });
+    expect(spec.containers[0].resources.limits).toEqual({ 'cpu': '2', 'memory': '1536Mi', 'ephemeral-storage': '256Mi' });
+    expect(spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toEqual(['kubernetes.io/hostname', 'topology.kubernetes.io/zone']);
+    expect(spec.hostUsers).toBe(false);
+  });
+});
+
+describe('mesh', () => {
+  test.each([['istio', NamespaceMesh.ISTIO], ['istio-ambient', NamespaceMesh.ISTIO_AMBIENT], ['linkerd', NamespaceMesh.LINKERD]])(
+    'the example in a %s namespace audits with no finding', (_name, mesh) => {
+      const chart = new Chart(Testing.app(), 'mesh');
+      const { namespace } = addWebApiDbIn(chart, mesh);
+      expect(namespace).toBeDefined();
+      expect(audit(Testing.synth(chart)).findings).toEqual([]);
+    });
+
+  test('Istio: STRICT PeerAuthentication and an AuthorizationPolicy mirroring the graph by principal', () => {
+    const chart = new Chart(Testing.app(), 'mesh');
+    addWebApiDbIn(chart, NamespaceMesh.ISTIO);
+    const set = Testing.synth(chart);
+    const peer = set.find((m) => m.kind === 'PeerAuthentication' && m.metadata?.name === 'db')!;
+    expect(peer.spec).toEqual({ selector: { matchLabels: { 'app.kubernetes.io/name': 'db' } }, mtls: { mode: 'STRICT' } });
+    const authz = set.find((m) => m.kind === 'AuthorizationPolicy' && m.metadata?.name === 'db')!;
+    expect(authz.apiVersion).toBe('security.istio.io/v1');
+    expect(authz.spec).toEqual({
+      selector: { matchLabels: { 'app.kubernetes.io/name': 'db' } },
+      action: 'ALLOW',
+      rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/api'] } }], to: [{ operation: { ports: ['5432'] } }] }],
+    });
+    expect(byKind(set, 'Deployment', 'db').spec.template.metadata.labels['sidecar.istio.io/inject']).toBe('true');
+    expect(byKind(set, 'NetworkPolicy', 'db').spec.egress[1]).toEqual({
+      to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'istio-system' } }, podSelector: { matchLabels: { app: 'istiod' } } }],
+      ports: [{ protocol: 'TCP', port: 15012 }],
+    });
+  });
+
+  test('Linkerd: Server with deny, MeshTLSAuthentication by ServiceAccount, proxy port 4143 in both policies', () => {
+    const chart = new Chart(Testing.app(), 'mesh');
+    addWebApiDbIn(chart, NamespaceMesh.LINKERD);
+    const set = Testing.synth(chart);
+    const server = set.find((m) => m.kind === 'Server' && m.metadata?.name === 'db-tcp-5432')!;
+    expect([server.apiVersion, server.spec]).toEqual(['policy.linkerd.io/v1beta3',
+      { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'db' } }, port: 'tcp-5432', accessPolicy: 'deny' }]);
+    expect(set.find((m) => m.kind === 'MeshTLSAuthentication' && m.metadata?.name === 'db-tcp-5432')!.spec)
+      .toEqual({ identityRefs: [{ kind: 'ServiceAccount', name: 'api', namespace: 'shop' }] });
+    expect(byKind(set, 'NetworkPolicy', 'db').spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 5432 }, { protocol: 'TCP', port: 4143 }]);
+    expect(byKind(set, 'Deployment', 'db').spec.template.metadata.annotations['linkerd.io/inject']).toBe('enabled');
+  });
+});
+
+function addWebApiDbIn(chart: Chart, mesh: NamespaceMesh) {
+  const result = addWebApiDb(chart, { mesh });
+  return result;
+}
