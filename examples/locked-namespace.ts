@@ -20,7 +20,7 @@ export function addLockedNamespace(chart: Chart): LockedNamespace {
     targetVersion: '1.28',
     imageVerification: {
       signer: { publicKey: 'k8s://kyverno/payments-cosign' },
-      imageReferences: ['registry.example.com/payments/*', 'registry.k8s.io/*', 'docker.io/aquasec/*'],
+      imageReferences: ['registry.example.com/payments/*', 'registry.example.com/shop/*', 'registry.k8s.io/*', 'docker.io/aquasec/*'],
     },
   });
   return payments;

@@ -13,6 +13,7 @@ import { addBackupAndBaseline } from './backup';
 import { addLockedNamespace } from './locked-namespace';
 import { addRbacProfiles } from './rbac';
 import { addPaymentsSecrets } from './secrets';
+import { WebApiDbChart } from './web-api-db';
 import { writeControlPlaneFiles } from '../lib/cluster/control-plane-file';
 import { HardenedAudit } from '../lib/practices/app-audit';
 import { EncryptedSecret } from '../lib/secrets/encrypted-secret';
@@ -35,6 +36,8 @@ async function main(): Promise<void> {
   const payments = addLockedNamespace(platform);
   addPaymentsSecrets(payments);
   addRbacProfiles(payments);
+
+  new WebApiDbChart(app, 'web-api-db');
 
   const repositoryPassword = new EncryptedSecret(app, 'velero-repo-credentials', {
     name: 'velero-repo-credentials',
