@@ -1,6 +1,6 @@
 import { CATALOGUE, CATALOGUE_VERSION, findPractice } from './catalogue';
 import { isAcceptableReason, recordedExceptions } from './exceptions';
-import { Manifest, ObjectRef, refOf } from './manifest';
+import { isNamespaced, Manifest, namespaceOf, ObjectRef, refOf } from './manifest';
 import { atLeast, AuditContext, AuditSettings, ExceptionPolicy, KubernetesVersion, Practice, Severity, Violation } from './practice';
 
 /** Annotation the constructs write with the path of the construct that made an object (HK-AUDIT-004). */
@@ -137,15 +137,28 @@ export function createAuditContext(objects: readonly Manifest[], settings: Parti
 
 function createContext(objects: readonly Manifest[], settings: AuditSettings): AuditContext {
   const byKind = new Map<string, Manifest[]>();
+  const byKindAndNamespace = new Map<string, Manifest[]>();
+  const byNamespace = new Map<string, Manifest[]>();
+  const push = (index: Map<string, Manifest[]>, key: string, o: Manifest) => {
+    const list = index.get(key);
+    if (list) list.push(o);
+    else index.set(key, [o]);
+  };
   for (const o of objects) {
-    const list = byKind.get(o.kind!) ?? [];
-    list.push(o);
-    byKind.set(o.kind!, list);
+    push(byKind, o.kind!, o);
+    if (isNamespaced(o)) {
+      push(byKindAndNamespace, `${o.kind}\u0000${namespaceOf(o)}`, o);
+      push(byNamespace, namespaceOf(o), o);
+    }
   }
+  const inNamespace = (namespace: string, kind: string) => byKindAndNamespace.get(`${kind}\u0000${namespace}`) ?? [];
   return {
     objects,
     settings,
     ofKind: (...kinds) => kinds.length === 1 ? byKind.get(kinds[0]) ?? [] : objects.filter((o) => kinds.includes(o.kind!)),
+    inNamespace: (namespace, ...kinds) => kinds.length === 1
+      ? inNamespace(namespace, kinds[0])
+      : (byNamespace.get(namespace) ?? []).filter((o) => kinds.includes(o.kind!)),
     findPractice,
   };
 }

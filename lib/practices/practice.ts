@@ -117,6 +117,11 @@ export interface AuditContext {
   /** Objects of one kind, in input order. */
   ofKind(...kinds: string[]): readonly Manifest[];
   /**
+   * Objects of the given kinds in one namespace (`default` for namespaced objects that name none), in input order;
+   * what keeps set-wide checks linear in the size of the set.
+   */
+  inNamespace(namespace: string, ...kinds: string[]): readonly Manifest[];
+  /**
    * The catalogue entry with this id, for checks about practices themselves (HK-AUDIT-003); the catalogue cannot
    * be imported by the practices it lists.
    */

@@ -57,7 +57,7 @@ export const leastAccessPolicies: Practice = {
     }
     for (const policy of ctx.ofKind('NetworkPolicy')) {
       const ns = namespaceOf(policy);
-      const local = workloads.filter((w) => namespaceOf(w) === ns);
+      const local = ctx.inNamespace(ns, ...POD_KINDS);
       if (!selectsWholeNamespace(policy) && local.length > 0 && !local.some((w) => selectorMatches(targetSelectorOf(policy), podLabelsOf(w)))) {
         out.push({ object: policy, message: `its podSelector matches no pod of the workloads in namespace "${ns}"` });
       }

@@ -47,7 +47,7 @@ export function policySelects(policy: Manifest, workload: Manifest): boolean {
 
 /** Every NetworkPolicy of the set that applies to `workload`'s pods. */
 export function policiesSelecting(ctx: AuditContext, workload: Manifest): Manifest[] {
-  return ctx.ofKind('NetworkPolicy').filter((p) => policySelects(p, workload));
+  return ctx.inNamespace(namespaceOf(workload), 'NetworkPolicy').filter((p) => policySelects(p, workload));
 }
 
 /** The ingress and egress rules of a policy, in order. */

@@ -59,8 +59,7 @@ export const disruptionBudget: Practice = {
 };
 
 function replicaFloor(ctx: AuditContext, obj: Manifest): { floor: number; problems: string[] } {
-  const hpa = ctx.ofKind('HorizontalPodAutoscaler').find((h) => namespaceOf(h) === namespaceOf(obj)
-    && h.spec?.scaleTargetRef?.kind === obj.kind && h.spec?.scaleTargetRef?.name === obj.metadata?.name);
+  const hpa = ctx.inNamespace(namespaceOf(obj), 'HorizontalPodAutoscaler').find((h) => h.spec?.scaleTargetRef?.kind === obj.kind && h.spec?.scaleTargetRef?.name === obj.metadata?.name);
   if (hpa) {
     const min = typeof hpa.spec?.minReplicas === 'number' ? hpa.spec.minReplicas : 1;
     return { floor: min, problems: min >= 2 ? [] : [`${describe(hpa)} sets minReplicas ${min} (unset means 1); it needs at least 2`] };
@@ -73,8 +72,7 @@ function replicaFloor(ctx: AuditContext, obj: Manifest): { floor: number; proble
 
 function budgetProblems(ctx: AuditContext, obj: Manifest, floor: number): string[] {
   const labels = podLabelsOf(obj);
-  const selecting = ctx.ofKind('PodDisruptionBudget')
-    .filter((p) => namespaceOf(p) === namespaceOf(obj) && selectorMatches(p.spec?.selector, labels));
+  const selecting = ctx.inNamespace(namespaceOf(obj), 'PodDisruptionBudget').filter((p) => selectorMatches(p.spec?.selector, labels));
   const v1 = selecting.filter((p) => p.apiVersion === 'policy/v1');
   const problems = selecting.filter((p) => p.apiVersion !== 'policy/v1').map((p) => `${describe(p)} uses ${p.apiVersion}, not policy/v1`);
   if (v1.length === 0) return [...problems, 'no policy/v1 PodDisruptionBudget selects its pods'];
