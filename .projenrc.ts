@@ -111,9 +111,10 @@ project.addTask('test:conformance', {
   description: 'Conformance tests against ../shared (real vectors, CRD schemas); fails when ../shared is missing',
   steps: [
     {
-      exec: 'test -d ../shared/vectors && test -d ../shared/crds || { echo "test:conformance needs ../shared (vectors, crds, peers-data) beside the project root" >&2; exit 1; }',
+      exec: 'node -e "const fs = require(\'fs\'); const missing = [\'vectors\', \'crds\', \'peers-data\'].filter((d) => !fs.existsSync(\'../shared/\' + d)); '
+        + 'if (missing.length) { console.error(\'test:conformance needs ../shared beside the project root; missing: \' + missing.join(\', \')); process.exit(1); }"',
     },
-    { exec: 'jest --ci --testPathIgnorePatterns /node_modules/ --roots <rootDir>/test/conformance' },
+    { exec: 'jest --ci test/conformance --testPathIgnorePatterns /node_modules/' },
   ],
 });
 
