@@ -27,7 +27,7 @@ export const provenanceMetadata: Practice = {
     kubeScore: ['label-values'],
     kubeLinter: ['required-label-owner', 'required-annotation-email'],
     kubescape: ['C-0076', 'C-0077'],
-    other: ['cdk8s validation report\'s constructPath (cdk8s-team/cdk8s-cli src/plugins/validation.ts, metadata still a TODO there)'],
+    other: ['cdk8s validation report\'s constructPath (cdk8s-team/cdk8s-cli src/plugins/validation.ts, which records no object metadata yet)'],
   },
   evaluate: perObject('all', (obj) => {
     if (isControlPlaneFile(obj)) return [];
