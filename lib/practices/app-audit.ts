@@ -30,6 +30,18 @@ export interface HardenedAuditOptions {
 
 const STATE = Symbol.for('cdk8s-hardened.HardenedAudit');
 
+/** Construct metadata type under which constructs register warnings that HardenedAudit prints at synth. */
+export const SYNTH_WARNING_METADATA = 'cdk8s-hardened:warning';
+
+/**
+ * Registers a warning about `scope` that is decided at synth, when the whole app is known (e.g. whether any
+ * LockedNamespace locks the namespace a workload lands in). `produce` returns the message, or undefined when there
+ * is nothing to warn about. HardenedAudit prints every warning once, in its summary; it never fails synth.
+ */
+export function addSynthWarning(scope: IConstruct, produce: () => string | undefined): void {
+  scope.node.addMetadata(SYNTH_WARNING_METADATA, produce);
+}
+
 interface AuditState {
   readonly options: HardenedAuditOptions;
   readonly failing: Map<ApiObject, Finding[]>;
@@ -101,13 +113,21 @@ export class HardenedAudit {
       state.wired.add(o);
       o.node.addValidation({ validate: () => (state.failing.get(o) ?? []).map(formatFinding) });
     }
-    HardenedAudit.warnOnce(state, warnings);
+    const constructWarnings = app.node.findAll().flatMap((c) => c.node.metadata
+      .filter((m) => m.type === SYNTH_WARNING_METADATA)
+      .map((m) => (m.data as () => string | undefined)())
+      .filter((w): w is string => !!w)
+      .map((w) => `  [${c.node.path}] ${w}`));
+    HardenedAudit.warnOnce(state, warnings, constructWarnings);
     return [];
   }
 
-  private static warnOnce(state: AuditState, warnings: Finding[]): void {
-    if (warnings.length === 0) return;
-    const summary = summarizeWarnings(warnings, state.options.failOn ?? Severity.HIGH);
+  private static warnOnce(state: AuditState, warnings: Finding[], constructWarnings: string[]): void {
+    if (warnings.length === 0 && constructWarnings.length === 0) return;
+    const summary = [
+      ...(constructWarnings.length > 0 ? ['cdk8s-hardened: warnings (not failing synth):', ...constructWarnings] : []),
+      ...(warnings.length > 0 ? [summarizeWarnings(warnings, state.options.failOn ?? Severity.HIGH)] : []),
+    ].join('\n');
     if (summary === state.warned) return;
     state.warned = summary;
     (state.options.warn ?? ((s: string) => process.stderr.write(s + '\n')))(summary);

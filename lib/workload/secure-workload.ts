@@ -1,6 +1,6 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { k8s, ServiceType } from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ContainerContext, isAbsoluteDirectory, resolveContainer, SecureContainerOptions } from './container';
 import { Connection, CidrConnection, metadataInside, METADATA_CIDRS, networkPolicyRules, RulePort, strictlyInside } from './network';
 import { hardenedPodSpec, HardenedContainerSpec, HardenedPod, ProjectedToken, SecretMount, SeccompSetting } from './pod-spec';
@@ -12,8 +12,9 @@ import * as linkerdAuthz from '../imports/linkerd-authorizationpolicy-policy.lin
 import * as linkerdMtls from '../imports/linkerd-meshtlsauthentication-policy.linkerd.io';
 import * as linkerdServer from '../imports/linkerd-server-policy.linkerd.io';
 import { enclosingNamespace } from '../namespace/enclosing-namespace';
-import { LockedNamespace, NamespaceMesh } from '../namespace/locked-namespace';
+import { ILockedNamespace, LockedNamespace, NamespaceMesh } from '../namespace/locked-namespace';
 import { validateAllowedRegistries } from '../policy/registries';
+import { addSynthWarning } from '../practices/app-audit';
 import { PUBLIC_LABEL } from '../practices/checks/network/ingress-via-controller';
 import { PracticeException } from '../practices/exceptions';
 import { partOfFor, stampProvenance } from '../provenance';
@@ -252,6 +253,7 @@ export abstract class SecureWorkload extends Construct {
     }
     this.namespace = this.resolveNamespace(props.namespace);
     const locked = LockedNamespace.of(this);
+    if (!locked) addSynthWarning(this, () => unlockedNamespaceWarning(this, this.namespace));
     this.mesh = props.mesh ?? locked?.mesh ?? NamespaceMesh.NONE;
     if (!(this.mesh instanceof NamespaceMesh)) refuse('mesh', 'is not a NamespaceMesh', 'use NamespaceMesh.NONE, .ISTIO, .ISTIO_AMBIENT or .LINKERD.');
     this._partOf = props.partOf ?? partOfFor(this);
@@ -739,3 +741,15 @@ export abstract class SecureWorkload extends Construct {
 }
 
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/**
+ * The warning for a workload whose namespace no LockedNamespace of the app locks: the namespace-level practices are
+ * then nobody's job here, so the reader learns which ones and the way out.
+ */
+function unlockedNamespaceWarning(workload: IConstruct, namespace: string): string | undefined {
+  const lockedHere = workload.node.root.node.findAll().some((c) => LockedNamespace.of(c) === c && (c as unknown as ILockedNamespace).name === namespace);
+  if (lockedHere) return undefined;
+  return `namespace '${namespace}' is not locked by any LockedNamespace of this app, so nothing here guarantees HK-NETWORK-001 `
+    + '(default-deny), HK-NAMESPACE-002 (PSA restricted), HK-NAMESPACE-003 (ResourceQuota) or HK-NAMESPACE-004 (LimitRange). '
+    + 'Create the workload inside a LockedNamespace, or adopt one locked elsewhere with LockedNamespace.fromName().';
+}
