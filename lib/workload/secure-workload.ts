@@ -747,7 +747,8 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
  * then nobody's job here, so the reader learns which ones and the way out.
  */
 function unlockedNamespaceWarning(workload: IConstruct, namespace: string): string | undefined {
-  const lockedHere = workload.node.root.node.findAll().some((c) => LockedNamespace.of(c) === c && (c as unknown as ILockedNamespace).name === namespace);
+  const lockedHere = workload.node.root.node.findAll()
+    .some((c) => LockedNamespace.of(c) === c && (c as unknown as ILockedNamespace).name === namespace);
   if (lockedHere) return undefined;
   return `namespace '${namespace}' is not locked by any LockedNamespace of this app, so nothing here guarantees HK-NETWORK-001 `
     + '(default-deny), HK-NAMESPACE-002 (PSA restricted), HK-NAMESPACE-003 (ResourceQuota) or HK-NAMESPACE-004 (LimitRange). '
