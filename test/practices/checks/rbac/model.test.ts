@@ -1,5 +1,4 @@
-import { createAuditContext } from '../../../../lib/practices/audit';
-import { audit } from '../../../../lib/practices/audit';
+import { createAuditContext, audit } from '../../../../lib/practices/audit';
 import { canI, normaliseRule, RbacModel } from '../../../../lib/practices/checks/rbac/util';
 import { Manifest } from '../../../../lib/practices/manifest';
 import { AuditContext } from '../../../../lib/practices/practice';
