@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { objectMeta, refuse } from './object-meta';
+import { KUBE_DNS, namespaceGuardSpecs } from '../namespace/namespace-guards';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL } from '../practices/manifest';
 
@@ -74,56 +75,25 @@ export class PrivilegedNamespace extends Construct {
         exceptions: [{ practice: 'HK-NAMESPACE-002', reason: props.reason }],
       }),
     });
-    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
-      metadata: meta('DefaultDeny', 'default-deny'),
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    const guards = namespaceGuardSpecs(KUBE_DNS, {
+      'requests.cpu': '2',
+      'requests.memory': '4Gi',
+      'limits.cpu': '4',
+      'limits.memory': '8Gi',
+      'requests.ephemeral-storage': '4Gi',
+      'limits.ephemeral-storage': '8Gi',
+      'requests.storage': maxClaim,
+      'pods': '10',
+      'count/secrets': '10',
+    }, {
+      defaultRequest: { 'cpu': '50m', 'memory': '128Mi', 'ephemeral-storage': '64Mi' },
+      default: { 'cpu': '500m', 'memory': '256Mi', 'ephemeral-storage': '256Mi' },
+      max: { 'cpu': '2', 'memory': '2Gi', 'ephemeral-storage': '2Gi' },
+      maxClaimStorage: maxClaim,
     });
-    new k8s.KubeNetworkPolicy(this, 'AllowDns', {
-      metadata: meta('AllowDns', 'allow-dns'),
-      spec: {
-        podSelector: {},
-        policyTypes: ['Egress'],
-        egress: [{
-          to: [{
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-            podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-          }],
-          ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
-        }],
-      },
-    });
-    const q = (v: string) => k8s.Quantity.fromString(v);
-    new k8s.KubeResourceQuota(this, 'Quota', {
-      metadata: meta('Quota', 'quota'),
-      spec: {
-        hard: {
-          'requests.cpu': q('2'),
-          'requests.memory': q('4Gi'),
-          'limits.cpu': q('4'),
-          'limits.memory': q('8Gi'),
-          'requests.ephemeral-storage': q('4Gi'),
-          'limits.ephemeral-storage': q('8Gi'),
-          'requests.storage': q(maxClaim),
-          'pods': q('10'),
-          'count/secrets': q('10'),
-          'services.loadbalancers': q('0'),
-          'services.nodeports': q('0'),
-        },
-      },
-    });
-    new k8s.KubeLimitRange(this, 'Limits', {
-      metadata: meta('Limits', 'limits'),
-      spec: {
-        limits: [
-          {
-            type: 'Container',
-            defaultRequest: { 'cpu': q('50m'), 'memory': q('128Mi'), 'ephemeral-storage': q('64Mi') },
-            default: { 'cpu': q('500m'), 'memory': q('256Mi'), 'ephemeral-storage': q('256Mi') },
-            max: { 'cpu': q('2'), 'memory': q('2Gi'), 'ephemeral-storage': q('2Gi') },
-          },
-          { type: 'PersistentVolumeClaim', max: { storage: q(maxClaim) } },
-        ],
-      },
-    });
+    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', { metadata: meta('DefaultDeny', 'default-deny'), spec: guards.defaultDeny });
+    new k8s.KubeNetworkPolicy(this, 'AllowDns', { metadata: meta('AllowDns', 'allow-dns'), spec: guards.allowDns });
+    new k8s.KubeResourceQuota(this, 'Quota', { metadata: meta('Quota', 'quota'), spec: guards.quota });
+    new k8s.KubeLimitRange(this, 'Limits', { metadata: meta('Limits', 'limits'), spec: guards.limitRange });
   }
 }

@@ -1,6 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { KUBE_DNS, namespaceGuardSpecs } from './namespace-guards';
 import { parseQuantity } from './quantity';
 import { HardenedError } from '../errors';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
@@ -261,39 +262,20 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
       },
     });
 
-    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', {
-      metadata: meta('default-deny', 'DefaultDeny'),
-      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-    });
-    const dnsNamespace = props.dns?.namespace ?? 'kube-system';
-    new k8s.KubeNetworkPolicy(this, 'AllowDns', {
-      metadata: meta('allow-dns', 'AllowDns'),
-      spec: {
-        podSelector: {},
-        policyTypes: ['Egress'],
-        egress: [{
-          to: [{
-            namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': dnsNamespace } },
-            podSelector: { matchLabels: props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' } },
-          }],
-          ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
-        }],
+    const guards = namespaceGuardSpecs(
+      { namespace: props.dns?.namespace ?? KUBE_DNS.namespace, podLabels: props.dns?.podLabels ?? KUBE_DNS.podLabels },
+      quota,
+      {
+        defaultRequest: amounts(limits.defaultRequest),
+        default: amounts(limits.default),
+        max: amounts(limits.max),
+        maxClaimStorage: limits.maxClaimStorage,
       },
-    });
-
-    new k8s.KubeResourceQuota(this, 'Quota', {
-      metadata: meta('quota', 'Quota'),
-      spec: { hard: Object.fromEntries(Object.entries(quota).map(([k, v]) => [k, k8s.Quantity.fromString(v)])) },
-    });
-    new k8s.KubeLimitRange(this, 'Limits', {
-      metadata: meta('limits', 'Limits'),
-      spec: {
-        limits: [
-          { type: 'Container', defaultRequest: amounts(limits.defaultRequest), default: amounts(limits.default), max: amounts(limits.max) },
-          { type: 'PersistentVolumeClaim', max: { storage: k8s.Quantity.fromString(limits.maxClaimStorage) } },
-        ],
-      },
-    });
+    );
+    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', { metadata: meta('default-deny', 'DefaultDeny'), spec: guards.defaultDeny });
+    new k8s.KubeNetworkPolicy(this, 'AllowDns', { metadata: meta('allow-dns', 'AllowDns'), spec: guards.allowDns });
+    new k8s.KubeResourceQuota(this, 'Quota', { metadata: meta('quota', 'Quota'), spec: guards.quota });
+    new k8s.KubeLimitRange(this, 'Limits', { metadata: meta('limits', 'Limits'), spec: guards.limitRange });
 
     if (this.mesh === NamespaceMesh.ISTIO || this.mesh === NamespaceMesh.ISTIO_AMBIENT) {
       new istioPeer.PeerAuthentication(this, 'PeerAuthentication', {
@@ -419,9 +401,6 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
       }
       hard[key] = String(n);
     }
-    // Always zero: a dependency-free server-side backstop for HK-NETWORK-006.
-    hard['services.loadbalancers'] = '0';
-    hard['services.nodeports'] = '0';
     return hard;
   }
 
@@ -430,10 +409,8 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
   }
 }
 
-function amounts(a: Required<ResourceAmounts>): Record<string, k8s.Quantity> {
-  const out: Record<string, k8s.Quantity> = {};
-  for (const [key, resource] of RESOURCE_KEYS) out[resource] = k8s.Quantity.fromString(a[key]);
-  return out;
+function amounts(a: Required<ResourceAmounts>): Record<string, string> {
+  return Object.fromEntries(RESOURCE_KEYS.map(([key, resource]) => [resource, a[key]]));
 }
 
 class ImportedLockedNamespace extends Construct implements ILockedNamespace {

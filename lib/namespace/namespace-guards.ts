@@ -1,0 +1,68 @@
+import { k8s } from 'cdk8s-plus-28';
+
+/** Where the cluster's DNS pods run, for the DNS-only egress policy (HK-NETWORK-002). */
+export interface DnsLocation {
+  /** Namespace of the DNS pods. */
+  readonly namespace: string;
+  /** Labels of the DNS pods. */
+  readonly podLabels: Record<string, string>;
+}
+
+/** Per-container defaults and maxima, as resource name → quantity (`cpu`, `memory`, `ephemeral-storage`). */
+export interface ContainerLimitAmounts {
+  /** Requests given to containers that declare none. */
+  readonly defaultRequest: Record<string, string>;
+  /** Limits given to containers that declare none. */
+  readonly default: Record<string, string>;
+  /** The most one container may have. */
+  readonly max: Record<string, string>;
+  /** The largest PersistentVolumeClaim. */
+  readonly maxClaimStorage: string;
+}
+
+/** The specs of the objects that keep a namespace safe before anything runs in it. */
+export interface NamespaceGuardSpecs {
+  /** HK-NETWORK-001: select every pod, both directions, no rule. */
+  readonly defaultDeny: k8s.NetworkPolicySpec;
+  /** HK-NETWORK-002: egress to the DNS pods on UDP and TCP 53 only. */
+  readonly allowDns: k8s.NetworkPolicySpec;
+  /** HK-NAMESPACE-003: the quota, with zero NodePorts and LoadBalancers. */
+  readonly quota: k8s.ResourceQuotaSpec;
+  /** HK-NAMESPACE-004: container defaults and maxima, and the largest claim. */
+  readonly limitRange: k8s.LimitRangeSpec;
+}
+
+const quantities = (amounts: Record<string, string>): Record<string, k8s.Quantity> =>
+  Object.fromEntries(Object.entries(amounts).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
+
+/**
+ * The default-deny and DNS policies, quota and limit range of a namespace, as pure specs: LockedNamespace and the
+ * privileged namespaces of the host-access jobs share them, so both keep exactly the same guards.
+ */
+export function namespaceGuardSpecs(dns: DnsLocation, quota: Record<string, string>, limits: ContainerLimitAmounts): NamespaceGuardSpecs {
+  return {
+    defaultDeny: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    allowDns: {
+      podSelector: {},
+      policyTypes: ['Egress'],
+      egress: [{
+        to: [{
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': dns.namespace } },
+          podSelector: { matchLabels: dns.podLabels },
+        }],
+        ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
+      }],
+    },
+    // Always zero: a dependency-free server-side backstop for HK-NETWORK-006.
+    quota: { hard: quantities({ ...quota, 'services.loadbalancers': '0', 'services.nodeports': '0' }) },
+    limitRange: {
+      limits: [
+        { type: 'Container', defaultRequest: quantities(limits.defaultRequest), default: quantities(limits.default), max: quantities(limits.max) },
+        { type: 'PersistentVolumeClaim', max: { storage: k8s.Quantity.fromString(limits.maxClaimStorage) } },
+      ],
+    },
+  };
+}
+
+/** The cluster DNS most distributions run: kube-dns (CoreDNS) pods in kube-system. */
+export const KUBE_DNS: DnsLocation = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } };
