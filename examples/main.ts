@@ -37,7 +37,15 @@ async function main(): Promise<void> {
   addPaymentsSecrets(payments);
   addRbacProfiles(payments);
 
-  new WebApiDbChart(app, 'web-api-db');
+  const webApiDb = new WebApiDbChart(app, 'web-api-db');
+  const dbCredentials = new EncryptedSecret(app, 'shop-db-credentials', {
+    name: 'db-credentials',
+    namespace: 'shop',
+    labels: { 'app.kubernetes.io/part-of': 'shop' },
+    stringData: { password: SecretValue.fromEnv('SHOP_DB_PASSWORD') },
+    recipients: recipients(),
+  });
+  webApiDb.shop.db.mountSecret(dbCredentials, '/etc/secrets/db');
 
   const repositoryPassword = new EncryptedSecret(app, 'velero-repo-credentials', {
     name: 'velero-repo-credentials',
