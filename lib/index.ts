@@ -1,26 +1,47 @@
 export * from './errors';
+export * from './provenance';
+
 export * from './practices/practice';
 export * from './practices/manifest';
 export * from './practices/exceptions';
 export * from './practices/catalogue';
 export * from './practices/audit';
 export * from './practices/app-audit';
-export * from './secrets/mountable-secret';
+export * from './practices/report';
+export * from './practices/load';
+export * from './practices/practice-table';
 export { parseImageReference, ImageReference, ALLOWED_REGISTRIES_ANNOTATION } from './practices/checks/image/util';
+export { RbacModel, RoleModel, BindingModel, Subject, PolicyRule, EffectiveRule, Access, canI } from './practices/checks/rbac/util';
+
+export * from './workload/pod-spec';
+export * from './workload/probes';
+export * from './workload/resources';
+export { ContainerPort, WritablePath, SecretEnvSource, ImagePullPolicy, SecureContainerOptions, LINUX_CAPABILITIES } from './workload/container';
+export * from './workload/secure-workload';
+export * from './workload/secure-deployment';
+
 export * from './namespace/locked-namespace';
+export * from './namespace/enclosing-namespace';
 export * from './policy/admission-rule';
 export * from './policy/admission-policies';
 export * from './policy/resources';
 export * from './policy/kyverno';
-export * from './practices/report';
-export * from './practices/load';
-export * from './practices/practice-table';
+
+export * from './secrets/mountable-secret';
 export * from './secrets/secret-value';
 export * from './secrets/sops-recipient';
 export * from './secrets/encrypted-secret';
 export { PrepareEncryptedSecretsOptions } from './secrets/sops-preparation';
 export { decryptSopsYaml, renderDecrypted, SopsKeyOptions, DecryptedSopsFile } from './secrets/sops/decrypt';
 export { SopsError } from './secrets/sops/sops-error';
+export * from './secrets/sealed-secret';
+export * from './secrets/secret-store';
+export * from './secrets/external-secret';
+
+export * from './rbac/grants';
+export * from './rbac/rbac-profile';
+export * from './rbac/access-report';
+
 export * from './backup/schedule';
 export * from './backup/backup-plan';
 export * from './backup/restore-drill';
@@ -30,18 +51,3 @@ export * from './cluster/encryption-configuration';
 export * from './cluster/audit-policy';
 export * from './cluster/cis-benchmark';
 export * from './cluster/privileged-namespace';
-export * from './secrets/sealed-secret';
-export * from './secrets/secret-store';
-export * from './secrets/external-secret';
-export { RbacModel, RoleModel, BindingModel, Subject, PolicyRule, EffectiveRule, Access, canI } from './practices/checks/rbac/util';
-export * from './rbac/grants';
-export * from './rbac/rbac-profile';
-export * from './rbac/access-report';
-export * from './provenance';
-export * from './namespace/enclosing-namespace';
-export * from './workload/pod-spec';
-export * from './workload/probes';
-export * from './workload/resources';
-export { ContainerPort, WritablePath, SecretEnvSource, ImagePullPolicy, SecureContainerOptions, LINUX_CAPABILITIES } from './workload/container';
-export * from './workload/secure-workload';
-export * from './workload/secure-deployment';
