@@ -10,10 +10,10 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { stringify } from 'yaml';
-import { audit } from '../lib/practices/audit';
-import { loadManifests } from '../lib/practices/load';
+import { audit } from '../lib/audit/audit';
+import { loadManifests } from '../lib/audit/load';
+import { renderJson, renderSarif, renderText } from '../lib/audit/report';
 import { Manifest } from '../lib/practices/manifest';
-import { renderJson, renderSarif, renderText } from '../lib/practices/report';
 
 const APPS_PER_NAMESPACE = 10;
 const RUNS = 3;

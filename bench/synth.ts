@@ -9,8 +9,8 @@
 import { spawnSync } from 'child_process';
 import { App, Chart } from 'cdk8s';
 import { Deployment } from 'cdk8s-plus-28';
+import { HardenedAudit } from '../lib/audit/app-audit';
 import { LockedNamespace } from '../lib/namespace/locked-namespace';
-import { HardenedAudit } from '../lib/practices/app-audit';
 import { SecureDeployment } from '../lib/workload/secure-deployment';
 
 type Variant = 'hardened' | 'plain';

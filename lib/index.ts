@@ -1,15 +1,21 @@
 export * from './errors';
 export * from './provenance';
+export * from './units/cron';
+export * from './units/duration';
 
 export * from './practices/practice';
 export * from './practices/manifest';
 export * from './practices/exceptions';
 export * from './practices/catalogue';
-export * from './practices/audit';
-export * from './practices/app-audit';
-export * from './practices/report';
-export * from './practices/load';
 export * from './practices/practice-table';
+export * from './practices/admission/admission-rule';
+export * from './practices/admission/resources';
+
+export * from './audit/audit';
+export * from './audit/app-audit';
+export * from './audit/report';
+export * from './audit/load';
+
 export { parseImageReference, ImageReference, ALLOWED_REGISTRIES_ANNOTATION } from './practices/checks/image/util';
 export { RbacModel, RoleModel, BindingModel, Subject, PolicyRule, EffectiveRule, Access, canI } from './practices/checks/rbac/util';
 
@@ -22,9 +28,7 @@ export * from './workload/secure-deployment';
 
 export * from './namespace/locked-namespace';
 export * from './namespace/enclosing-namespace';
-export * from './policy/admission-rule';
 export * from './policy/admission-policies';
-export * from './policy/resources';
 export * from './policy/kyverno';
 
 export * from './secrets/mountable-secret';
@@ -42,7 +46,6 @@ export * from './rbac/grants';
 export * from './rbac/rbac-profile';
 export * from './rbac/access-report';
 
-export * from './backup/schedule';
 export * from './backup/backup-plan';
 export * from './backup/restore-drill';
 export * from './backup/etcd-snapshot';

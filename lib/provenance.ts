@@ -1,7 +1,5 @@
-import { ApiObject, Chart } from 'cdk8s';
-import { IConstruct } from 'constructs';
-import { LockedNamespace } from './namespace/locked-namespace';
-import { CONSTRUCT_PATH_ANNOTATION } from './practices/audit';
+import { ApiObject } from 'cdk8s';
+import { CONSTRUCT_PATH_ANNOTATION } from './audit/audit';
 import { CATALOGUE_VERSION } from './practices/catalogue';
 
 /** Annotation recording the catalogue version an object was built against (HK-AUDIT-004). */
@@ -14,25 +12,22 @@ export const MANAGED_BY = 'cdk8s-hardened';
 export interface ProvenanceOptions {
   /** `app.kubernetes.io/name`: the component the object belongs to. */
   readonly name: string;
-  /**
-   * `app.kubernetes.io/part-of`: the application.
-   * @default - the enclosing LockedNamespace's part-of, else the enclosing chart's id
-   */
-  readonly partOf?: string;
-}
-
-/** The application an object under `scope` belongs to: its LockedNamespace's, else its chart's id. */
-export function partOfFor(scope: IConstruct): string {
-  return LockedNamespace.of(scope)?.partOf ?? Chart.of(scope).node.id;
+  /** `app.kubernetes.io/part-of`: the application (`partOfFor(scope)` gives the enclosing one). */
+  readonly partOf: string;
 }
 
 /** The provenance labels (HK-AUDIT-004, HK-NAMESPACE-005). */
-export function provenanceLabels(scope: IConstruct, options: ProvenanceOptions): Record<string, string> {
+export function provenanceLabels(options: ProvenanceOptions): Record<string, string> {
   return {
     'app.kubernetes.io/name': options.name,
-    'app.kubernetes.io/part-of': options.partOf ?? partOfFor(scope),
+    'app.kubernetes.io/part-of': options.partOf,
     'app.kubernetes.io/managed-by': MANAGED_BY,
   };
+}
+
+/** The provenance annotations of the object the construct at `constructPath` renders (HK-AUDIT-004). */
+export function provenanceAnnotations(constructPath: string): Record<string, string> {
+  return { [CONSTRUCT_PATH_ANNOTATION]: constructPath, [CATALOGUE_VERSION_ANNOTATION]: CATALOGUE_VERSION };
 }
 
 /**
@@ -41,9 +36,8 @@ export function provenanceLabels(scope: IConstruct, options: ProvenanceOptions):
  */
 export function stampProvenance(obj: ApiObject, options: ProvenanceOptions): void {
   // A label the user set (e.g. their own app.kubernetes.io/name) wins over the default.
-  for (const [key, value] of Object.entries(provenanceLabels(obj, options))) {
+  for (const [key, value] of Object.entries(provenanceLabels(options))) {
     if (obj.metadata.getLabel(key) === undefined) obj.metadata.addLabel(key, value);
   }
-  obj.metadata.addAnnotation(CONSTRUCT_PATH_ANNOTATION, obj.node.path);
-  obj.metadata.addAnnotation(CATALOGUE_VERSION_ANNOTATION, CATALOGUE_VERSION);
+  for (const [key, value] of Object.entries(provenanceAnnotations(obj.node.path))) obj.metadata.addAnnotation(key, value);
 }

@@ -2,7 +2,6 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EtcdSnapshot, EtcdSnapshotProps } from './etcd-snapshot';
 import { IBackupPlan, RestoreDrill, RestoreDrillOptions } from './restore-drill';
-import { describeDuration, goDuration, isCronProblem, parseCron, seconds, worstCaseInterval } from './schedule';
 import { objectMeta, refuse } from '../cluster/object-meta';
 import * as bsl from '../imports/velero-bsl-velero.io';
 import * as schedule from '../imports/velero-schedule-velero.io';
@@ -10,6 +9,8 @@ import { isReservedNamespace } from '../practices/checks/namespace/dedicated-nam
 import { PracticeException } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { IMountableSecret } from '../secrets/mountable-secret';
+import { isCronProblem, parseCron, worstCaseInterval } from '../units/cron';
+import { describeDuration, goDuration, seconds } from '../units/duration';
 
 /** Annotation with a plan's recovery point objective, as a Go duration (read by audits and monitors). */
 export const RPO_ANNOTATION = 'cdk8s-hardened.io/rpo';

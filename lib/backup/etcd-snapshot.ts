@@ -1,10 +1,11 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { describeDuration, isCronProblem, parseCron, worstCaseInterval } from './schedule';
 import { jobPodSpec } from '../cluster/job-pod';
 import { objectMeta, refuse, requirePinnedImage } from '../cluster/object-meta';
 import { PrivilegedNamespace } from '../cluster/privileged-namespace';
 import { PracticeException } from '../practices/exceptions';
+import { isCronProblem, parseCron, worstCaseInterval } from '../units/cron';
+import { describeDuration } from '../units/duration';
 
 const CONSTRUCT = 'EtcdSnapshot';
 

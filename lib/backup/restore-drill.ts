@@ -1,13 +1,14 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { describeDuration, goDuration, isCronProblem, parseCron, seconds, worstCaseInterval } from './schedule';
 import { jobPodSpec } from '../cluster/job-pod';
 import { objectMeta, refuse, requirePinnedImage } from '../cluster/object-meta';
 import * as velero from '../imports/velero-restore-velero.io';
 import { LockedNamespace, NamespaceQuota } from '../namespace/locked-namespace';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL } from '../practices/manifest';
+import { isCronProblem, parseCron, worstCaseInterval } from '../units/cron';
+import { describeDuration, goDuration, seconds } from '../units/duration';
 
 const CONSTRUCT = 'RestoreDrill';
 

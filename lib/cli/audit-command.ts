@@ -1,9 +1,9 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { checkInputs, loadInputs, writeReport } from './io';
-import { audit, DEFAULT_TARGET_VERSION, parseKubernetesVersion } from '../practices/audit';
+import { audit, DEFAULT_TARGET_VERSION, parseKubernetesVersion } from '../audit/audit';
+import { failingAt, renderJson, renderSarif, renderText } from '../audit/report';
 import { Severity } from '../practices/practice';
-import { failingAt, renderJson, renderSarif, renderText } from '../practices/report';
 
 /** Report formats of `audit --format`. */
 export const FORMATS = ['text', 'json', 'sarif'] as const;

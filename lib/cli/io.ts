@@ -1,7 +1,7 @@
 import { promises as fs } from 'fs';
 import { Command } from 'commander';
 import { EXIT_USAGE } from './exit-codes';
-import { LoadedManifests, loadManifests, STDIN_ARGUMENT } from '../practices/load';
+import { LoadedManifests, loadManifests, STDIN_ARGUMENT } from '../audit/load';
 
 /** Refuses a command line without inputs, or with standard input named twice (exit 2). */
 export function checkInputs(inputs: readonly string[], command: Command): void {

@@ -3,7 +3,7 @@ import * as access from './access-command';
 import * as audit from './audit-command';
 import * as decrypt from './decrypt-command';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes';
-import { packageVersion } from '../practices/report';
+import { packageVersion } from '../audit/report';
 
 /** Adds one subcommand (with its options and action) to the program. */
 export type CommandRegistrar = (program: Command) => void;

@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { jobPodSpec } from './job-pod';
 import { objectMeta, refuse, requirePinnedImage } from './object-meta';
 import { PrivilegedNamespace } from './privileged-namespace';
-import { isCronProblem, parseCron } from '../backup/schedule';
 import { PracticeException } from '../practices/exceptions';
+import { isCronProblem, parseCron } from '../units/cron';
 
 const CONSTRUCT = 'CisBenchmark';
 

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
 import { stringify } from 'yaml';
 import { refuse } from './object-meta';
-import { audit } from '../practices/audit';
+import { audit } from '../audit/audit';
 import { findPractice } from '../practices/catalogue';
 import { Practice } from '../practices/practice';
 

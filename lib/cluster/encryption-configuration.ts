@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ControlPlaneFile } from './control-plane-file';
 import { refuse } from './object-meta';
-import { goDuration, seconds } from '../backup/schedule';
+import { goDuration, seconds } from '../units/duration';
 
 const CONSTRUCT = 'EncryptionConfiguration';
 

@@ -1,9 +1,8 @@
 import { Construct } from 'constructs';
 import { HardenedError } from '../errors';
-import { CONSTRUCT_PATH_ANNOTATION } from '../practices/audit';
-import { CATALOGUE_VERSION, findPractice } from '../practices/catalogue';
+import { findPractice } from '../practices/catalogue';
 import { exceptionAnnotations, PracticeException } from '../practices/exceptions';
-import { CATALOGUE_VERSION_ANNOTATION, MANAGED_BY } from '../provenance';
+import { provenanceAnnotations, provenanceLabels } from '../provenance';
 
 /** Helpers the backup and cluster constructs share to label, annotate and refuse the same way. */
 
@@ -35,15 +34,9 @@ export function objectMeta(o: MetaOptions) {
   return {
     name: o.name,
     ...(o.namespace !== undefined ? { namespace: o.namespace } : {}),
-    labels: {
-      'app.kubernetes.io/name': o.appName,
-      'app.kubernetes.io/part-of': o.partOf,
-      'app.kubernetes.io/managed-by': MANAGED_BY,
-      ...o.labels,
-    },
+    labels: { ...provenanceLabels({ name: o.appName, partOf: o.partOf }), ...o.labels },
     annotations: {
-      [CONSTRUCT_PATH_ANNOTATION]: `${o.scope.node.path}/${o.id}`,
-      [CATALOGUE_VERSION_ANNOTATION]: CATALOGUE_VERSION,
+      ...provenanceAnnotations(`${o.scope.node.path}/${o.id}`),
       ...o.annotations,
       ...exceptionAnnotations(o.exceptions ?? []),
     },

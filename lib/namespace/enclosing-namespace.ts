@@ -14,3 +14,8 @@ export function enclosingNamespace(scope: IConstruct): string | undefined {
   }
   return undefined;
 }
+
+/** The application an object under `scope` belongs to (`app.kubernetes.io/part-of`): its LockedNamespace's, else its chart's id. */
+export function partOfFor(scope: IConstruct): string {
+  return LockedNamespace.of(scope)?.partOf ?? Chart.of(scope).node.id;
+}

@@ -2,17 +2,17 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { KUBE_DNS, namespaceGuardSpecs } from './namespace-guards';
-import { parseQuantity } from './quantity';
 import { HardenedError } from '../errors';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
 import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
 import { LOCKED_LABEL } from '../policy/policy-options';
 import { validateAllowedRegistries } from '../policy/registries';
-import { CONSTRUCT_PATH_ANNOTATION } from '../practices/audit';
-import { CATALOGUE_VERSION, findPractice } from '../practices/catalogue';
+import { findPractice } from '../practices/catalogue';
 import { ALLOWED_REGISTRIES_ANNOTATION } from '../practices/checks/image/util';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL, isNamespaced } from '../practices/manifest';
+import { provenanceAnnotations, provenanceLabels } from '../provenance';
+import { parseQuantity } from '../units/quantity';
 
 const LOCKED_NAMESPACE = Symbol.for('cdk8s-hardened.LockedNamespace');
 
@@ -241,8 +241,8 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
     const limits = this.containerLimits(props.limits ?? {});
     const quota = this.quota(props.quota ?? {});
 
-    const common = { 'app.kubernetes.io/name': this.name, 'app.kubernetes.io/part-of': partOf, 'app.kubernetes.io/managed-by': 'cdk8s-hardened' };
-    const provenance = (childId: string) => ({ [CONSTRUCT_PATH_ANNOTATION]: `${this.node.path}/${childId}`, 'cdk8s-hardened.io/catalogue-version': CATALOGUE_VERSION });
+    const common = provenanceLabels({ name: this.name, partOf });
+    const provenance = (childId: string) => provenanceAnnotations(`${this.node.path}/${childId}`);
     const meta = (name: string, childId: string) => ({ name, namespace: this.name, labels: { ...common }, annotations: provenance(childId) });
 
     const psa: Record<string, string> = {};

@@ -1,14 +1,14 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { admissionPractices } from './admission-practices';
-import { PolicySettings } from './cel';
 import { emitGatekeeperPolicies } from './gatekeeper';
 import { emitKyvernoImageVerification, emitKyvernoPolicies, ImageVerification } from './kyverno';
 import { LabelSelectorSpec, LOCKED_LABEL } from './policy-options';
 import { validateAllowedRegistries } from './registries';
 import { emitValidatingAdmissionPolicies } from './vap';
+import { parseKubernetesVersion } from '../audit/audit';
 import { HardenedError } from '../errors';
-import { parseKubernetesVersion } from '../practices/audit';
+import { PolicySettings } from '../practices/admission/cel';
 import { findPractice } from '../practices/catalogue';
 import { MANAGED_BY, stampProvenance } from '../provenance';
 

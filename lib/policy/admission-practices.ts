@@ -1,4 +1,4 @@
-import { AdmissionRule } from './admission-rule';
+import { AdmissionRule } from '../practices/admission/admission-rule';
 import { CATALOGUE } from '../practices/catalogue';
 import { Practice } from '../practices/practice';
 

@@ -1,11 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AdmissionPractice } from './admission-practices';
-import { PolicySettings } from './cel';
 import { PolicyObjectOptions, policyAnnotations, policyName } from './policy-options';
 import { regoModule, gatekeeperKind } from './rego';
-import { kindGroupsOf } from './resources';
 import * as gk from '../imports/gatekeeper-constrainttemplate-templates.gatekeeper.sh';
+import { PolicySettings } from '../practices/admission/cel';
+import { kindGroupsOf } from '../practices/admission/resources';
 
 /** The structural schema of every constraint's `spec.parameters` (required by `templates.gatekeeper.sh/v1`). */
 const PARAMETERS_SCHEMA = {

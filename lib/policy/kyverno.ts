@@ -1,9 +1,10 @@
 import { Construct } from 'constructs';
 import { AdmissionPractice } from './admission-practices';
-import { effectiveExpression, effectiveMessage, POD_VARIABLES, PolicySettings, settingsVariables } from './cel';
-import { PolicyObjectOptions, policyAnnotations, policyName, PRACTICES_ANNOTATION } from './policy-options';
-import { kindGroupsOf, matchesPods } from './resources';
+import { PolicyObjectOptions, policyAnnotations, policyName } from './policy-options';
 import * as kyverno from '../imports/kyverno-clusterpolicy-kyverno.io';
+import { PRACTICES_ANNOTATION } from '../practices/admission/admission-rule';
+import { effectiveExpression, effectiveMessage, POD_VARIABLES, PolicySettings, settingsVariables } from '../practices/admission/cel';
+import { kindGroupsOf, matchesPods } from '../practices/admission/resources';
 
 const Operation = kyverno.ClusterPolicySpecRulesMatchAnyResourcesOperations;
 const WRITE_OPERATIONS = [Operation.CREATE, Operation.UPDATE];

@@ -1,7 +1,5 @@
+import { PRACTICES_ANNOTATION } from '../practices/admission/admission-rule';
 import { Practice } from '../practices/practice';
-
-/** Annotation naming the practice(s) a generated policy object enforces. */
-export const PRACTICES_ANNOTATION = 'cdk8s-hardened.io/practices';
 
 /** Label a LockedNamespace carries; the default namespace selection of the admission policies. */
 export const LOCKED_LABEL = 'cdk8s-hardened.io/locked';

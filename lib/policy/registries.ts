@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
-import { normaliseRegistryEntry } from './cel';
 import { HardenedError } from '../errors';
+import { normaliseRegistryEntry } from '../practices/admission/cel';
 import { findPractice } from '../practices/catalogue';
 import { isFrozenRegistry } from '../practices/checks/image/util';
 

@@ -1,4 +1,4 @@
-import { AdmissionRule } from './admission-rule';
+import { AdmissionRule } from '../practices/admission/admission-rule';
 import { EXCEPTION_ANNOTATION_PREFIX, MIN_REASON_LENGTH } from '../practices/exceptions';
 import { ExceptionPolicy, Practice } from '../practices/practice';
 

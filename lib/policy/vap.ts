@@ -1,9 +1,9 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AdmissionPractice } from './admission-practices';
-import { effectiveExpression, effectiveMessage, POD_VARIABLES, PolicySettings, settingsVariables } from './cel';
 import { PolicyObjectOptions, policyAnnotations, policyName } from './policy-options';
-import { matchesPods } from './resources';
+import { effectiveExpression, effectiveMessage, POD_VARIABLES, PolicySettings, settingsVariables } from '../practices/admission/cel';
+import { matchesPods } from '../practices/admission/resources';
 
 /**
  * Emits one ValidatingAdmissionPolicy and its Binding per practice (`admissionregistration.k8s.io/v1beta1` for

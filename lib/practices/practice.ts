@@ -1,5 +1,5 @@
+import { AdmissionRule } from './admission/admission-rule';
 import { Manifest } from './manifest';
-import { AdmissionRule } from '../policy/admission-rule';
 
 /** How bad a breach of a practice is. Reports and `--fail-on` use this scale. */
 export enum Severity {

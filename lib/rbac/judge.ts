@@ -3,7 +3,7 @@
  * `exceptable` flag and object identity, so RbacProfile can tell which of its own rendered objects breaks what and
  * whether its recorded exceptions cover it. The rules themselves live only in the practices.
  */
-import { createAuditContext } from '../practices/audit';
+import { createAuditContext } from '../audit/audit';
 import { RBAC_PRACTICES } from '../practices/checks/rbac';
 import { Manifest } from '../practices/manifest';
 import { AuditContext, ExceptionPolicy, Practice, Violation } from '../practices/practice';

@@ -8,7 +8,7 @@ import { SopsError } from './sops/sops-error';
 import { PrepareEncryptedSecretsOptions, PreparationFailure, SopsPreparation } from './sops-preparation';
 import { SopsRecipient } from './sops-recipient';
 import { HardenedError } from '../errors';
-import { enclosingNamespace } from '../namespace/enclosing-namespace';
+import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
 import { stampProvenance } from '../provenance';
 
@@ -202,7 +202,7 @@ export class EncryptedSecret extends Chart implements IMountableSecret {
       metadata: { name: props.name, namespace, labels: props.labels, annotations: props.annotations },
       type: props.type ?? 'Opaque',
     });
-    stampProvenance(this.resource, { name: props.name });
+    stampProvenance(this.resource, { name: props.name, partOf: partOfFor(this) });
     this.node.addValidation({ validate: () => (this.resource.prepared ? [] : [notPreparedMessage(this)]) });
   }
 

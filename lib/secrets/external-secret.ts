@@ -8,7 +8,7 @@ import {
   ExternalSecretSpecSecretStoreRefKind,
   ExternalSecretSpecTargetCreationPolicy,
 } from '../imports/eso-externalsecret-external-secrets.io';
-import { enclosingNamespace } from '../namespace/enclosing-namespace';
+import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
 import { stampProvenance } from '../provenance';
 
@@ -135,7 +135,7 @@ export class ExternalSecret extends Construct implements IMountableSecret {
         data: entries.map(([secretKey, ref]) => ({ secretKey, remoteRef: { key: ref.key, property: ref.property, version: ref.version } })),
       },
     });
-    stampProvenance(resource, { name: props.name });
+    stampProvenance(resource, { name: props.name, partOf: partOfFor(this) });
     this.secretName = props.name;
     this.secretNamespace = namespace;
     this.keys = entries.map(([key]) => key);

@@ -10,7 +10,7 @@ import { SealingError } from './sealing/sealing-error';
 import { SecretValue } from './secret-value';
 import { HardenedError } from '../errors';
 import { SealedSecret as SealedSecretObject } from '../imports/sealed-secrets-bitnami.com';
-import { enclosingNamespace } from '../namespace/enclosing-namespace';
+import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
 import { exceptionAnnotations, isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
@@ -298,7 +298,7 @@ export class SealedSecret extends Construct implements IMountableSecret {
         },
       },
     });
-    stampProvenance(this.resource, { name: props.name });
+    stampProvenance(this.resource, { name: props.name, partOf: partOfFor(this) });
     this.node.addValidation({ validate: () => this.sealedForRenderedObject(sealingScope.kind, namespace) });
   }
 

@@ -6,7 +6,7 @@ import {
   SecretStoreSpecProviderAwsService,
   SecretStoreSpecProviderVaultVersion,
 } from '../imports/eso-secretstore-external-secrets.io';
-import { enclosingNamespace } from '../namespace/enclosing-namespace';
+import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
 import { DNS_LABEL } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
@@ -224,7 +224,7 @@ export class SecretStore extends Construct implements ISecretStore {
       metadata: { name: props.name, namespace },
       spec: { provider: props.provider._render() },
     });
-    stampProvenance(resource, { name: resource.name });
+    stampProvenance(resource, { name: resource.name, partOf: partOfFor(this) });
     this.secretStoreName = resource.name;
     this.secretStoreNamespace = namespace!;
     this.provider = props.provider;

@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { ExceptionSet, Refuse } from './refusal';
-import { parseQuantity } from '../namespace/quantity';
+import { parseQuantity } from '../units/quantity';
 
 /** CPU request and limit of one container. */
 export interface CpuResources {

@@ -6,18 +6,18 @@ import { Connection, CidrConnection, metadataInside, METADATA_CIDRS, networkPoli
 import { hardenedPodSpec, HardenedContainerSpec, HardenedPod, ProjectedToken, SecretMount, SeccompSetting } from './pod-spec';
 import { DeclaredPort } from './probes';
 import { ExceptionSet, Refuse, refuser } from './refusal';
+import { addSynthWarning } from '../audit/app-audit';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
 import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
 import * as linkerdAuthz from '../imports/linkerd-authorizationpolicy-policy.linkerd.io';
 import * as linkerdMtls from '../imports/linkerd-meshtlsauthentication-policy.linkerd.io';
 import * as linkerdServer from '../imports/linkerd-server-policy.linkerd.io';
-import { enclosingNamespace } from '../namespace/enclosing-namespace';
+import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { ILockedNamespace, LockedNamespace, NamespaceMesh } from '../namespace/locked-namespace';
 import { validateAllowedRegistries } from '../policy/registries';
-import { addSynthWarning } from '../practices/app-audit';
 import { PUBLIC_LABEL } from '../practices/checks/network/ingress-via-controller';
 import { PracticeException } from '../practices/exceptions';
-import { partOfFor, stampProvenance } from '../provenance';
+import { stampProvenance } from '../provenance';
 import { IMountableSecret } from '../secrets/mountable-secret';
 
 const SECURE_WORKLOAD = Symbol.for('cdk8s-hardened.SecureWorkload');

@@ -1,7 +1,7 @@
 import { Duration, Testing } from 'cdk8s';
 import { errorOf, newChart, PASSWORD_CANARY, repositoryPassword } from './support';
+import { audit } from '../../lib/audit/audit';
 import { BackupPlan, BackupPlanProps, RPO_ANNOTATION, VolumeData } from '../../lib/backup/backup-plan';
-import { audit } from '../../lib/practices/audit';
 
 const props = (overrides: Partial<BackupPlanProps> = {}): BackupPlanProps => ({
   namespaces: ['payments'],

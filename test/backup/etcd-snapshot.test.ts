@@ -1,8 +1,8 @@
 import { Duration, Testing } from 'cdk8s';
 import { errorOf, newChart, repositoryPassword } from './support';
+import { audit } from '../../lib/audit/audit';
 import { BackupPlan, VolumeData } from '../../lib/backup/backup-plan';
 import { ETCD_SNAPSHOT_EXCEPTIONS, EtcdSnapshotProps } from '../../lib/backup/etcd-snapshot';
-import { audit } from '../../lib/practices/audit';
 
 const ETCD = 'registry.k8s.io/etcd:3.6.4-0@sha256:' + 'b'.repeat(64);
 const AGE = 'registry.example.com/tools/age:1.2.1@sha256:' + 'c'.repeat(64);

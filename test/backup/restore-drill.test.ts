@@ -2,10 +2,10 @@ import { Duration, Testing } from 'cdk8s';
 import { parse } from 'yaml';
 import { errorOf, newChart, PASSWORD_CANARY, repositoryPassword } from './support';
 import { addBackupAndBaseline } from '../../examples/backup';
+import { audit } from '../../lib/audit/audit';
 import { BackupPlan, BackupPlanProps, VolumeData } from '../../lib/backup/backup-plan';
 import { DRILL_EXCLUDED_RESOURCES, RESTORE_DRILL_LABEL, RestoreDrillOptions, RTO_ANNOTATION } from '../../lib/backup/restore-drill';
 import { renderControlPlaneFiles } from '../../lib/cluster/control-plane-file';
-import { audit } from '../../lib/practices/audit';
 
 const KUBECTL = 'registry.k8s.io/kubectl:v1.28.15@sha256:' + 'a'.repeat(64);
 

@@ -2,8 +2,8 @@ import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { BIN, runCli, scratch, toYaml } from './run-cli';
 import { CATALOGUE } from '../../lib/practices/catalogue';
+import { sarifSchemaErrors } from '../audit/sarif-schema';
 import { compliantSet, DIGEST, withDeployment } from '../practices/fixtures';
-import { sarifSchemaErrors } from '../practices/sarif-schema';
 
 const REASON = 'air-gapped nodes re-pull from the local mirror (OPS-77)';
 

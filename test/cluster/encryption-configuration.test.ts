@@ -1,6 +1,6 @@
 import { Duration, Testing } from 'cdk8s';
+import { audit } from '../../lib/audit/audit';
 import { EncryptionConfiguration, EncryptionConfigurationProps } from '../../lib/cluster/encryption-configuration';
-import { audit } from '../../lib/practices/audit';
 import { practice } from '../../lib/practices/catalogue';
 import { errorOf, newChart } from '../backup/support';
 

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
+import { audit } from '../../lib/audit/audit';
 import { LockedNamespace, NamespaceMesh } from '../../lib/namespace/locked-namespace';
-import { audit } from '../../lib/practices/audit';
 import { secureDeployment, workloadCompanions } from '../practices/fixtures';
 
 function synth(configure: (chart: Chart) => void): any[] {

@@ -1,7 +1,7 @@
 import { parse } from '@marcbachmann/cel-js';
 import { AdmissionPractice } from '../../lib/policy/admission-practices';
-import { effectiveExpression, POD_VARIABLES, PolicySettings, settingsVariables } from '../../lib/policy/cel';
-import { matchesPods } from '../../lib/policy/resources';
+import { effectiveExpression, POD_VARIABLES, PolicySettings, settingsVariables } from '../../lib/practices/admission/cel';
+import { matchesPods } from '../../lib/practices/admission/resources';
 
 const compiled = new Map<string, (ctx: Record<string, unknown>) => unknown>();
 

@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
 import { celAdmits } from './cel-harness';
+import { audit } from '../../lib/audit/audit';
 import { admissionPractices, AdmissionPractice } from '../../lib/policy/admission-practices';
-import { normaliseRegistryEntry } from '../../lib/policy/cel';
-import { audit } from '../../lib/practices/audit';
+import { normaliseRegistryEntry } from '../../lib/practices/admission/cel';
 import { Manifest } from '../../lib/practices/manifest';
 
 const DIGEST = `sha256:${'a1'.repeat(32)}`;

@@ -1,7 +1,7 @@
 import { ALL_CASES } from './cases';
 import { PracticeCase } from './cases/types';
 import { compliantSet } from './fixtures';
-import { audit } from '../../lib/practices/audit';
+import { audit } from '../../lib/audit/audit';
 import { CATALOGUE } from '../../lib/practices/catalogue';
 import { Checkability, ExceptionPolicy, PracticeGroup, Severity } from '../../lib/practices/practice';
 

@@ -1,9 +1,9 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import { ApiResource, k8s, Secret, ServiceAccount } from 'cdk8s-plus-28';
 import { addRbacProfiles, ONCALL_GROUP, PAYMENTS_DEPLOYMENTS } from '../../examples/rbac';
+import { audit } from '../../lib/audit/audit';
 import { HardenedError } from '../../lib/errors';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
-import { audit } from '../../lib/practices/audit';
 import { accessReport, whoCan } from '../../lib/rbac/access-report';
 import { Grant, READ_ONLY_RESOURCES, Verb } from '../../lib/rbac/grants';
 import { RbacProfile, RbacProfileProps, RbacSubject } from '../../lib/rbac/rbac-profile';

@@ -5,7 +5,7 @@
  */
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { audit, Finding } from '../../lib/practices/audit';
+import { audit, Finding } from '../../lib/audit/audit';
 
 function synthPlainApp(): any[] {
   const app = Testing.app();

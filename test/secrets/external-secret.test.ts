@@ -1,6 +1,6 @@
 import { Chart, Duration, Testing } from 'cdk8s';
+import { audit } from '../../lib/audit/audit';
 import { HardenedError } from '../../lib/errors';
-import { audit } from '../../lib/practices/audit';
 import { ExternalSecret, ExternalSecretProps } from '../../lib/secrets/external-secret';
 import { SecretStore, SecretStoreProvider } from '../../lib/secrets/secret-store';
 

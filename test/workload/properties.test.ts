@@ -2,8 +2,8 @@ import { Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
 import { image, shop } from './support';
+import { audit } from '../../lib/audit/audit';
 import { HardenedError } from '../../lib/errors';
-import { audit } from '../../lib/practices/audit';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;

@@ -2,9 +2,9 @@ import { App, Chart, Size, Testing } from 'cdk8s';
 import { Cpu, ServiceType } from 'cdk8s-plus-28';
 import { image, shop, workloads } from './support';
 import { addWebApiDb, WebApiDbChart } from '../../examples/web-api-db';
+import { HardenedAudit } from '../../lib/audit/app-audit';
+import { audit } from '../../lib/audit/audit';
 import { NamespaceMesh } from '../../lib/namespace/locked-namespace';
-import { HardenedAudit } from '../../lib/practices/app-audit';
-import { audit } from '../../lib/practices/audit';
 import { containersOf, Manifest, podSpecOf } from '../../lib/practices/manifest';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
 

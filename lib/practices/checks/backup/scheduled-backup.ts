@@ -1,5 +1,6 @@
 import { veleroObjects } from './util';
-import { isCronProblem, parseCron, parseGoDuration } from '../../../backup/schedule';
+import { isCronProblem, parseCron } from '../../../units/cron';
+import { parseGoDuration } from '../../../units/duration';
 import { asArray, Manifest, namespaceOf } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
 

@@ -1,4 +1,4 @@
-import { PRACTICES_ANNOTATION } from '../../../policy/policy-options';
+import { PRACTICES_ANNOTATION } from '../../admission/admission-rule';
 import { asArray, Manifest } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
 

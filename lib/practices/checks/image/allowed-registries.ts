@@ -1,7 +1,7 @@
 import { allowedRegistriesFor, imageLabel, isFrozenRegistry, parseImageReference, registryEntryAdmits } from './util';
-import { FROZEN_REGISTRY_REGEX, celRegex } from '../../../policy/cel';
-import { POD_RESOURCES } from '../../../policy/resources';
-import { REGO_IMAGE_REF, rq } from '../../../policy/rule-helpers';
+import { FROZEN_REGISTRY_REGEX, celRegex } from '../../admission/cel';
+import { POD_RESOURCES } from '../../admission/resources';
+import { REGO_IMAGE_REF, rq } from '../../admission/rule-helpers';
 import { containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 

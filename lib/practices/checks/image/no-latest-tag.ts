@@ -1,7 +1,7 @@
 import { imageLabel, parseImageReference } from './util';
-import { VALID_IMAGE_REGEX, celRegex } from '../../../policy/cel';
-import { POD_RESOURCES } from '../../../policy/resources';
-import { rq } from '../../../policy/rule-helpers';
+import { VALID_IMAGE_REGEX, celRegex } from '../../admission/cel';
+import { POD_RESOURCES } from '../../admission/resources';
+import { rq } from '../../admission/rule-helpers';
 import { containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 

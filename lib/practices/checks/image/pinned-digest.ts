@@ -1,7 +1,7 @@
 import { DIGEST_PINNED_IMAGE, imageLabel } from './util';
-import { celRegex } from '../../../policy/cel';
-import { POD_RESOURCES } from '../../../policy/resources';
-import { rq } from '../../../policy/rule-helpers';
+import { celRegex } from '../../admission/cel';
+import { POD_RESOURCES } from '../../admission/resources';
+import { rq } from '../../admission/rule-helpers';
 import { containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 

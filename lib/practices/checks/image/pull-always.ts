@@ -1,4 +1,4 @@
-import { POD_RESOURCES } from '../../../policy/resources';
+import { POD_RESOURCES } from '../../admission/resources';
 import { containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 

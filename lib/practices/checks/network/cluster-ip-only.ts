@@ -1,4 +1,4 @@
-import { SERVICE_RESOURCES } from '../../../policy/resources';
+import { SERVICE_RESOURCES } from '../../admission/resources';
 import { asArray } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 

@@ -1,7 +1,7 @@
 import { nonEmpty } from './util';
-import { celRegex } from '../../../policy/cel';
-import { POD_RESOURCES } from '../../../policy/resources';
-import { profileOk, regoProfileOk, scHas } from '../../../policy/rule-helpers';
+import { celRegex } from '../../admission/cel';
+import { POD_RESOURCES } from '../../admission/resources';
+import { profileOk, regoProfileOk, scHas } from '../../admission/rule-helpers';
 import { containerLabel, containersOf, podMetaOf, podSpecOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 

@@ -1,6 +1,6 @@
-import { celStringList } from '../../../policy/cel';
-import { POD_RESOURCES } from '../../../policy/resources';
-import { scHas } from '../../../policy/rule-helpers';
+import { celStringList } from '../../admission/cel';
+import { POD_RESOURCES } from '../../admission/resources';
+import { scHas } from '../../admission/rule-helpers';
 import { asArray, containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 

@@ -1,4 +1,4 @@
-import { POD_RESOURCES } from '../../../policy/resources';
+import { POD_RESOURCES } from '../../admission/resources';
 import { podSpecOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 

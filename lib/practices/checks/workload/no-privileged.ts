@@ -1,5 +1,5 @@
-import { POD_RESOURCES } from '../../../policy/resources';
-import { scHas } from '../../../policy/rule-helpers';
+import { POD_RESOURCES } from '../../admission/resources';
+import { scHas } from '../../admission/rule-helpers';
 import { containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 

@@ -1,4 +1,4 @@
-import { POD_RESOURCES } from '../../../policy/resources';
+import { POD_RESOURCES } from '../../admission/resources';
 import { appContainersOf, containerLabel, POD_KINDS } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
 

@@ -1,5 +1,5 @@
 import { atLeastVersion, volumeSourcesOf, volumesOf } from './util';
-import { POD_RESOURCES } from '../../../policy/resources';
+import { POD_RESOURCES } from '../../admission/resources';
 import { POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 

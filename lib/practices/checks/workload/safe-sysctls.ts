@@ -1,5 +1,5 @@
 import { atLeastVersion } from './util';
-import { POD_RESOURCES } from '../../../policy/resources';
+import { POD_RESOURCES } from '../../admission/resources';
 import { asArray, podSpecOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, KubernetesVersion, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 

@@ -1,6 +1,6 @@
 import { isExemptWindowsPod, nonEmpty } from './util';
-import { POD_RESOURCES } from '../../../policy/resources';
-import { profileOk, regoProfileOk, scHas } from '../../../policy/rule-helpers';
+import { POD_RESOURCES } from '../../admission/resources';
+import { profileOk, regoProfileOk, scHas } from '../../admission/rule-helpers';
 import { containerLabel, containersOf, podMetaOf, podSpecOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 

@@ -1,7 +1,7 @@
 import { atLeastVersion, nonEmpty } from './util';
-import { celStringList } from '../../../policy/cel';
-import { POD_RESOURCES } from '../../../policy/resources';
-import { scHas } from '../../../policy/rule-helpers';
+import { celStringList } from '../../admission/cel';
+import { POD_RESOURCES } from '../../admission/resources';
+import { scHas } from '../../admission/rule-helpers';
 import { containerLabel, containersOf, podSpecOf, POD_KINDS } from '../../manifest';
 import { KubernetesVersion, Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 

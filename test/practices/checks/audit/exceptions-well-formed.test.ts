@@ -1,4 +1,4 @@
-import { createAuditContext } from '../../../../lib/practices/audit';
+import { createAuditContext } from '../../../../lib/audit/audit';
 import { exceptionsWellFormed } from '../../../../lib/practices/checks/audit/exceptions-well-formed';
 import { Manifest } from '../../../../lib/practices/manifest';
 

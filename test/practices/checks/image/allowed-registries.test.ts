@@ -1,4 +1,4 @@
-import { audit } from '../../../../lib/practices/audit';
+import { audit } from '../../../../lib/audit/audit';
 import { allowedRegistries } from '../../../../lib/practices/checks/image/allowed-registries';
 import { compliantSet, containerOf, DIGEST, withDeployment, withObject } from '../../fixtures';
 

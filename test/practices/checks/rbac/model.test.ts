@@ -1,4 +1,4 @@
-import { createAuditContext, audit } from '../../../../lib/practices/audit';
+import { createAuditContext, audit } from '../../../../lib/audit/audit';
 import { canI, normaliseRule, RbacModel } from '../../../../lib/practices/checks/rbac/util';
 import { Manifest } from '../../../../lib/practices/manifest';
 import { AuditContext } from '../../../../lib/practices/practice';

@@ -1,4 +1,4 @@
-import { audit } from '../../../../lib/practices/audit';
+import { audit } from '../../../../lib/audit/audit';
 import { SECRETS_CASES } from '../../cases/secrets';
 
 const CANARY = 'canary-not-a-secret';

@@ -1,13 +1,16 @@
+/** Annotation naming the practice(s) a generated policy object enforces (HK-CLUSTER-001 reads it). */
+export const PRACTICES_ANNOTATION = 'cdk8s-hardened.io/practices';
+
 /**
  * How the cluster refuses what a practice refuses (HK-CLUSTER-001). A practice that can be judged at admission
  * carries one of these next to its check, and every engine's policy is generated from it.
  *
- * Expressions are written once, against shared variables (see `lib/policy/cel.ts` and `lib/policy/rego.ts`), so
+ * Expressions are written once, against shared variables (see `lib/practices/admission/cel.ts` and `lib/policy/rego.ts`), so
  * the same text serves Pods and every controller that carries a pod template. Exceptions are never written here:
  * the generators wrap every exceptable validation with the practice's exception policy.
  */
 export interface AdmissionRule {
-  /** The API resources the rule applies to (`POD_RESOURCES` or `SERVICE_RESOURCES` from `lib/policy/resources.ts`). */
+  /** The API resources the rule applies to (`POD_RESOURCES` or `SERVICE_RESOURCES` from `lib/practices/admission/resources.ts`). */
   readonly match: AdmissionMatch[];
   /**
    * CEL expressions that must hold for an admitted object, evaluated with `object` bound to it (shared by the

@@ -3,10 +3,10 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { ApiObject, App, Chart, Include, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { compliantSet, DIGEST } from './fixtures';
-import { formatFinding, HardenedAudit, HardenedAuditOptions } from '../../lib/practices/app-audit';
-import { Finding } from '../../lib/practices/audit';
+import { formatFinding, HardenedAudit, HardenedAuditOptions } from '../../lib/audit/app-audit';
+import { Finding } from '../../lib/audit/audit';
 import { atLeast, Severity } from '../../lib/practices/practice';
+import { compliantSet, DIGEST } from '../practices/fixtures';
 
 const INCLUDED = join(__dirname, '..', 'fixtures', 'included-insecure.yaml');
 const REASON = 'air-gapped nodes re-pull from the local mirror (OPS-77)';

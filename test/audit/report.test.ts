@@ -1,12 +1,12 @@
 import { isAbsolute, join } from 'path';
 import { sarifSchemaErrors } from './sarif-schema';
-import { AuditReport, Finding } from '../../lib/practices/audit';
-import { CATALOGUE, practice } from '../../lib/practices/catalogue';
-import { InputProblem } from '../../lib/practices/load';
-import { Severity } from '../../lib/practices/practice';
+import { AuditReport, Finding } from '../../lib/audit/audit';
+import { InputProblem } from '../../lib/audit/load';
 import {
   failingAt, INFORMATION_URI, packageVersion, renderJson, renderSarif, renderText, sarifLevel, securitySeverity, summaryLine, TOOL_NAME,
-} from '../../lib/practices/report';
+} from '../../lib/audit/report';
+import { CATALOGUE, practice } from '../../lib/practices/catalogue';
+import { Severity } from '../../lib/practices/practice';
 
 const REASON = 'legacy CMS writes its cache under /var/www (TICKET-412)';
 

@@ -1,7 +1,7 @@
 import { CelValidation } from './admission-rule';
-import { ALLOWED_REGISTRIES_ANNOTATION } from '../practices/checks/image/util';
-import { EXCEPTION_ANNOTATION_PREFIX, MIN_REASON_LENGTH } from '../practices/exceptions';
-import { ExceptionPolicy, Practice } from '../practices/practice';
+import { ALLOWED_REGISTRIES_ANNOTATION } from '../checks/image/util';
+import { EXCEPTION_ANNOTATION_PREFIX, MIN_REASON_LENGTH } from '../exceptions';
+import { ExceptionPolicy, Practice } from '../practice';
 
 /** A named CEL expression, as in ValidatingAdmissionPolicy `spec.variables` and Kyverno `validate.cel.variables`. */
 export interface CelVariable {

@@ -1,8 +1,8 @@
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { audit, AuditReport, Finding } from './audit';
-import { Manifest } from './manifest';
-import { atLeast, Severity } from './practice';
+import { Manifest } from '../practices/manifest';
+import { atLeast, Severity } from '../practices/practice';
 
 /** Options of `HardenedAudit.enable`. */
 export interface HardenedAuditOptions {

@@ -2,10 +2,10 @@ import { readFileSync } from 'fs';
 import { isAbsolute, join } from 'path';
 import { pathToFileURL } from 'url';
 import { AuditReport, failingFindings, Finding, SourceLocation } from './audit';
-import { CATALOGUE } from './catalogue';
 import { InputProblem, STDIN_NAME } from './load';
-import { ObjectRef } from './manifest';
-import { Practice, PracticeSources, Severity, SEVERITY_ORDER } from './practice';
+import { CATALOGUE } from '../practices/catalogue';
+import { ObjectRef } from '../practices/manifest';
+import { Practice, PracticeSources, Severity, SEVERITY_ORDER } from '../practices/practice';
 
 /** Name the tool reports under (SARIF `tool.driver.name`). */
 export const TOOL_NAME = 'cdk8s-hardened';

@@ -2,7 +2,7 @@ import { promises as fs } from 'fs';
 import { join } from 'path';
 import { LineCounter, parseAllDocuments, YAMLError } from 'yaml';
 import { SourceLocation } from './audit';
-import { Manifest } from './manifest';
+import { Manifest } from '../practices/manifest';
 
 /** The file name given to objects read from standard input. */
 export const STDIN_NAME = '<stdin>';

@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { audit } from '../../lib/practices/audit';
-import { loadManifests, parseManifests } from '../../lib/practices/load';
+import { audit } from '../../lib/audit/audit';
+import { loadManifests, parseManifests } from '../../lib/audit/load';
 
 const pod = (name: string) => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\n  namespace: shop\nspec:\n  containers:\n    - name: app\n      image: nginx:latest\n`;
 

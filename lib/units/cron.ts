@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { parseGoDuration } from './duration';
 
 /**
  * Pure cron arithmetic for backup plans: parse the cron dialect Velero and Kubernetes CronJobs accept
@@ -154,33 +155,6 @@ export function worstCaseInterval(schedule: CronSchedule): Duration {
   return Duration.minutes(worst + dst);
 }
 
-/** Formats a duration the way Go's `time.Duration.String()` does for whole seconds, e.g. `720h0m0s` (Velero's `ttl`). */
-export function goDuration(d: Duration): string {
-  const total = Math.round(d.toSeconds({ integral: false }));
-  const h = Math.floor(total / 3600);
-  const m = Math.floor((total % 3600) / 60);
-  const s = total % 60;
-  return `${h}h${m}m${s}s`;
-}
-
-/** Short human form for messages: `1h`, `1d`, `90m`, `45s`, `1d 1h`. */
-export function describeDuration(d: Duration): string {
-  let total = Math.round(d.toSeconds({ integral: false }));
-  const parts: string[] = [];
-  for (const [unit, size] of [['d', 86400], ['h', 3600], ['m', 60], ['s', 1]] as const) {
-    if (total >= size) {
-      parts.push(`${Math.floor(total / size)}${unit}`);
-      total %= size;
-    }
-  }
-  return parts.length === 0 ? '0s' : parts.join(' ');
-}
-
-/** Seconds of a duration, fractional allowed. */
-export function seconds(d: Duration): number {
-  return d.toSeconds({ integral: false });
-}
-
 interface Calendar {
   readonly month: Uint8Array;
   readonly date: Uint8Array;
@@ -263,17 +237,6 @@ function fieldValue(text: string, spec: FieldSpec): number | undefined {
   const n = Number(text);
   // robfig accepts 7 as Sunday only through names; a numeric 7 is out of range.
   return n >= spec.min && n <= spec.max ? n : undefined;
-}
-
-/** Seconds of a Go duration string (`1h30m`, `90s`, `2h`), or undefined. */
-export function parseGoDuration(text: string): number | undefined {
-  if (!/^(\d+(\.\d+)?(h|m|s|ms))+$/.test(text)) return undefined;
-  let total = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(h|ms|m|s)/g)) {
-    const n = Number(m[1]);
-    total += m[2] === 'h' ? n * 3600 : m[2] === 'm' ? n * 60 : m[2] === 's' ? n : n / 1000;
-  }
-  return total;
 }
 
 function isKnownTimeZone(zone: string): boolean {

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
-import { CronSchedule, describeDuration, goDuration, isCronProblem, parseCron, parseGoDuration, worstCaseInterval } from '../../lib/backup/schedule';
+import { CronSchedule, isCronProblem, parseCron, worstCaseInterval } from '../../lib/units/cron';
+import { describeDuration, goDuration, parseGoDuration } from '../../lib/units/duration';
 
 function gap(expression: string): string {
   const parsed = parseCron(expression);

@@ -1,7 +1,7 @@
-import { CATALOGUE, CATALOGUE_VERSION, findPractice } from './catalogue';
-import { isAcceptableReason, recordedExceptions } from './exceptions';
-import { isNamespaced, Manifest, namespaceOf, ObjectRef, refOf } from './manifest';
-import { atLeast, AuditContext, AuditSettings, ExceptionPolicy, KubernetesVersion, Practice, Severity, Violation } from './practice';
+import { CATALOGUE, CATALOGUE_VERSION, findPractice } from '../practices/catalogue';
+import { isAcceptableReason, recordedExceptions } from '../practices/exceptions';
+import { isNamespaced, Manifest, namespaceOf, ObjectRef, refOf } from '../practices/manifest';
+import { atLeast, AuditContext, AuditSettings, ExceptionPolicy, KubernetesVersion, Practice, Severity, Violation } from '../practices/practice';
 
 /** Annotation the constructs write with the path of the construct that made an object (HK-AUDIT-004). */
 export const CONSTRUCT_PATH_ANNOTATION = 'cdk8s-hardened.io/construct-path';
