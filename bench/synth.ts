@@ -11,12 +11,15 @@ import { App, Chart } from 'cdk8s';
 import { Deployment } from 'cdk8s-plus-28';
 import { HardenedAudit } from '../lib/audit/app-audit';
 import { LockedNamespace } from '../lib/namespace/locked-namespace';
+import { HealthCheck } from '../lib/workload/probes';
 import { SecureDeployment } from '../lib/workload/secure-deployment';
 
 type Variant = 'hardened' | 'plain';
 
 const PER_NAMESPACE = 50;
 const IMAGE = `registry.example.com/bench/app:1.0.0@sha256:${'d'.repeat(64)}`;
+/** The readiness check every hardened workload gives (its liveness check defaults to a TCP connect). */
+const READY = HealthCheck.httpGet('/ready');
 
 interface Measurement {
   readonly variant: Variant;
@@ -43,7 +46,7 @@ function buildHardened(app: App, n: number): void {
   let ns: LockedNamespace | undefined;
   for (let i = 0; i < n; i++) {
     if (i % PER_NAMESPACE === 0) ns = new LockedNamespace(chart, `ns-${i / PER_NAMESPACE}`, { owner: 'bench-team', allowedRegistries: ['registry.example.com'] });
-    workloads.push(new SecureDeployment(ns!, `w-${i}`, { image: IMAGE, port: 8080 }));
+    workloads.push(new SecureDeployment(ns!, `w-${i}`, { image: IMAGE, port: 8080, readinessProbe: READY }));
     const caller = callerOf(i);
     if (caller !== undefined) workloads[i].allowFrom(workloads[caller]);
   }

@@ -33,6 +33,8 @@ export function addWebApiDb(scope: Construct, options: { readonly mesh?: Namespa
   const db = new SecureDeployment(namespace, 'db', {
     image: `registry.example.com/shop/postgres:16.4@${DIGEST.db}`,
     port: 5432,
+    // Ready when the server accepts queries; alive while it accepts connections (the default liveness check).
+    readinessProbe: HealthCheck.exec(['pg_isready', '--host=127.0.0.1', '--port=5432']),
     writablePaths: [{ path: '/tmp' }, { path: '/var/run/postgresql' }],
   });
   const api = new SecureDeployment(namespace, 'api', {

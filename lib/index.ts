@@ -25,6 +25,13 @@ export * from './workload/resources';
 export { ContainerPort, WritablePath, SecretEnvSource, ImagePullPolicy, SecureContainerOptions, LINUX_CAPABILITIES } from './workload/container';
 export * from './workload/secure-workload';
 export * from './workload/secure-deployment';
+export * from './workload/secure-job';
+export * from './workload/secure-cron-job';
+export * from './workload/secure-daemon-set';
+export * from './workload/priority-class';
+export * from './workload/scheduling';
+export * from './workload/host-access';
+export { JobRestartPolicy, JobBoundsProps, CronScheduleProps } from './workload/job-spec';
 
 export * from './namespace/locked-namespace';
 export * from './namespace/enclosing-namespace';

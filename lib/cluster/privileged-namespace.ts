@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { objectMeta, refuse } from './object-meta';
 import { KUBE_DNS, namespaceGuardSpecs } from '../namespace/namespace-guards';
+import { INamespaceScope, markNamespaceScope } from '../namespace/namespace-scope';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL } from '../practices/manifest';
 
@@ -34,15 +35,20 @@ export interface PrivilegedNamespaceProps {
  * LoadBalancers, LimitRange, owner labels. The namespace carries no `locked` label, so the library's admission
  * policies leave it to PSA.
  */
-export class PrivilegedNamespace extends Construct {
+export class PrivilegedNamespace extends Construct implements INamespaceScope {
   /** The namespace name. */
   public readonly name: string;
+  /** The application the namespace belongs to: the namespace itself. */
+  public readonly partOf: string;
   /** The Namespace object. */
   public readonly namespace: k8s.KubeNamespace;
 
   constructor(scope: Construct, id: string, props: PrivilegedNamespaceProps) {
     super(scope, id);
     this.name = props.name;
+    this.partOf = props.name;
+    // Node agents and jobs created under it land in it (SecureDaemonSet, SecureJob, SecureCronJob).
+    markNamespaceScope(this);
     if (!DNS_LABEL.test(props.name) || props.name.length > 63 || isReservedNamespace(props.name)) {
       refuse(this, 'PrivilegedNamespace', 'name', `is '${props.name}', not a DNS label of its own (never default or kube-*)`,
         'give the job its own namespace, e.g. \'etcd-backup\' or \'cis-benchmark\'.', 'HK-NAMESPACE-001');

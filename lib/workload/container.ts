@@ -4,6 +4,7 @@ import { HardenedContainerSpec, SecretEnvVar, SecretMount, SeccompSetting } from
 import { DeclaredPort, HealthCheck } from './probes';
 import { ExceptionSet, Refuse } from './refusal';
 import { ContainerResources, resolveResources, sizeQuantity } from './resources';
+import { describeHandler, sameCheck } from '../practices/checks/workload/health-probes';
 import { IMountableSecret } from '../secrets/mountable-secret';
 
 /** A port the container listens on. */
@@ -69,9 +70,16 @@ export interface SecureContainerOptions {
   readonly secretEnv?: Record<string, SecretEnvSource>;
   /** Requests and limits (HK-WORKLOAD-019). @default - see ContainerResources */
   readonly resources?: ContainerResources;
-  /** Readiness check (HK-WORKLOAD-020). @default - HealthCheck.tcpSocket() on the first TCP port */
+  /**
+   * Readiness check (HK-WORKLOAD-020): can the pod serve traffic now. Required on long-running workloads whenever
+   * the liveness check is the default TCP connect, because two checks of the same thing are refused.
+   * @default - HealthCheck.tcpSocket() on the first TCP port, only when the livenessProbe checks something else
+   */
   readonly readinessProbe?: HealthCheck;
-  /** Liveness check, distinct from readiness. @default - HealthCheck.tcpSocket() on the first TCP port, more tolerant */
+  /**
+   * Liveness check (is the process stuck), with another handler than readiness (kube-score pod-probes-identical).
+   * @default - HealthCheck.tcpSocket() on the first TCP port, more tolerant than readiness
+   */
   readonly livenessProbe?: HealthCheck;
   /** Startup check, for slow starters. @default - none */
   readonly startupProbe?: HealthCheck;
@@ -226,28 +234,38 @@ export function resolveContainer(ctx: ContainerContext, prop: string, options: S
 
 function resolveProbes(ctx: ContainerContext, p: (f: string) => string, options: SecureContainerOptions, ports: DeclaredPort[]): HardenedContainerSpec['probes'] {
   const refuse: Refuse = ctx.refuse;
-  const exceptions = ctx.exceptions;
-  const excepted = exceptions.has('HK-WORKLOAD-020');
-  const hasTcp = ports.some((x) => x.protocol === 'TCP');
+  const excepted = ctx.exceptions.has('HK-WORKLOAD-020');
+  const tcp = ports.find((x) => x.protocol === 'TCP');
+  const check = (given: HealthCheck | undefined, prop: string) => {
+    if (given !== undefined && !(given instanceof HealthCheck)) refuse(p(prop), `is ${String(given)}, not a HealthCheck`, 'build it with HealthCheck.httpGet, .grpc, .tcpSocket or .exec.');
+    return given;
+  };
+  const givenReadiness = check(options.readinessProbe, 'readinessProbe');
+  const givenLiveness = check(options.livenessProbe, 'livenessProbe');
+  // Missing checks default to a TCP connect on the first port; jobs and excepted containers get none.
   const pick = (given: HealthCheck | undefined, role: 'readiness' | 'liveness') => {
     if (given !== undefined) return given;
     if (ctx.runsToCompletion || excepted) return undefined;
-    if (!hasTcp) {
+    if (!tcp) {
       refuse(p(`${role}Probe`), 'is missing and the container declares no TCP port to check',
         'pass readinessProbe and livenessProbe (e.g. HealthCheck.exec([...])), or declare the port the process serves.', 'HK-WORKLOAD-020', true);
     }
     return HealthCheck.tcpSocket();
   };
-  const check = (given: HealthCheck | undefined, prop: string) => {
-    if (given !== undefined && !(given instanceof HealthCheck)) refuse(p(prop), `is ${String(given)}, not a HealthCheck`, 'build it with HealthCheck.httpGet, .tcpSocket or .exec.');
-    return given;
-  };
-  const readiness = pick(check(options.readinessProbe, 'readinessProbe'), 'readiness')?._toKube(refuse, p('readinessProbe'), 'readiness', ports);
-  const liveness = pick(check(options.livenessProbe, 'livenessProbe'), 'liveness')?._toKube(refuse, p('livenessProbe'), 'liveness', ports);
+  const readiness = pick(givenReadiness, 'readiness')?._toKube(refuse, p('readinessProbe'), 'readiness', ports);
+  const liveness = pick(givenLiveness, 'liveness')?._toKube(refuse, p('livenessProbe'), 'liveness', ports);
   const startup = check(options.startupProbe, 'startupProbe')?._toKube(refuse, p('startupProbe'), 'startup', ports);
-  if (readiness && liveness && JSON.stringify(readiness) === JSON.stringify(liveness)) {
-    refuse(p('livenessProbe'), 'is identical to the readinessProbe, so a slow dependency restarts the pod',
-      'make the liveness check more tolerant (longer period, higher failureThreshold) or check another endpoint.', 'HK-WORKLOAD-020');
+  const declared = ports.map((x) => ({ name: x.name, containerPort: x.port }));
+  if (readiness && liveness && sameCheck(readiness, liveness, declared)) {
+    if (givenReadiness === undefined && givenLiveness === undefined) {
+      refuse(p('readinessProbe'), `is missing, and the default readiness and liveness checks would be the same TCP connect to port ${tcp!.port} (kube-score pod-probes-identical)`,
+        'pass a readinessProbe that asks the application whether it can serve, e.g. HealthCheck.httpGet(\'/ready\') or HealthCheck.exec([...]); the livenessProbe then stays the TCP check.',
+        'HK-WORKLOAD-020', true);
+    }
+    refuse(p(givenLiveness === undefined ? 'readinessProbe' : 'livenessProbe'),
+      `checks the same thing as the ${givenLiveness === undefined ? 'default livenessProbe' : 'readinessProbe'} (${describeHandler(readiness)}), so a slow dependency restarts the pod (kube-score pod-probes-identical)`,
+      'give the two checks different handlers, e.g. readiness HealthCheck.httpGet(\'/ready\') and liveness HealthCheck.httpGet(\'/healthz\') or HealthCheck.tcpSocket(); timings alone do not make them differ.',
+      'HK-WORKLOAD-020', true);
   }
   return { ...(readiness ? { readiness } : {}), ...(liveness ? { liveness } : {}), ...(startup ? { startup } : {}) };
 }

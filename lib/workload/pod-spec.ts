@@ -32,6 +32,14 @@ export interface SecretMount {
   readonly path: string;
 }
 
+/** A directory of the node mounted read-only (HK-WORKLOAD-011, only with a recorded exception naming it). */
+export interface HostPathMount {
+  /** Absolute directory on the node. */
+  readonly hostPath: string;
+  /** Absolute directory in the container. */
+  readonly mountPath: string;
+}
+
 /** A Secret key exposed as an environment variable: only with a recorded HK-SECRETS-005 exception. */
 export interface SecretEnvVar {
   /** Variable name. */
@@ -80,6 +88,8 @@ export interface HardenedContainerSpec {
   readonly secrets: readonly SecretMount[];
   /** Whether the pod's projected API token is mounted in this container. */
   readonly mountToken: boolean;
+  /** Node directories mounted read-only (excepted). @default - none */
+  readonly hostPaths?: readonly HostPathMount[];
 }
 
 /** A projected, audience-bound, short-lived ServiceAccount token (HK-RBAC-002). */
@@ -122,6 +132,24 @@ export interface HardenedPodOptions {
   readonly restartPolicy: 'Always' | 'OnFailure' | 'Never';
   /** Seconds a pod gets to stop. */
   readonly terminationGracePeriodSeconds: number;
+  /** Share the node's network namespace (excepted HK-WORKLOAD-010). @default false */
+  readonly hostNetwork?: boolean;
+  /** Share the node's PID namespace (excepted HK-WORKLOAD-010). @default false */
+  readonly hostPid?: boolean;
+  /** Scheduling: priority class, node selection and tolerations. @default - none */
+  readonly scheduling?: PodScheduling;
+}
+
+/** Where and how urgently the pod is scheduled; already validated. */
+export interface PodScheduling {
+  /** Name of an existing PriorityClass. */
+  readonly priorityClassName?: string;
+  /** Node labels the pod requires. */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Taints the pod tolerates. */
+  readonly tolerations?: readonly k8s.Toleration[];
+  /** Required node affinity terms (ORed). */
+  readonly nodeAffinity?: readonly k8s.NodeSelectorTerm[];
 }
 
 /** What `hardenedPodSpec` returns: the pod spec and the pod-template metadata. */
@@ -142,6 +170,11 @@ export function writableVolumeName(container: string, path: string): string {
   return `${container}-${slug}`.slice(0, 63).replace(/-+$/, '');
 }
 
+/** The volume name of a read-only node directory. */
+export function hostPathVolumeName(hostPath: string): string {
+  return writableVolumeName('host', hostPath);
+}
+
 /** The volume name of a mounted Secret. */
 export function secretVolumeName(secretName: string): string {
   return `secret-${secretName}`.slice(0, 63).replace(/[-.]+$/, '');
@@ -152,7 +185,8 @@ function securityContext(c: HardenedContainerSpec): k8s.SecurityContext {
     allowPrivilegeEscalation: false,
     privileged: false,
     readOnlyRootFilesystem: c.readOnlyRootFilesystem,
-    runAsNonRoot: true,
+    // UID 0 is reachable only through a recorded HK-WORKLOAD-003 exception, resolved before the builder runs.
+    runAsNonRoot: c.runAsUser !== 0,
     runAsUser: c.runAsUser,
     runAsGroup: c.runAsGroup,
     procMount: 'Default',
@@ -175,6 +209,7 @@ export function hardenedContainer(c: HardenedContainerSpec, volumeNames: Readonl
     ...c.writablePaths.map((w) => ({ name: volumeNames.get(w.path)!, mountPath: w.path, readOnly: false })),
     ...c.secrets.map((s) => ({ name: secretVolumeName(s.secretName), mountPath: s.path, readOnly: true })),
     ...(c.mountToken ? [{ name: TOKEN_VOLUME, mountPath: TOKEN_MOUNT_PATH, readOnly: true }] : []),
+    ...(c.hostPaths ?? []).map((h) => ({ name: hostPathVolumeName(h.hostPath), mountPath: h.mountPath, readOnly: true })),
   ].sort((a, b) => a.mountPath.localeCompare(b.mountPath));
   const env: k8s.EnvVar[] = [
     ...Object.keys(c.env).sort().map((name) => ({ name, value: c.env[name] })),
@@ -227,6 +262,8 @@ export function hardenedPodSpec(options: HardenedPodOptions): HardenedPod {
   for (const secretName of secretNames) {
     volumes.push({ name: secretVolumeName(secretName), secret: { secretName, defaultMode: SECRET_FILE_MODE, optional: false } });
   }
+  const hostPaths = [...new Set(all.flatMap((c) => (c.hostPaths ?? []).map((h) => h.hostPath)))].sort();
+  for (const path of hostPaths) volumes.push({ name: hostPathVolumeName(path), hostPath: { path, type: 'Directory' } });
   if (options.token) {
     volumes.push({
       name: TOKEN_VOLUME,
@@ -241,14 +278,16 @@ export function hardenedPodSpec(options: HardenedPodOptions): HardenedPod {
     serviceAccountName: options.serviceAccountName,
     automountServiceAccountToken: false,
     enableServiceLinks: false,
-    hostNetwork: false,
-    hostPid: false,
+    hostNetwork: options.hostNetwork === true,
+    hostPid: options.hostPid === true,
     hostIpc: false,
+    // A pod on the node's network still resolves cluster names.
+    ...(options.hostNetwork === true ? { dnsPolicy: 'ClusterFirstWithHostNet' } : {}),
     ...(options.userNamespaces ? { hostUsers: false } : {}),
     restartPolicy: options.restartPolicy,
     terminationGracePeriodSeconds: options.terminationGracePeriodSeconds,
     securityContext: {
-      runAsNonRoot: true,
+      runAsNonRoot: options.runAsUser !== 0,
       runAsUser: options.runAsUser,
       runAsGroup: options.runAsGroup,
       fsGroup: options.fsGroup,
@@ -258,13 +297,26 @@ export function hardenedPodSpec(options: HardenedPodOptions): HardenedPod {
     ...(options.initContainers.length > 0 ? { initContainers: options.initContainers.map((c) => hardenedContainer(c, names.get(c)!)) } : {}),
     containers: options.containers.map((c) => hardenedContainer(c, names.get(c)!)),
     ...(volumes.length > 0 ? { volumes } : {}),
-    ...spread,
+    ...scheduling(options.scheduling, spread),
   };
   const podMetadata: k8s.ObjectMeta = {
     labels: { ...options.labels },
     ...(Object.keys(options.annotations).length > 0 ? { annotations: { ...options.annotations } } : {}),
   };
   return { podSpec, podMetadata };
+}
+
+function scheduling(s: PodScheduling | undefined, spread: Pick<k8s.PodSpec, 'affinity' | 'topologySpreadConstraints'>): Partial<k8s.PodSpec> {
+  const nodeAffinity = s?.nodeAffinity && s.nodeAffinity.length > 0
+    ? { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [...s.nodeAffinity] } } : undefined;
+  const affinity = spread.affinity || nodeAffinity ? { ...(spread.affinity ?? {}), ...(nodeAffinity ? { nodeAffinity } : {}) } : undefined;
+  return {
+    ...(s?.priorityClassName ? { priorityClassName: s.priorityClassName } : {}),
+    ...(s?.nodeSelector && Object.keys(s.nodeSelector).length > 0 ? { nodeSelector: { ...s.nodeSelector } } : {}),
+    ...(s?.tolerations && s.tolerations.length > 0 ? { tolerations: [...s.tolerations] } : {}),
+    ...(affinity ? { affinity } : {}),
+    ...(spread.topologySpreadConstraints ? { topologySpreadConstraints: spread.topologySpreadConstraints } : {}),
+  };
 }
 
 function spreading(selector: Readonly<Record<string, string>>, zones: boolean): Pick<k8s.PodSpec, 'affinity' | 'topologySpreadConstraints'> {

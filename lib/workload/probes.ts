@@ -19,6 +19,30 @@ export interface HealthCheckOptions {
   readonly failureThreshold?: number;
 }
 
+/** Options of an HTTP health check. */
+export interface HttpHealthCheckOptions extends HealthCheckOptions {
+  /**
+   * `HTTPS` for a container that serves TLS only; the kubelet does not verify the certificate.
+   * @default 'HTTP'
+   */
+  readonly scheme?: 'HTTP' | 'HTTPS';
+  /**
+   * Request headers (e.g. `Accept`); never credentials, which would sit in the pod spec in clear (HK-SECRETS-006),
+   * and never `Host`, which would point the check at another virtual host.
+   * @default - none
+   */
+  readonly headers?: Record<string, string>;
+}
+
+/** Options of a gRPC health check (the standard grpc.health.v1 protocol). */
+export interface GrpcHealthCheckOptions extends HealthCheckOptions {
+  /**
+   * The service name sent in the health request.
+   * @default - the server's overall health ('')
+   */
+  readonly service?: string;
+}
+
 /** Which probe a health check is rendered as; each has its own defaults, so readiness and liveness always differ. */
 export type ProbeRole = 'readiness' | 'liveness' | 'startup';
 
@@ -43,9 +67,14 @@ export interface DeclaredPort {
  * another machine (HK-WORKLOAD-018), and network probes target declared ports only.
  */
 export class HealthCheck {
-  /** An HTTP GET of `path` on a declared port; any 2xx or 3xx answer passes. */
-  public static httpGet(path: string, options: HealthCheckOptions = {}): HealthCheck {
+  /** An HTTP (or HTTPS) GET of `path` on a declared port; any 2xx or 3xx answer passes. */
+  public static httpGet(path: string, options: HttpHealthCheckOptions = {}): HealthCheck {
     return new HealthCheck('httpGet', options, path);
+  }
+
+  /** A gRPC health check (grpc.health.v1) on a declared port; GA since Kubernetes 1.27. */
+  public static grpc(options: GrpcHealthCheckOptions = {}): HealthCheck {
+    return new HealthCheck('grpc', options);
   }
 
   /** A TCP connect to a declared port. */
@@ -59,8 +88,8 @@ export class HealthCheck {
   }
 
   private constructor(
-    private readonly kind: 'httpGet' | 'tcpSocket' | 'exec',
-    private readonly options: HealthCheckOptions,
+    private readonly kind: 'httpGet' | 'tcpSocket' | 'exec' | 'grpc',
+    private readonly options: HttpHealthCheckOptions & GrpcHealthCheckOptions,
     private readonly path?: string,
     private readonly command?: string[],
   ) {}
@@ -84,6 +113,9 @@ export class HealthCheck {
       }
       return s;
     };
+    if (this.options === null || typeof this.options !== 'object') {
+      refuse(prop, `has options ${JSON.stringify(this.options)}, not an object`, 'pass options such as { period: Duration.seconds(10) }, or none.', 'HK-WORKLOAD-020');
+    }
     const threshold = this.options.failureThreshold ?? defaults.failureThreshold;
     if (!Number.isInteger(threshold) || threshold < 1) {
       refuse(`${prop}.failureThreshold`, `is ${threshold}`, 'give a whole number, at least 1.', 'HK-WORKLOAD-020');
@@ -106,7 +138,21 @@ export class HealthCheck {
       if (typeof this.path !== 'string' || !this.path.startsWith('/') || /\s/.test(this.path)) {
         refuse(prop, `is an httpGet check of '${String(this.path)}', not an absolute URL path`, 'give a path such as \'/healthz\'.', 'HK-WORKLOAD-020');
       }
-      return { httpGet: { path: this.path, port: k8s.IntOrString.fromString(port.name), scheme: 'HTTP' }, ...timing };
+      const scheme = this.options.scheme ?? 'HTTP';
+      if (scheme !== 'HTTP' && scheme !== 'HTTPS') {
+        refuse(`${prop}.scheme`, `is ${JSON.stringify(scheme)}`, 'use \'HTTP\' or \'HTTPS\'.', 'HK-WORKLOAD-020');
+      }
+      const headers = httpHeaders(refuse, `${prop}.headers`, this.options.headers);
+      const headerField = headers.length > 0 ? { httpHeaders: headers } : {};
+      return { httpGet: { path: this.path, port: k8s.IntOrString.fromString(port.name), scheme, ...headerField }, ...timing };
+    }
+    if (this.kind === 'grpc') {
+      const service = this.options.service;
+      if (service !== undefined && (typeof service !== 'string' || /\s/.test(service))) {
+        refuse(`${prop}.service`, `is ${JSON.stringify(service)}, not a gRPC service name`, 'give the name the server registers, e.g. \'shop.Api\', or none for the whole server.', 'HK-WORKLOAD-020');
+      }
+      // The gRPC probe takes a port number only: it cannot name a port.
+      return { grpc: { port: port.port, ...(service !== undefined ? { service } : {}) }, ...timing };
     }
     return { tcpSocket: { port: k8s.IntOrString.fromString(port.name) }, ...timing };
   }
@@ -126,4 +172,27 @@ export class HealthCheck {
     }
     return found;
   }
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const CREDENTIAL_HEADER = /^(authorization|proxy-authorization|cookie|x-api-key|api-key|x-auth-token)$|token|secret|password/i;
+
+function httpHeaders(refuse: Refuse, prop: string, headers: unknown): k8s.HttpHeader[] {
+  if (headers === undefined) return [];
+  if (headers === null || typeof headers !== 'object' || Array.isArray(headers)) {
+    refuse(prop, `is ${JSON.stringify(headers)}, not a map of header names to values`, 'give { Accept: \'application/json\' }.', 'HK-WORKLOAD-020');
+  }
+  return Object.keys(headers).sort().map((name) => {
+    const value = (headers as Record<string, unknown>)[name];
+    if (!HEADER_NAME.test(name)) refuse(`${prop}.${name}`, 'is not an HTTP header name', 'use letters, digits and \'-\'.', 'HK-WORKLOAD-020');
+    if (name.toLowerCase() === 'host') {
+      refuse(`${prop}.${name}`, 'would send the check to another virtual host', 'drop the Host header; the check goes to the pod itself.', 'HK-WORKLOAD-018');
+    }
+    if (CREDENTIAL_HEADER.test(name)) {
+      refuse(`${prop}.${name}`, 'is a credential header, which would sit in the pod spec in clear (its value is not shown)',
+        'serve the health endpoint without authentication on a port only the kubelet reaches.', 'HK-SECRETS-006');
+    }
+    if (typeof value !== 'string') refuse(`${prop}.${name}`, `is ${JSON.stringify(value) ?? 'undefined'}, not a string`, 'give the header value as a string.', 'HK-WORKLOAD-020');
+    return { name, value };
+  });
 }

@@ -30,7 +30,7 @@ export class SecureDeployment extends SecureWorkload {
   public readonly replicas: number;
 
   constructor(scope: Construct, id: string, props: SecureDeploymentProps) {
-    super(scope, id, props, { construct: 'SecureDeployment', replicated: true });
+    super(scope, id, props, { construct: 'SecureDeployment', lifecycle: 'replicated' });
     const replicas = this.replicas = props.replicas ?? 2;
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1) {
       this._refuse('replicas', `is ${JSON.stringify(replicas) ?? 'undefined'}, not a positive whole number`, 'give at least 2 replicas.', 'HK-WORKLOAD-021');

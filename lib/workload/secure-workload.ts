@@ -2,10 +2,12 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { k8s, ServiceType } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerContext, isAbsoluteDirectory, resolveContainer, SecureContainerOptions } from './container';
+import { HostAccessProps, needsPrivilegedNamespace, resolveHostAccess, ResolvedHostAccess } from './host-access';
 import { Connection, CidrConnection, metadataInside, METADATA_CIDRS, networkPolicyRules, RulePort, strictlyInside } from './network';
-import { hardenedPodSpec, HardenedContainerSpec, HardenedPod, ProjectedToken, SecretMount, SeccompSetting } from './pod-spec';
+import { hardenedPodSpec, HardenedContainerSpec, HardenedPod, PodScheduling, ProjectedToken, SecretMount, SeccompSetting } from './pod-spec';
 import { DeclaredPort } from './probes';
 import { ExceptionSet, Refuse, refuser } from './refusal';
+import { resolveScheduling, SchedulingProps } from './scheduling';
 import { addSynthWarning } from '../audit/app-audit';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
 import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
@@ -14,6 +16,7 @@ import * as linkerdMtls from '../imports/linkerd-meshtlsauthentication-policy.li
 import * as linkerdServer from '../imports/linkerd-server-policy.linkerd.io';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { ILockedNamespace, LockedNamespace, NamespaceMesh } from '../namespace/locked-namespace';
+import { isNamespaceScope } from '../namespace/namespace-scope';
 import { validateAllowedRegistries } from '../policy/registries';
 import { PUBLIC_LABEL } from '../practices/checks/network/ingress-via-controller';
 import { PracticeException } from '../practices/exceptions';
@@ -24,6 +27,9 @@ const SECURE_WORKLOAD = Symbol.for('cdk8s-hardened.SecureWorkload');
 
 /** The label that selects a workload's pods. */
 export const SELECTOR_LABEL = 'app.kubernetes.io/name';
+
+/** The label naming the instance: equal to the controller's `metadata.name`. */
+export const INSTANCE_LABEL = 'app.kubernetes.io/instance';
 
 /** A seccomp profile for the pod and its containers (HK-WORKLOAD-008). */
 export class SeccompProfile {
@@ -65,7 +71,7 @@ export interface DnsOptions {
 }
 
 /** Props shared by every secure workload. */
-export interface SecureWorkloadProps extends SecureContainerOptions {
+export interface SecureWorkloadProps extends SecureContainerOptions, SchedulingProps {
   /**
    * Name of the workload and of its ServiceAccount, Service and policies (DNS-1035 label).
    * @default - the construct id
@@ -171,12 +177,27 @@ interface Caller {
   readonly ports: readonly DeclaredPort[];
 }
 
+/**
+ * How a workload kind's pods live: `replicated` (Deployment, StatefulSet: Service, PDB, spread, probes), `daemon`
+ * (DaemonSet: one pod per node, Service and probes, no PDB or spread) or `batch` (Job, CronJob: run to completion, no
+ * Service, PDB, spread or required probes).
+ */
+export type WorkloadLifecycle = 'replicated' | 'daemon' | 'batch';
+
 /** What distinguishes the workload kinds built on SecureWorkload. */
 export interface WorkloadShape {
   /** The class name, for messages. */
   readonly construct: string;
-  /** Long-running replicated pods (PDB, spread, Service, probes) or run-to-completion pods. */
-  readonly replicated: boolean;
+  /** How the pods live. */
+  readonly lifecycle: WorkloadLifecycle;
+}
+
+/** Pod settings a workload kind adds to the common ones when it renders its template. */
+export interface PodOverrides {
+  /** @default 'Always' */
+  readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  /** Validated host access (SecureDaemonSet and the cluster jobs). @default - none */
+  readonly hostAccess?: ResolvedHostAccess;
 }
 
 const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -232,6 +253,7 @@ export abstract class SecureWorkload extends Construct {
   private readonly fsGroup: number;
   private readonly gracePeriod: number;
   private readonly spreadZones: boolean;
+  private readonly scheduling: PodScheduling;
   private istioAuthorization?: istioAuthz.AuthorizationPolicy;
   private readonly linkerdCallers = new Map<string, Caller[]>();
   private isPublic = false;
@@ -302,8 +324,9 @@ export abstract class SecureWorkload extends Construct {
       runAsUser,
       runAsGroup,
       seccomp: seccomp._setting,
-      runsToCompletion: !shape.replicated,
+      runsToCompletion: shape.lifecycle === 'batch',
     };
+    this.scheduling = resolveScheduling({ refuse, namespace: this.namespace, everyNode: shape.lifecycle === 'daemon' }, props);
     this.token = this.resolveToken(props.serviceAccountToken);
     this.main = resolveContainer({ ...this.containerContext, init: false, secrets: [], mountToken: this.token !== undefined }, '', props, 'app');
     this.ports = this.main.ports.map((p) => ({ ...p }));
@@ -312,12 +335,12 @@ export abstract class SecureWorkload extends Construct {
       metadata: this.meta(['HK-RBAC-002', 'HK-NAMESPACE-001']),
       automountServiceAccountToken: false,
     });
-    if (this.ports.length > 0 && shape.replicated) this.service = this.createService(props);
+    if (this.ports.length > 0 && shape.lifecycle !== 'batch') this.service = this.createService(props);
     this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: this.meta(['HK-NETWORK-004', 'HK-NETWORK-010', 'HK-NAMESPACE-001']),
       spec: Lazy.any({ produce: () => this.renderNetworkPolicy() }) as unknown as k8s.NetworkPolicySpec,
     });
-    if (shape.replicated) {
+    if (shape.lifecycle === 'replicated') {
       new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
         metadata: this.meta(['HK-NAMESPACE-001']),
         spec: { selector: { matchLabels: { ...this.selector } }, maxUnavailable: k8s.IntOrString.fromNumber(1), unhealthyPodEvictionPolicy: 'AlwaysAllow' },
@@ -337,7 +360,7 @@ export abstract class SecureWorkload extends Construct {
   public allowFrom(peer: SecureWorkload, options: AllowFromOptions = {}): void {
     const prop = 'allowFrom(peer)';
     if (!SecureWorkload.isSecureWorkload(peer)) {
-      this._refuse(prop, `is ${String(peer)}, not a secure workload`, 'pass a SecureDeployment (or allowFromNamespace for workloads managed elsewhere).', 'HK-NETWORK-003');
+      this._refuse(prop, `is ${String(peer)}, not a secure workload`, 'pass a secure workload (SecureDeployment, SecureStatefulSet, SecureDaemonSet, SecureJob, SecureCronJob), or use allowFromNamespace for workloads managed elsewhere.', 'HK-NETWORK-003');
     }
     if (peer === this) {
       this._refuse(prop, 'is the workload itself', 'declare only connections between different workloads; pods of one workload need no rule to be replicas.', 'HK-NETWORK-003');
@@ -469,8 +492,13 @@ export abstract class SecureWorkload extends Construct {
    * The pod template, rendered through the one hardened builder.
    * @internal
    */
-  protected _pod(): HardenedPod {
-    const withSecrets = (c: HardenedContainerSpec) => ({ ...c, secrets: this.secretMounts.get(c.name) ?? [] });
+  protected _pod(overrides: PodOverrides = {}): HardenedPod {
+    const host = overrides.hostAccess;
+    const withSecrets = (c: HardenedContainerSpec) => ({
+      ...c,
+      secrets: this.secretMounts.get(c.name) ?? [],
+      ...(host && c === this.main ? { hostPaths: host.hostPaths } : {}),
+    });
     return hardenedPodSpec({
       serviceAccountName: this.name,
       labels: { ...this.podLabels(), ...(this.isPublic ? { [PUBLIC_LABEL]: 'true' } : {}) },
@@ -484,10 +512,35 @@ export abstract class SecureWorkload extends Construct {
       containers: [this.main, ...this.sidecars].map(withSecrets),
       initContainers: this.inits.map(withSecrets),
       ...(this.token ? { token: this.token } : {}),
-      ...(this.shape.replicated ? { spread: { zones: this.spreadZones } } : {}),
-      restartPolicy: this.shape.replicated ? 'Always' : 'OnFailure',
+      ...(this.shape.lifecycle === 'replicated' ? { spread: { zones: this.spreadZones } } : {}),
+      restartPolicy: overrides.restartPolicy ?? 'Always',
       terminationGracePeriodSeconds: this.gracePeriod,
+      ...(host ? { hostNetwork: host.hostNetwork, hostPid: host.hostPid } : {}),
+      scheduling: this.scheduling,
     });
+  }
+
+  /**
+   * Validates host access (SecureDaemonSet and jobs): each kind needs its recorded exception, and a namespace whose
+   * Pod Security level admits it — the API server would otherwise refuse every pod.
+   * @internal
+   */
+  protected _resolveHostAccess(props: HostAccessProps): ResolvedHostAccess {
+    const access = resolveHostAccess(this._refuse, this._exceptions, props);
+    if (access.hostNetwork && this.ports.length > 0 && !this._exceptions.has('HK-WORKLOAD-012')) {
+      this._refuse('hostNetwork', `is true while the container declares ports (${this.ports.map((p) => p.port).join(', ')}), so each opens on the node's own address`,
+        'drop hostNetwork, or declare no port', 'HK-WORKLOAD-012', true);
+    }
+    const clash = access.hostPaths.find((h) => this.main.writablePaths.some((w) => w.path === h.mountPath));
+    if (clash) this._refuse('hostPaths', `mounts '${clash.mountPath}', a writable path of the container too`, 'give the host path its own mountPath.', 'HK-WORKLOAD-011');
+    const locked = LockedNamespace.of(this);
+    if (needsPrivilegedNamespace(access) && locked !== undefined && locked.name === this.namespace) {
+      const what = [access.hostNetwork ? 'hostNetwork' : '', access.hostPid ? 'hostPid' : '', access.hostPaths.length > 0 ? 'hostPaths' : ''].filter((x) => x).join(', ');
+      this._refuse(access.hostPaths.length > 0 ? 'hostPaths' : access.hostNetwork ? 'hostNetwork' : 'hostPid',
+        `asks for host access (${what}) in LockedNamespace '${locked.name}', whose Pod Security level restricted makes the API server refuse the pods`,
+        'run the agent in a namespace of its own: create it under a PrivilegedNamespace, which records why its pods need host access.', 'HK-NAMESPACE-002');
+    }
+    return access;
   }
 
   /**
@@ -511,7 +564,8 @@ export abstract class SecureWorkload extends Construct {
       ...extra,
     };
     const withAnnotations = Object.keys(annotations).length > 0 ? { annotations } : {};
-    return { name: this.name, namespace: this.namespace, labels: { ...this.selector }, ...withAnnotations };
+    // app.kubernetes.io/instance equals metadata.name on every controller (Polaris metadataAndInstanceMismatched).
+    return { name: this.name, namespace: this.namespace, labels: { ...this.selector, [INSTANCE_LABEL]: this.name }, ...withAnnotations };
   }
 
   /** Stamps provenance on every object of the workload; called by the subclass once its controller exists. @internal */
@@ -748,7 +802,8 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
  */
 function unlockedNamespaceWarning(workload: IConstruct, namespace: string): string | undefined {
   const lockedHere = workload.node.root.node.findAll()
-    .some((c) => LockedNamespace.of(c) === c && (c as unknown as ILockedNamespace).name === namespace);
+    .some((c) => (LockedNamespace.of(c) === c && (c as unknown as ILockedNamespace).name === namespace)
+      || (isNamespaceScope(c) && c.name === namespace));
   if (lockedHere) return undefined;
   return `namespace '${namespace}' is not locked by any LockedNamespace of this app, so nothing here guarantees HK-NETWORK-001 `
     + '(default-deny), HK-NAMESPACE-002 (PSA restricted), HK-NAMESPACE-003 (ResourceQuota) or HK-NAMESPACE-004 (LimitRange). '

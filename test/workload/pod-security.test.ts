@@ -1,5 +1,6 @@
 import { Chart, Testing } from 'cdk8s';
-import { image, shop, workloads } from './support';
+import { everyKind } from './kinds';
+import { image, shop, workloads, ready } from './support';
 import { addWebApiDb } from '../../examples/web-api-db';
 import { NamespaceMesh } from '../../lib/namespace/locked-namespace';
 import { Manifest, podMetaOf, podSpecOf } from '../../lib/practices/manifest';
@@ -16,9 +17,9 @@ function everyVariant(): Manifest[] {
   }
   const { chart, ns } = shop();
   const d = new SecureDeployment(ns, 'full', {
-    image: image(), port: 8080, userNamespaces: true, serviceAccountToken: { audience: 'vault', reason: 'reads leases from Vault (TICKET-7)' },
+    image: image(), port: 8080, readinessProbe: ready(), userNamespaces: true, serviceAccountToken: { audience: 'vault', reason: 'reads leases from Vault (TICKET-7)' },
   });
-  d.addContainer({ name: 'proxy', image: image('proxy'), port: 9000 });
+  d.addContainer({ name: 'proxy', image: image('proxy'), port: 9000, readinessProbe: ready() });
   d.addInitContainer({ name: 'migrate', image: image('migrate'), command: ['/migrate'] });
   d.mountSecret({ secretName: 'db', keys: ['password'], node: ns.node } as any, '/etc/secrets/db');
   sets.push(Testing.synth(chart));
@@ -41,6 +42,26 @@ describe('Pod Security Standards (independent evaluator, test/support/pss.ts)', 
     const escalating = { ...spec.containers[0].securityContext, allowPrivilegeEscalation: true };
     const broken = { ...spec, containers: [{ ...spec.containers[0], securityContext: escalating }] };
     expect(evaluatePss({}, broken, 'restricted', { minor: 28 })).toEqual(['allowPrivilegeEscalation']);
+  });
+});
+
+describe('Pod Security Standards for every pod template kind', () => {
+  const pods = workloads(Testing.synth(everyKind().chart));
+
+  test('covers a Deployment, a Job, a CronJob and a DaemonSet', () => {
+    expect(pods.map((p) => p.kind).sort()).toEqual(['CronJob', 'DaemonSet', 'Deployment', 'Job']);
+  });
+
+  test.each([['v1.28', { minor: 28 }], ['latest', 'latest' as const]])('each passes restricted at %s, but for the recorded host path of the agent', (_name, version) => {
+    const verdicts = pods.map((w) => [w.kind, w.metadata?.name, evaluatePss(podMetaOf(w), podSpecOf(w), 'restricted', version)]);
+    expect(verdicts).toEqual([
+      ['Deployment', 'api', []],
+      ['Job', 'migrate', []],
+      ['CronJob', 'report', []],
+      ['DaemonSet', 'log-agent', ['hostPathVolumes', 'restrictedVolumes']],
+    ]);
+    const agent = pods.find((p) => p.kind === 'DaemonSet')!;
+    expect(agent.metadata?.annotations?.['exceptions.cdk8s-hardened.io/HK-WORKLOAD-011']).toBeDefined();
   });
 });
 

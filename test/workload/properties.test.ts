@@ -1,9 +1,10 @@
 import { Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import * as fc from 'fast-check';
-import { image, shop } from './support';
+import { image, shop, ready } from './support';
 import { audit } from '../../lib/audit/audit';
 import { HardenedError } from '../../lib/errors';
+import { HealthCheck } from '../../lib/workload/probes';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
@@ -38,6 +39,10 @@ const props = fc.record({
     { arbitrary: fc.constantFrom(undefined, 22, 80), weight: 1 },
     { arbitrary: fc.integer({ min: -2, max: 70000 }), weight: 1 },
   ),
+  readinessProbe: fc.oneof(
+    { arbitrary: fc.constant(ready()), weight: 20 },
+    fc.constant(undefined), fc.constant(HealthCheck.tcpSocket()), fc.constant(HealthCheck.grpc()),
+  ),
   replicas: rarely(fc.integer({ min: -1, max: 4 })),
   runAsUser: rarely(ids),
   runAsGroup: rarely(ids),
@@ -67,7 +72,7 @@ describe('SecureDeployment under generated props', () => {
       let yaml: string;
       try {
         const d = new SecureDeployment(ns, 'api', p as any);
-        const caller = new SecureDeployment(ns, 'caller', { image: image('caller'), port: 9090 });
+        const caller = new SecureDeployment(ns, 'caller', { image: image('caller'), port: 9090, readinessProbe: ready() });
         d.allowFrom(caller, p.callerPort === undefined ? {} : { port: p.callerPort });
         if (p.allowSelf) d.allowFrom(d);
         if (p.egress) d.allowEgressTo(p.egress, [{ port: 443 }]);

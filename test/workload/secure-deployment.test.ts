@@ -1,10 +1,11 @@
 import { App, Chart, Size, Testing } from 'cdk8s';
 import { Cpu, ServiceType } from 'cdk8s-plus-28';
-import { image, shop, workloads } from './support';
+import { image, shop, workloads, ready } from './support';
 import { addWebApiDb, WebApiDbChart } from '../../examples/web-api-db';
 import { HardenedAudit } from '../../lib/audit/app-audit';
 import { audit } from '../../lib/audit/audit';
 import { NamespaceMesh } from '../../lib/namespace/locked-namespace';
+import { sameCheck } from '../../lib/practices/checks/workload/health-probes';
 import { containersOf, Manifest, podSpecOf } from '../../lib/practices/manifest';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
 
@@ -104,13 +105,15 @@ describe('the web → api → db example', () => {
       });
     }
   });
-  test('HK-WORKLOAD-020 distinct readiness and liveness probes on declared ports', () => {
+  test('HK-WORKLOAD-020 readiness and liveness probes with different handlers (kube-score pod-probes-identical), on declared ports', () => {
     for (const c of containers) {
       expect(c.readinessProbe).toBeDefined();
       expect(c.livenessProbe).toBeDefined();
-      expect(c.readinessProbe).not.toEqual(c.livenessProbe);
+      expect(sameCheck(c.readinessProbe, c.livenessProbe, c.ports)).toBe(false);
     }
-    expect(byKind(set, 'Deployment', 'db').spec.template.spec.containers[0].readinessProbe.tcpSocket).toEqual({ port: 'tcp-5432' });
+    const db = byKind(set, 'Deployment', 'db').spec.template.spec.containers[0];
+    expect(db.readinessProbe.exec).toEqual({ command: ['pg_isready', '--host=127.0.0.1', '--port=5432'] });
+    expect(db.livenessProbe.tcpSocket).toEqual({ port: 'tcp-5432' });
     expect(byKind(set, 'Deployment', 'api').spec.template.spec.containers[0].livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'tcp-8080', scheme: 'HTTP' });
   });
   test('HK-WORKLOAD-021 two replicas, a PDB with AlwaysAllow, anti-affinity and spread on hostname', () => {
@@ -180,8 +183,8 @@ describe('the web → api → db example', () => {
 describe('SecureDeployment behaviour', () => {
   test('allowFrom after construction still reaches both policies (rendered lazily)', () => {
     const { chart, ns } = shop();
-    const a = new SecureDeployment(ns, 'a', { image: image('a'), port: 8080 });
-    const b = new SecureDeployment(ns, 'b', { image: image('b'), port: 9090 });
+    const a = new SecureDeployment(ns, 'a', { image: image('a'), port: 8080, readinessProbe: ready() });
+    const b = new SecureDeployment(ns, 'b', { image: image('b'), port: 9090, readinessProbe: ready() });
     const before = Testing.synth(chart);
     expect(byKind(before, 'NetworkPolicy', 'b').spec.ingress).toBeUndefined();
     b.allowFrom(a, { port: 9090 });
@@ -192,7 +195,7 @@ describe('SecureDeployment behaviour', () => {
 
   test('the Deployment is the default child named Resource', () => {
     const { ns } = shop();
-    const d = new SecureDeployment(ns, 'a', { image: image(), port: 8080 });
+    const d = new SecureDeployment(ns, 'a', { image: image(), port: 8080, readinessProbe: ready() });
     expect(d.node.defaultChild).toBe(d.resource);
     expect(d.resource.node.id).toBe('Resource');
   });
@@ -201,8 +204,8 @@ describe('SecureDeployment behaviour', () => {
     const app = Testing.app();
     const one = new Chart(app, 'one', { namespace: 'one' });
     const two = new Chart(app, 'two', { namespace: 'two' });
-    const a = new SecureDeployment(one, 'a', { image: image(), port: 8080 });
-    const b = new SecureDeployment(two, 'b', { image: image(), port: 8080 });
+    const a = new SecureDeployment(one, 'a', { image: image(), port: 8080, readinessProbe: ready() });
+    const b = new SecureDeployment(two, 'b', { image: image(), port: 8080, readinessProbe: ready() });
     b.allowFrom(a);
     expect(byKind(Testing.synth(two), 'NetworkPolicy', 'b').spec.ingress[0].from).toEqual([{
       namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'one' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'a' } },
@@ -211,7 +214,7 @@ describe('SecureDeployment behaviour', () => {
 
   test('egress to a CIDR always excepts the metadata address it contains', () => {
     const { chart, ns } = shop();
-    const a = new SecureDeployment(ns, 'a', { image: image(), port: 8080 });
+    const a = new SecureDeployment(ns, 'a', { image: image(), port: 8080, readinessProbe: ready() });
     a.allowEgressTo('169.254.0.0/16', [{ port: 443 }]);
     a.allowEgressTo('203.0.113.0/24', [{ port: 443 }]);
     const egress = byKind(Testing.synth(chart), 'NetworkPolicy', 'a').spec.egress;
@@ -224,7 +227,7 @@ describe('SecureDeployment behaviour', () => {
 
   test('mountSecret mounts read-only files with mode 0400', () => {
     const { chart, ns } = shop();
-    const a = new SecureDeployment(ns, 'a', { image: image(), port: 8080 });
+    const a = new SecureDeployment(ns, 'a', { image: image(), port: 8080, readinessProbe: ready() });
     a.mountSecret({ secretName: 'db-credentials', keys: ['password'], node: ns.node } as any, '/etc/secrets/db');
     const spec = podSpecOf(byKind(Testing.synth(chart), 'Deployment', 'a'));
     expect(spec.volumes).toContainEqual({ name: 'secret-db-credentials', secret: { secretName: 'db-credentials', defaultMode: 256, optional: false } });
@@ -233,7 +236,7 @@ describe('SecureDeployment behaviour', () => {
 
   test('serviceAccountToken gives a projected, audience-bound token of at most an hour', () => {
     const { chart, ns } = shop();
-    new SecureDeployment(ns, 'a', { image: image(), port: 8080, serviceAccountToken: { audience: 'vault', reason: 'reads leases from Vault (TICKET-7)' } });
+    new SecureDeployment(ns, 'a', { image: image(), port: 8080, readinessProbe: ready(), serviceAccountToken: { audience: 'vault', reason: 'reads leases from Vault (TICKET-7)' } });
     const set = Testing.synth(chart);
     const spec = podSpecOf(byKind(set, 'Deployment', 'a'));
     expect(spec.automountServiceAccountToken).toBe(false);
@@ -244,8 +247,8 @@ describe('SecureDeployment behaviour', () => {
 
   test('sidecars and init containers get the same hardening', () => {
     const { chart, ns } = shop();
-    const a = new SecureDeployment(ns, 'a', { image: image(), port: 8080 });
-    a.addContainer({ name: 'proxy', image: image('proxy'), port: 9000 });
+    const a = new SecureDeployment(ns, 'a', { image: image(), port: 8080, readinessProbe: ready() });
+    a.addContainer({ name: 'proxy', image: image('proxy'), port: 9000, readinessProbe: ready() });
     a.addInitContainer({ name: 'migrate', image: image('migrate'), command: ['/migrate'] });
     const set = Testing.synth(chart);
     const spec = podSpecOf(byKind(set, 'Deployment', 'a'));
@@ -261,6 +264,7 @@ describe('SecureDeployment behaviour', () => {
     new SecureDeployment(ns, 'a', {
       image: 'registry.example.com/shop/a:1.0',
       port: 8080,
+      readinessProbe: ready(),
       replicas: 1,
       serviceType: ServiceType.NODE_PORT,
       exceptions: [
@@ -285,6 +289,7 @@ describe('SecureDeployment behaviour', () => {
     new SecureDeployment(ns, 'a', {
       image: image(),
       port: 8080,
+      readinessProbe: ready(),
       spreadAcrossZones: true,
       userNamespaces: true,
       resources: { cpu: { request: Cpu.units(1), limit: Cpu.units(2) }, memory: { request: Size.gibibytes(1), limit: Size.mebibytes(1536) } },

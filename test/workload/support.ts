@@ -2,6 +2,7 @@ import { Chart, Testing } from 'cdk8s';
 import { HardenedError } from '../../lib/errors';
 import { LockedNamespace, NamespaceMesh } from '../../lib/namespace/locked-namespace';
 import { Manifest, POD_KINDS } from '../../lib/practices/manifest';
+import { HealthCheck } from '../../lib/workload/probes';
 
 /** A digest-pinned image in the namespace's allowed registry. */
 export function image(name = 'api', tag = '1.0.0'): string {
@@ -29,4 +30,9 @@ export function refusal(fn: () => unknown): string {
     throw e;
   }
   throw new Error('expected a HardenedError, but nothing was thrown');
+}
+
+/** A readiness check of the application itself, so the default TCP liveness check differs from it (HK-WORKLOAD-020). */
+export function ready(): HealthCheck {
+  return HealthCheck.httpGet('/ready');
 }

@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { image } from './support';
+import { image, ready } from './support';
 import { HardenedAudit } from '../../lib/audit/app-audit';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
@@ -21,7 +21,7 @@ function synthWarnings(build: (app: App) => void): string[] {
 describe('a SecureDeployment outside any locked namespace', () => {
   test('gets one warning naming the namespace practices it lacks and the way out', () => {
     const warnings = synthWarnings((app) => {
-      new SecureDeployment(new Chart(app, 'loose', { namespace: 'loose' }), 'api', { image: image(), port: 8080 });
+      new SecureDeployment(new Chart(app, 'loose', { namespace: 'loose' }), 'api', { image: image(), port: 8080, readinessProbe: ready() });
     });
     expect(warnings).toHaveLength(1);
     expect(warnings[0].split('\n').slice(0, 2)).toEqual([
@@ -35,7 +35,7 @@ describe('a SecureDeployment outside any locked namespace', () => {
   test('gets no such warning when the namespace is locked elsewhere in the app', () => {
     const warnings = synthWarnings((app) => {
       new LockedNamespace(new Chart(app, 'platform'), 'shop', { owner: 'shop-team' });
-      new SecureDeployment(new Chart(app, 'apps', { namespace: 'shop' }), 'api', { image: image(), port: 8080 });
+      new SecureDeployment(new Chart(app, 'apps', { namespace: 'shop' }), 'api', { image: image(), port: 8080, readinessProbe: ready() });
     });
     expect(warnings.join('\n')).not.toContain('is not locked by any LockedNamespace');
   });
@@ -43,7 +43,7 @@ describe('a SecureDeployment outside any locked namespace', () => {
   test('gets no such warning inside a LockedNamespace', () => {
     const warnings = synthWarnings((app) => {
       const shop = new LockedNamespace(new Chart(app, 'shop'), 'shop', { owner: 'shop-team' });
-      new SecureDeployment(shop, 'api', { image: image(), port: 8080 });
+      new SecureDeployment(shop, 'api', { image: image(), port: 8080, readinessProbe: ready() });
     });
     expect(warnings.join('\n')).not.toContain('is not locked by any LockedNamespace');
   });

@@ -17,10 +17,13 @@ export const healthProbes: Practice = {
   why: 'Without readiness, broken pods receive traffic; identical liveness and readiness probes turn a slow dependency into a '
     + 'restart storm (availability is part of security).',
   criterion: 'In long-running workloads (not Jobs, CronJobs or run-to-completion Pods) every app container has a readinessProbe and a '
-    + 'livenessProbe that differ (path, port or thresholds); every httpGet, tcpSocket or grpc probe port of a container or init '
+    + 'livenessProbe whose handlers check different things, as kube-score pod-probes-identical compares them (timings do not count): '
+    + 'two httpGet probes on the same path, two tcpSocket probes on the same port, two exec probes with the same command or two grpc '
+    + 'probes on the same port and service are identical; every httpGet, tcpSocket or grpc probe port of a container or init '
     + 'container is one of its declared ports (by number, or by name for a named port).',
-  library: 'SecureDeployment requires both probes (cdk8s-plus only adds a TCP startup probe).',
-  fix: 'Add a readinessProbe (is the pod ready for traffic) and a distinct, more tolerant livenessProbe (is the process stuck), on '
+  library: 'Every long-running secure workload requires both probes and refuses two that check the same thing; the liveness check '
+    + 'defaults to a TCP connect on the first port, so only the readiness check must be given (cdk8s-plus only adds a TCP startup probe).',
+  fix: 'Add a readinessProbe (is the pod ready for traffic, e.g. httpGet /ready) and a livenessProbe with another handler (is the process stuck, e.g. tcpSocket or httpGet /healthz), on '
     + 'declared container ports.',
   exception: ExceptionPolicy.RECORDABLE,
   exceptionNote: 'Batch containers.',
@@ -55,8 +58,8 @@ function presenceProblems(c: ContainerView): string[] {
   const problems: string[] = [];
   if (!readinessProbe) problems.push(`${containerLabel(c)} has no readinessProbe`);
   if (!livenessProbe) problems.push(`${containerLabel(c)} has no livenessProbe`);
-  if (readinessProbe && livenessProbe && canonicalJson(readinessProbe) === canonicalJson(livenessProbe)) {
-    problems.push(`${containerLabel(c)} has identical readinessProbe and livenessProbe`);
+  if (readinessProbe && livenessProbe && sameCheck(readinessProbe, livenessProbe, asArray(c.container?.ports))) {
+    problems.push(`${containerLabel(c)} has readinessProbe and livenessProbe that check the same thing (${describeHandler(readinessProbe)})`);
   }
   return problems;
 }
@@ -76,4 +79,42 @@ function portProblems(c: ContainerView): string[] {
     }
   }
   return problems;
+}
+
+/** The port a probe names, as a number when the container declares it by name (so `8080` and `http` compare equal). */
+function portNumber(given: unknown, ports: readonly any[]): string {
+  const port = plain(given);
+  if (typeof port === 'string' && !/^\d+$/.test(port)) {
+    const found = ports.find((p) => p?.name === port);
+    return found ? String(found.containerPort) : `name:${port}`;
+  }
+  return String(port);
+}
+
+/**
+ * Whether two probes check the same thing, as kube-score's pod-probes-identical judges it: the handlers are compared,
+ * never the timings. httpGet probes on the same path are the same check whatever their ports (kube-score reads a named
+ * port as 0, so two named ports always compare equal); tcpSocket on the same port; exec with the same command; grpc
+ * on the same port and service.
+ */
+export function sameCheck(a: any, b: any, ports: readonly any[] = []): boolean {
+  if (a?.httpGet && b?.httpGet) return (a.httpGet.path ?? '') === (b.httpGet.path ?? '');
+  if (a?.tcpSocket && b?.tcpSocket) return portNumber(a.tcpSocket.port, ports) === portNumber(b.tcpSocket.port, ports);
+  if (a?.exec && b?.exec) return canonicalJson(asArray(a.exec.command)) === canonicalJson(asArray(b.exec.command));
+  if (a?.grpc && b?.grpc) return portNumber(a.grpc.port, ports) === portNumber(b.grpc.port, ports) && (a.grpc.service ?? '') === (b.grpc.service ?? '');
+  return false;
+}
+
+/** A port as written in YAML (an IntOrString of the construct library is unwrapped). */
+function plain(port: unknown): unknown {
+  return port !== null && typeof port === 'object' && 'value' in port ? (port as { value: unknown }).value : port;
+}
+
+/** A probe's handler in a few words, for messages. */
+export function describeHandler(probe: any): string {
+  if (probe?.httpGet) return `httpGet ${JSON.stringify(probe.httpGet.path ?? '/')}`;
+  if (probe?.tcpSocket) return `tcpSocket port ${JSON.stringify(plain(probe.tcpSocket.port))}`;
+  if (probe?.exec) return `exec ${JSON.stringify(asArray(probe.exec.command))}`;
+  if (probe?.grpc) return `grpc port ${JSON.stringify(plain(probe.grpc.port))}${probe.grpc.service ? ` service ${JSON.stringify(probe.grpc.service)}` : ''}`;
+  return 'no handler';
 }
