@@ -2,7 +2,8 @@ import { JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { refuser } from './refusal';
-import { stampProvenance, partOfFor } from '../provenance';
+import { partOfFor } from '../namespace/enclosing-namespace';
+import { stampProvenance } from '../provenance';
 
 /** Anything pods can name as their `priorityClassName`. */
 export interface IPriorityClass {
