@@ -1,8 +1,8 @@
 import { Chart, Duration, Testing } from 'cdk8s';
 import { byKind, everyKind } from './kinds';
 import { image, ready, refusal, shop } from './support';
-import { PrivilegedNamespace } from '../../lib/cluster/privileged-namespace';
 import { audit } from '../../lib/audit/audit';
+import { PrivilegedNamespace } from '../../lib/cluster/privileged-namespace';
 import { sameCheck } from '../../lib/practices/checks/workload/health-probes';
 import { podSpecOf } from '../../lib/practices/manifest';
 import { JobRestartPolicy } from '../../lib/workload/job-spec';

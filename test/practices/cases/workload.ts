@@ -444,14 +444,20 @@ export const WORKLOAD_CASES: PracticeCases = {
     pass: [
       { name: 'distinct probes on a declared port', objects: compliantSet() },
       { name: 'named probe port', objects: withDeployment((d) => { containerOf(d).readinessProbe.httpGet.port = 'http'; }) },
-      { name: 'different handlers on one port: httpGet readiness, tcpSocket liveness', objects: withDeployment((d) => {
-        containerOf(d).livenessProbe = { tcpSocket: { port: containerOf(d).readinessProbe.httpGet.port }, periodSeconds: 10 };
-      }) },
-      { name: 'gRPC probes of two services', objects: withDeployment((d) => {
-        const port = containerOf(d).ports[0].containerPort;
-        containerOf(d).readinessProbe = { grpc: { port, service: 'ready' } };
-        containerOf(d).livenessProbe = { grpc: { port } };
-      }) },
+      {
+        name: 'different handlers on one port: httpGet readiness, tcpSocket liveness',
+        objects: withDeployment((d) => {
+          containerOf(d).livenessProbe = { tcpSocket: { port: containerOf(d).readinessProbe.httpGet.port }, periodSeconds: 10 };
+        }),
+      },
+      {
+        name: 'gRPC probes of two services',
+        objects: withDeployment((d) => {
+          const port = containerOf(d).ports[0].containerPort;
+          containerOf(d).readinessProbe = { grpc: { port, service: 'ready' } };
+          containerOf(d).livenessProbe = { grpc: { port } };
+        }),
+      },
       { name: 'Job containers need no probes', objects: plus(job()) },
       { name: 'CronJob containers need no probes', objects: plus(cronJob()) },
       { name: 'run-to-completion Pod needs no probes', objects: plus(pod()) },
@@ -461,16 +467,22 @@ export const WORKLOAD_CASES: PracticeCases = {
       { name: 'no livenessProbe', objects: withDeployment((d) => { delete containerOf(d).livenessProbe; }) },
       { name: 'identical probes', objects: withDeployment((d) => { containerOf(d).livenessProbe = clone(containerOf(d).readinessProbe); }) },
       { name: 'same httpGet path, different thresholds (kube-score compares handlers)', objects: withDeployment((d) => { containerOf(d).livenessProbe.httpGet.path = '/ready'; }) },
-      { name: 'tcpSocket twice on one port, once by name and once by number', objects: withDeployment((d) => {
-        const port = containerOf(d).ports[0];
-        containerOf(d).ports[0] = { ...port, name: 'http' };
-        containerOf(d).readinessProbe = { tcpSocket: { port: 'http' }, periodSeconds: 5 };
-        containerOf(d).livenessProbe = { tcpSocket: { port: port.containerPort }, periodSeconds: 20, failureThreshold: 6 };
-      }) },
-      { name: 'the same exec command, other timings', objects: withDeployment((d) => {
-        containerOf(d).readinessProbe = { exec: { command: ['/bin/check'] } };
-        containerOf(d).livenessProbe = { exec: { command: ['/bin/check'] }, periodSeconds: 30 };
-      }) },
+      {
+        name: 'tcpSocket twice on one port, once by name and once by number',
+        objects: withDeployment((d) => {
+          const port = containerOf(d).ports[0];
+          containerOf(d).ports[0] = { ...port, name: 'http' };
+          containerOf(d).readinessProbe = { tcpSocket: { port: 'http' }, periodSeconds: 5 };
+          containerOf(d).livenessProbe = { tcpSocket: { port: port.containerPort }, periodSeconds: 20, failureThreshold: 6 };
+        }),
+      },
+      {
+        name: 'the same exec command, other timings',
+        objects: withDeployment((d) => {
+          containerOf(d).readinessProbe = { exec: { command: ['/bin/check'] } };
+          containerOf(d).livenessProbe = { exec: { command: ['/bin/check'] }, periodSeconds: 30 };
+        }),
+      },
       { name: 'probe on an undeclared port', objects: withDeployment((d) => { containerOf(d).livenessProbe.httpGet.port = 9090; }) },
       { name: 'probe on an undeclared port name', objects: withDeployment((d) => { containerOf(d).readinessProbe.httpGet.port = 'metrics'; }) },
       { name: 'startup probe on an undeclared port', objects: withDeployment((d) => { containerOf(d).startupProbe = { tcpSocket: { port: 9999 } }; }) },
