@@ -1,119 +1,166 @@
 /**
- * Synth benchmark: N workloads wired in chains and fan-outs, synthesized once with SecureDeployment (the audit
- * included, through HardenedAudit) and once with the equivalent plain cdk8s-plus-28 Deployments, Services and
- * `connections.allowFrom`. Each (variant, N) runs in its own child process, so peak RSS is that run's alone. Prints a
- * markdown table; nothing here asserts. Run with `npm run bench`, or:
+ * Synth benchmark: each row's hardened app and its plain cdk8s-plus-28 twin, each run in its own plain-node process
+ * on compiled JavaScript (bench/tsconfig.build.json), several repetitions interleaved (the order alternates every
+ * repetition, so drift in machine load hits both variants), whole-process CPU time and peak RSS of each run, and
+ * min and median per variant. Prints a markdown table with the load average; nothing here asserts.
  *
- *   ts-node -T bench/synth.ts [N ...]      (default 100 1000 5000)
+ *   npm run bench:synth                           (compiles, then runs every row)
+ *   node bench/out/bench/synth.js [--reps 5] [--rows workloads-100,example]
+ *
+ * Rows live in bench/rows.ts.
  */
 import { spawnSync } from 'child_process';
-import { App, Chart } from 'cdk8s';
-import { Deployment } from 'cdk8s-plus-28';
-import { HardenedAudit } from '../lib/audit/app-audit';
-import { LockedNamespace } from '../lib/namespace/locked-namespace';
-import { HealthCheck } from '../lib/workload/probes';
-import { SecureDeployment } from '../lib/workload/secure-deployment';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
+import { cpus, loadavg, tmpdir } from 'os';
+import { basename, join, resolve } from 'path';
+import { parseAllDocuments } from 'yaml';
+import { ProcessUsage } from './measure';
+import { BenchProgram, BenchRow, RATIO_TARGET, rows, SCALING } from './rows';
+
+/** The compiled root (bench/out) and the source root (the project). */
+const OUT_ROOT = resolve(__dirname, '..');
+const SOURCE_ROOT = resolve(OUT_ROOT, '..', '..');
 
 type Variant = 'hardened' | 'plain';
 
-const PER_NAMESPACE = 50;
-const IMAGE = `registry.example.com/bench/app:1.0.0@sha256:${'d'.repeat(64)}`;
-/** The readiness check every hardened workload gives (its liveness check defaults to a TCP connect). */
-const READY = HealthCheck.httpGet('/ready');
-
-interface Measurement {
-  readonly variant: Variant;
-  readonly n: number;
+interface Run extends ProcessUsage {
   readonly objects: number;
-  readonly seconds: number;
-  readonly peakMiB: number;
+  readonly bytes: number;
 }
 
-/**
- * The wiring of workload i: in each namespace, the first five form a chain (i-1 → i) and every later one is called by
- * the namespace's first workload (a fan-out), so connections grow linearly with N.
- */
-function callerOf(i: number): number | undefined {
-  const local = i % PER_NAMESPACE;
-  if (local === 0) return undefined;
-  return local < 5 ? i - 1 : i - local;
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    if (statSync(p).isDirectory()) return yamlFiles(p);
+    return f.endsWith('.k8s.yaml') ? [p] : [];
+  });
 }
 
-function buildHardened(app: App, n: number): void {
-  HardenedAudit.enable(app);
-  const chart = new Chart(app, 'bench');
-  const workloads: SecureDeployment[] = [];
-  let ns: LockedNamespace | undefined;
-  for (let i = 0; i < n; i++) {
-    if (i % PER_NAMESPACE === 0) ns = new LockedNamespace(chart, `ns-${i / PER_NAMESPACE}`, { owner: 'bench-team', allowedRegistries: ['registry.example.com'] });
-    workloads.push(new SecureDeployment(ns!, `w-${i}`, { image: IMAGE, port: 8080, readinessProbe: READY }));
-    const caller = callerOf(i);
-    if (caller !== undefined) workloads[i].allowFrom(workloads[caller]);
-  }
-}
-
-function buildPlain(app: App, n: number): void {
-  const workloads: Deployment[] = [];
-  let chart: Chart | undefined;
-  for (let i = 0; i < n; i++) {
-    if (i % PER_NAMESPACE === 0) chart = new Chart(app, `ns-${i / PER_NAMESPACE}`, { namespace: `ns-${i / PER_NAMESPACE}` });
-    const d = new Deployment(chart!, `w-${i}`, { replicas: 2, containers: [{ image: IMAGE, portNumber: 8080 }] });
-    d.exposeViaService();
-    workloads.push(d);
-    const caller = callerOf(i);
-    if (caller !== undefined) d.connections.allowFrom(workloads[caller]);
-  }
-}
-
-function child(variant: Variant, n: number): void {
-  const start = process.hrtime.bigint();
-  const app = new App({ outdir: '/dev/null' });
-  if (variant === 'hardened') buildHardened(app, n);
-  else buildPlain(app, n);
-  const yaml = app.synthYaml();
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  const objects = yaml.split('\n---\n').length;
-  const measurement: Measurement = { variant, n, objects, seconds, peakMiB: process.resourceUsage().maxRSS / 1024 };
-  process.stdout.write(`${JSON.stringify(measurement)}\n`);
-}
-
-function run(variant: Variant, n: number): Measurement {
-  const r = spawnSync(process.execPath, [...process.execArgv, __filename, '--child', variant, String(n)], {
+/** Runs `program` in a fresh node process with the measuring preload; returns its usage and its output directory. */
+function execute(program: BenchProgram, label: string): { usage: ProcessUsage; outdir: string } {
+  const outdir = mkdtempSync(join(tmpdir(), 'bench-out-'));
+  const resultFile = join(outdir, '.usage.json');
+  const r = spawnSync(process.execPath, ['--require', join(OUT_ROOT, 'bench', 'measure.js'), join(OUT_ROOT, program.script), ...program.args], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
-    env: { ...process.env, NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --max-old-space-size=8192`.trim() },
+    env: {
+      ...process.env,
+      ...program.env,
+      CDK8S_OUTDIR: outdir,
+      BENCH_RESULT: resultFile,
+      NODE_OPTIONS: '--max-old-space-size=8192',
+    },
   });
-  if (r.status !== 0) throw new Error(`${variant} N=${n} failed: ${r.stderr}`);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  if (r.status !== 0) throw new Error(`bench: ${label} exited with ${r.status ?? r.signal}:\n${r.stderr}`);
+  const usage = JSON.parse(readFileSync(resultFile, 'utf8')) as ProcessUsage;
+  rmSync(resultFile);
+  return { usage, outdir };
+}
+
+function measure(program: BenchProgram, label: string): Run {
+  const { usage, outdir } = execute(program, label);
+  const files = yamlFiles(outdir);
+  const text = files.map((f) => readFileSync(f, 'utf8'));
+  rmSync(outdir, { recursive: true, force: true });
+  return {
+    ...usage,
+    objects: text.reduce((sum, t) => sum + (t.match(/^kind: /gm)?.length ?? 0), 0),
+    bytes: text.reduce((sum, t) => sum + Buffer.byteLength(t), 0),
+  };
+}
+
+/** Writes the documents an app synthesized under `outdir` as a CapturedApp (apps/example-plain.ts) and removes it. */
+function capture(outdir: string, file: string): void {
+  const charts = yamlFiles(outdir).sort().map((f) => ({
+    name: basename(f, '.k8s.yaml'),
+    objects: parseAllDocuments(readFileSync(f, 'utf8')).map((d) => d.toJS()),
+  }));
+  writeFileSync(file, JSON.stringify({ charts }));
+  rmSync(outdir, { recursive: true, force: true });
+}
+
+const min = (xs: number[]) => Math.min(...xs);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const load = () => loadavg().map((l) => l.toFixed(2)).join(', ');
+const mark = (ratio: number, limit: number) => `${ratio.toFixed(2)}${ratio <= limit ? '' : ' ✗'}`;
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
 function main(): void {
-  const args = process.argv.slice(2);
-  if (args[0] === '--child') {
-    child(args[1] as Variant, Number(args[2]));
-    return;
+  const reps = Number(arg('--reps') ?? 5);
+  const only = arg('--rows')?.split(',');
+  const selected = rows(OUT_ROOT, SOURCE_ROOT, capture).filter((r) => !only || only.includes(r.id));
+  if (selected.length === 0) throw new Error(`bench: no row matches --rows ${only}`);
+  const workDir = mkdtempSync(join(tmpdir(), 'bench-'));
+  try {
+    const loadBefore = load();
+    const plainOf = new Map<BenchRow, BenchProgram>();
+    for (const row of selected) {
+      const prepared = row.setup?.({ workDir, runOnce: (p) => execute(p, `${row.id} setup`).outdir }) ?? '';
+      plainOf.set(row, typeof row.plain === 'function' ? row.plain(prepared) : row.plain);
+    }
+    const runs = new Map<string, Run[]>();
+    for (let rep = 0; rep < reps; rep++) {
+      for (const row of selected) {
+        const order: Variant[] = rep % 2 === 0 ? ['hardened', 'plain'] : ['plain', 'hardened'];
+        for (const variant of order) {
+          const program = variant === 'hardened' ? row.hardened : plainOf.get(row)!;
+          const run = measure(program, `${row.id} ${variant}`);
+          if (run.exitCode !== 0) throw new Error(`bench: ${row.id} ${variant} set exit code ${run.exitCode}`);
+          const key = `${row.id}/${variant}`;
+          runs.set(key, [...(runs.get(key) ?? []), run]);
+          process.stderr.write(`rep ${rep + 1}/${reps} ${key}: ${run.cpuSeconds.toFixed(2)} s CPU, ${run.peakMiB.toFixed(0)} MiB\n`);
+        }
+      }
+    }
+    const loadAfter = load();
+    const stat = (row: BenchRow, variant: Variant) => {
+      const list = runs.get(`${row.id}/${variant}`)!;
+      return {
+        cpuMin: min(list.map((r) => r.cpuSeconds)),
+        cpuMedian: median(list.map((r) => r.cpuSeconds)),
+        memMedian: median(list.map((r) => r.peakMiB)),
+        objects: list[0].objects,
+        bytes: list[0].bytes,
+      };
+    };
+    const lines = selected.map((row) => {
+      const h = stat(row, 'hardened');
+      const p = stat(row, 'plain');
+      return `| ${row.title} | ${h.objects} / ${p.objects} | ${(h.bytes / 1024).toFixed(0)} / ${(p.bytes / 1024).toFixed(0)} `
+        + `| ${h.cpuMin.toFixed(2)} / ${h.cpuMedian.toFixed(2)} | ${p.cpuMin.toFixed(2)} / ${p.cpuMedian.toFixed(2)} `
+        + `| ${mark(h.cpuMedian / p.cpuMedian, RATIO_TARGET)} (min ${(h.cpuMin / p.cpuMin).toFixed(2)}) `
+        + `| ${h.memMedian.toFixed(0)} | ${p.memMedian.toFixed(0)} | ${mark(h.memMedian / p.memMedian, RATIO_TARGET)} |`;
+    });
+    const scaling = SCALING.flatMap(({ from, to, limit }) => {
+      const a = selected.find((r) => r.id === from);
+      const b = selected.find((r) => r.id === to);
+      if (!a || !b) return [];
+      const ratio = stat(b, 'hardened').cpuMedian / stat(a, 'hardened').cpuMedian;
+      return [`hardened CPU time ${to} / ${from}: ${mark(ratio, limit)} (target ≤ ${limit})`];
+    });
+    process.stdout.write([
+      `Synth benchmark: node ${process.version}, ${cpus().length} CPUs, ${reps} interleaved repetitions per variant, `
+        + `each run its own process; load average before ${loadBefore}, after ${loadAfter}.`,
+      'CPU = user + system seconds of the whole process (module loading included); peak = max RSS. '
+        + `Ratios are hardened / plain of the medians (target ≤ ${RATIO_TARGET}; ✗ marks a miss).`,
+      '',
+      '| row | objects h / p | KiB h / p | hardened CPU s min / median | plain CPU s min / median | time ratio | hardened peak MiB | plain peak MiB | memory ratio |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      ...lines,
+      '',
+      ...scaling,
+      '',
+    ].join('\n'));
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
   }
-  const sizes = args.length > 0 ? args.map(Number) : [100, 1000, 5000];
-  const rows: string[] = [];
-  const hardenedTimes: number[] = [];
-  for (const n of sizes) {
-    const hardened = run('hardened', n);
-    const plain = run('plain', n);
-    hardenedTimes.push(hardened.seconds);
-    rows.push(`| ${n} | ${hardened.objects} | ${hardened.seconds.toFixed(2)} | ${hardened.peakMiB.toFixed(0)} | ${plain.objects} | `
-      + `${plain.seconds.toFixed(2)} | ${plain.peakMiB.toFixed(0)} | ${(hardened.seconds / plain.seconds).toFixed(2)} | `
-      + `${(hardened.peakMiB / plain.peakMiB).toFixed(2)} |`);
-  }
-  process.stdout.write([
-    `Synth benchmark (node ${process.version}; ${PER_NAMESPACE} workloads per namespace, chains of 5 and fan-outs)`,
-    '',
-    '| N | hardened objects | hardened s | hardened peak MiB | plain objects | plain s | plain peak MiB | time ratio | memory ratio |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
-    ...rows,
-    '',
-    ...sizes.slice(1).map((n, i) => `hardened time ${n} vs ${sizes[i]}: ${(hardenedTimes[i + 1] / hardenedTimes[i]).toFixed(2)}x for ${(n / sizes[i]).toFixed(0)}x the workloads`),
-    '',
-  ].join('\n'));
 }
 
 main();

@@ -1,0 +1,25 @@
+/** N SecureDeployments in LockedNamespaces, audited by HardenedAudit (bench row builder). */
+import { App, Chart } from 'cdk8s';
+import { callerOf, IMAGE, layout } from './workloads';
+import { LockedNamespace } from '../../lib/namespace/locked-namespace';
+import { HardenedAudit } from '../../lib/audit/app-audit';
+import { HealthCheck } from '../../lib/workload/probes';
+import { SecureDeployment } from '../../lib/workload/secure-deployment';
+
+/** Readiness asks the application; liveness stays the default TCP check (HK-WORKLOAD-020). */
+const READY = HealthCheck.httpGet('/ready');
+
+/** `n` workloads over `charts` charts, each namespace a LockedNamespace, the audit on. */
+export function build(app: App, n: number, charts: number): void {
+  HardenedAudit.enable(app);
+  const chartList = Array.from({ length: charts }, (_, c) => new Chart(app, `bench-${c}`));
+  const all: SecureDeployment[] = [];
+  for (const slot of layout(n, charts)) {
+    const ns = new LockedNamespace(chartList[slot.chart], slot.name, { owner: 'bench-team', allowedRegistries: ['registry.example.com'] });
+    for (const i of slot.workloads) {
+      all[i] = new SecureDeployment(ns, `w-${i}`, { image: IMAGE, port: 8080, readinessProbe: READY });
+      const caller = callerOf(i);
+      if (caller !== undefined) all[i].allowFrom(all[caller]);
+    }
+  }
+}

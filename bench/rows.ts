@@ -1,0 +1,100 @@
+/**
+ * The rows of the synth bench. Each row runs a hardened and a plain program, each in its own plain-node process on
+ * compiled JavaScript. To add a row, write two builders with the same signature, `apps/<name>-hardened.ts` and
+ * `apps/<name>-plain.ts`, each exporting `build(app: App, ...args)` (run-app.ts calls `app.synth()` after it), and
+ * add `builderRow(…)` below.
+ */
+import { copyFileSync, readdirSync } from 'fs';
+import { join } from 'path';
+
+/** One program the bench runs in a fresh process. */
+export interface BenchProgram {
+  /** Script to run, relative to the compiled root (bench/out). */
+  readonly script: string;
+  /** Its command-line arguments. */
+  readonly args: readonly string[];
+  /** Extra environment variables. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+/** What a row's setup may use: a scratch directory for the whole bench and a way to run a program once. */
+export interface RowSetup {
+  readonly workDir: string;
+  /** Runs `program` unmeasured and returns its output directory (the caller's to remove). */
+  readonly runOnce: (program: BenchProgram) => string;
+}
+
+/** A row of the table: the hardened program and its plain twin. */
+export interface BenchRow {
+  /** Stable id, used by `--rows` and by SCALING. */
+  readonly id: string;
+  /** The label printed in the table. */
+  readonly title: string;
+  readonly hardened: BenchProgram;
+  /** The plain program; a function when it needs what the setup prepared. */
+  readonly plain: BenchProgram | ((prepared: string) => BenchProgram);
+  /** Prepares the row once before the repetitions; its result is handed to `plain`. */
+  readonly setup?: (ctx: RowSetup) => string;
+}
+
+/** A row whose two variants are builders in `apps/<app>-hardened.ts` and `apps/<app>-plain.ts`. */
+export function builderRow(id: string, title: string, app: string, args: readonly unknown[]): BenchRow {
+  const program = (variant: string): BenchProgram => ({
+    script: 'bench/run-app.js',
+    args: [`apps/${app}-${variant}`, 'build', JSON.stringify(args)],
+  });
+  return { id, title, hardened: program('hardened'), plain: program('plain') };
+}
+
+/** Development-only inputs the example reads from the environment, as `npm run synth` supplies them. */
+const EXAMPLE_ENV = {
+  VELERO_REPO_PASSWORD: 'development-only-velero-repository',
+  SHOP_DB_PASSWORD: 'development-only-shop-database',
+  PAYMENTS_PROCESSOR_TOKEN: 'development-only-processor-token',
+  SEALING_DERIVATION_KEY: 'development-only-derivation-key-0123456789abcdef',
+};
+
+/**
+ * The example app, run unmodified (examples/main.ts compiled), against the same manifests emitted by plain cdk8s
+ * (apps/example-plain.ts), captured from one unmeasured hardened run.
+ */
+export function exampleRow(outRoot: string, sourceRoot: string, capture: (outdir: string, file: string) => void): BenchRow {
+  return {
+    id: 'example',
+    title: 'example app',
+    hardened: { script: 'examples/main.js', args: [], env: EXAMPLE_ENV },
+    plain: (captured) => ({ script: 'bench/run-app.js', args: ['apps/example-plain', 'build', JSON.stringify([captured])] }),
+    setup: ({ workDir, runOnce }) => {
+      // The example reads its development keys beside its own file.
+      for (const f of readdirSync(join(sourceRoot, 'examples')).filter((x) => !x.endsWith('.ts') && !x.endsWith('.json'))) {
+        copyFileSync(join(sourceRoot, 'examples', f), join(outRoot, 'examples', f));
+      }
+      const captured = join(workDir, 'example.json');
+      capture(runOnce({ script: 'examples/main.js', args: [], env: EXAMPLE_ENV }), captured);
+      return captured;
+    },
+  };
+}
+
+/** Rows of workloads: `n` SecureDeployments (or plain Deployments) over `charts` charts. */
+function workloadsRow(n: number, charts: number): BenchRow {
+  const label = `N = ${n.toLocaleString('en-US')}, ${charts === 1 ? 'one chart' : `${charts} charts`}`;
+  return builderRow(`workloads-${n}${charts === 1 ? '' : `x${charts}`}`, label, 'workloads', [n, charts]);
+}
+
+/** The table, in order. */
+export function rows(outRoot: string, sourceRoot: string, capture: (outdir: string, file: string) => void): BenchRow[] {
+  return [
+    workloadsRow(100, 1),
+    workloadsRow(1000, 1),
+    workloadsRow(5000, 1),
+    workloadsRow(1000, 20),
+    exampleRow(outRoot, sourceRoot, capture),
+  ];
+}
+
+/** Scaling targets: hardened time of `to` at most `limit` times that of `from`. */
+export const SCALING = [{ from: 'workloads-1000', to: 'workloads-5000', limit: 5.5 }];
+
+/** The time and memory ratio (hardened / plain) every row must stay at or under. */
+export const RATIO_TARGET = 1.2;
