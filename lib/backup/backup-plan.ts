@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EtcdSnapshot, EtcdSnapshotProps } from './etcd-snapshot';
 import { IBackupPlan, RestoreDrill, RestoreDrillOptions } from './restore-drill';
+import { SynthPass } from '../audit/synth-pass';
 import { objectMeta, refuse } from '../cluster/object-meta';
 import * as bsl from '../imports/velero-bsl-velero.io';
 import * as schedule from '../imports/velero-schedule-velero.io';
@@ -214,6 +215,7 @@ export class BackupPlan extends Construct implements IBackupPlan {
 
   constructor(scope: Construct, id: string, props: BackupPlanProps) {
     super(scope, id);
+    SynthPass.of(this).checkRenderedObjects(this);
     this.scheduleName = props.name ?? id;
     this.veleroNamespace = props.veleroNamespace ?? 'velero';
     this.rpo = props.rpo;

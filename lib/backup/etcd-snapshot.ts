@@ -1,5 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { SynthPass } from '../audit/synth-pass';
 import { jobPodSpec } from '../cluster/job-pod';
 import { objectMeta, refuse, requirePinnedImage } from '../cluster/object-meta';
 import { PrivilegedNamespace } from '../cluster/privileged-namespace';
@@ -85,6 +86,7 @@ export class EtcdSnapshot extends Construct {
 
   constructor(scope: Construct, id: string, props: EtcdSnapshotProps) {
     super(scope, id);
+    SynthPass.of(this).checkRenderedObjects(this);
     if (props.selfManagedControlPlane !== true) {
       refuse(this, CONSTRUCT, 'selfManagedControlPlane', 'is not true; managed control planes (EKS, GKE, AKS) do not expose etcd',
         'rely on the provider\'s etcd backups on a managed cluster; set selfManagedControlPlane: true only for kubeadm-style control planes.', 'HK-BACKUP-006');

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { SynthPass } from '../audit/synth-pass';
 import { jobPodSpec } from '../cluster/job-pod';
 import { objectMeta, refuse, requirePinnedImage } from '../cluster/object-meta';
 import * as velero from '../imports/velero-restore-velero.io';
@@ -140,6 +141,7 @@ export class RestoreDrill extends Construct {
 
   constructor(scope: Construct, id: string, props: RestoreDrillProps) {
     super(scope, id);
+    SynthPass.of(this).checkRenderedObjects(this);
     const plan = props.plan;
     const source = this.sourceNamespace(plan, props.namespace);
     const drillName = props.drillNamespace ?? `${source}-restore-drill`;

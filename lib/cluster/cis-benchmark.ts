@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { jobPodSpec } from './job-pod';
 import { objectMeta, refuse, requirePinnedImage } from './object-meta';
 import { PrivilegedNamespace } from './privileged-namespace';
+import { SynthPass } from '../audit/synth-pass';
 import { PracticeException } from '../practices/exceptions';
 import { isCronProblem, parseCron } from '../units/cron';
 
@@ -100,6 +101,7 @@ export class CisBenchmark extends Construct {
 
   constructor(scope: Construct, id: string, props: CisBenchmarkProps) {
     super(scope, id);
+    SynthPass.of(this).checkRenderedObjects(this);
     const image = requirePinnedImage(this, CONSTRUCT, 'image', props.image);
     const version = props.kubernetesVersion ?? '1.28';
     const benchmark = props.benchmark ?? benchmarkFor(version);

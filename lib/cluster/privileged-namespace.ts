@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { objectMeta, refuse } from './object-meta';
+import { SynthPass } from '../audit/synth-pass';
 import { KUBE_DNS, namespaceGuardSpecs } from '../namespace/namespace-guards';
 import { INamespaceScope, markNamespaceScope } from '../namespace/namespace-scope';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
@@ -45,6 +46,7 @@ export class PrivilegedNamespace extends Construct implements INamespaceScope {
 
   constructor(scope: Construct, id: string, props: PrivilegedNamespaceProps) {
     super(scope, id);
+    SynthPass.of(this).checkRenderedObjects(this);
     this.name = props.name;
     this.partOf = props.name;
     // Node agents and jobs created under it land in it (SecureDaemonSet, SecureJob, SecureCronJob).

@@ -2,6 +2,7 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { KUBE_DNS, namespaceGuardSpecs } from './namespace-guards';
+import { SynthPass } from '../audit/synth-pass';
 import { HardenedError } from '../errors';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
 import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
@@ -225,6 +226,10 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
   public readonly mesh: NamespaceMesh;
   /** The Namespace object. */
   public readonly namespace: k8s.KubeNamespace;
+  /** Children given this namespace by a patch, so a later synth does not patch them again. */
+  private readonly adopted = new WeakSet<ApiObject>();
+  /** Children that name another namespace, as of the last synth. */
+  private foreignChildren: string[] = [];
 
   constructor(scope: Construct, id: string, props: LockedNamespaceProps) {
     super(scope, id);
@@ -286,24 +291,31 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
       new istioAuthz.AuthorizationPolicy(this, 'AllowNothing', { metadata: meta('allow-nothing', 'AllowNothing'), spec: {} });
     }
 
-    this.node.addValidation({ validate: () => this.adoptChildren() });
+    // Adoption runs before anything is rendered or judged, so no child is ever judged outside this namespace.
+    const pass = SynthPass.of(this);
+    // A chosen Pod Security version says which Kubernetes the namespace runs on: its objects are judged for it.
+    pass.checkRenderedObjects(this, { targetVersion: props.podSecurityVersion === undefined ? undefined : version });
+    pass.beforeRendering(() => this.adoptChildren());
+    this.node.addValidation({ validate: () => this.foreignChildren });
   }
 
-  /** Puts namespaced descendants that name no namespace into this one; reports those that name another. */
-  private adoptChildren(): string[] {
-    const errors: string[] = [];
+  /** Puts namespaced descendants that name no namespace into this one (once each); records those that name another. */
+  private adoptChildren(): void {
+    const foreign: string[] = [];
     for (const child of this.node.findAll()) {
       if (!(child instanceof ApiObject) || child === (this.namespace as ApiObject)) continue;
       if (!isNamespaced({ apiVersion: child.apiVersion, kind: child.kind })) continue;
       const ns = child.metadata.namespace;
       if (ns === undefined) {
+        if (this.adopted.has(child)) continue;
+        this.adopted.add(child);
         child.addJsonPatch(JsonPatch.add('/metadata/namespace', this.name));
       } else if (ns !== this.name) {
-        errors.push(`${child.kind} ${child.node.path} is created inside LockedNamespace '${this.name}' but sets namespace '${ns}'; `
+        foreign.push(`${child.kind} ${child.node.path} is created inside LockedNamespace '${this.name}' but sets namespace '${ns}'; `
           + 'create it outside the LockedNamespace, or drop its namespace.');
       }
     }
-    return errors;
+    this.foreignChildren = foreign;
   }
 
   private meshLabels(): Record<string, string> {

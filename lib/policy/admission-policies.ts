@@ -7,6 +7,7 @@ import { LabelSelectorSpec, LOCKED_LABEL } from './policy-options';
 import { validateAllowedRegistries } from './registries';
 import { emitValidatingAdmissionPolicies } from './vap';
 import { parseKubernetesVersion } from '../audit/audit';
+import { SynthPass } from '../audit/synth-pass';
 import { HardenedError } from '../errors';
 import { PolicySettings } from '../practices/admission/cel';
 import { findPractice } from '../practices/catalogue';
@@ -92,6 +93,7 @@ export class AdmissionPolicies extends Construct {
 
   constructor(scope: Construct, id: string, props: AdmissionPoliciesProps = {}) {
     super(scope, id);
+    SynthPass.of(this).checkRenderedObjects(this);
     const engines = props.engines ?? [PolicyEngine.KYVERNO];
     if (engines.length === 0) this.refuse('engines', 'is empty', 'name at least one engine, e.g. [PolicyEngine.KYVERNO].');
     const version = this.targetVersion(props.targetVersion ?? '1.28');

@@ -169,12 +169,15 @@ export interface Practice {
   readonly admission?: AdmissionRule;
 }
 
+/** Marks the `evaluate` functions `perObject` builds, so a construct's self-check can pick the per-object practices. */
+const PER_OBJECT = Symbol.for('cdk8s-hardened.perObject');
+
 /**
  * Builds `evaluate` for a practice judged one object at a time: `check` returns the problems of one object
  * of the given kinds (an empty list when it complies).
  */
 export function perObject(kinds: readonly string[] | 'all', check: (obj: Manifest, ctx: AuditContext) => string[]): (ctx: AuditContext) => Violation[] {
-  return (ctx) => {
+  const evaluate = (ctx: AuditContext) => {
     const objects = kinds === 'all' ? ctx.objects : ctx.ofKind(...kinds);
     const out: Violation[] = [];
     for (const object of objects) {
@@ -182,4 +185,13 @@ export function perObject(kinds: readonly string[] | 'all', check: (obj: Manifes
     }
     return out;
   };
+  return Object.defineProperty(evaluate, PER_OBJECT, { value: true });
+}
+
+/**
+ * Whether the practice judges each object on its own (built with `perObject`): what a construct's self-check runs
+ * over the objects it rendered. The others judge the set as a whole and need the whole app (HardenedAudit).
+ */
+export function isPerObject(practice: Practice): boolean {
+  return practice.evaluate !== undefined && PER_OBJECT in practice.evaluate;
 }

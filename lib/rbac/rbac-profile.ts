@@ -3,6 +3,7 @@ import { IApiResource, k8s, ISubject } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { Grant, GrantOptions, RbacRule, Verb } from './grants';
 import { isExceptable, judgeRbac, RbacViolation } from './judge';
+import { SynthPass } from '../audit/synth-pass';
 import { objectMeta } from '../cluster/object-meta';
 import { formatRefusal, HardenedError, RefusalDetails } from '../errors';
 import { enclosingNamespace } from '../namespace/enclosing-namespace';
@@ -166,6 +167,8 @@ export class RbacProfile extends Construct {
 
   constructor(scope: Construct, id: string, props: RbacProfileProps = {}) {
     super(scope, id);
+    // RBAC practices are judged by validateFinal(), with messages that name the grant; the self-check covers the rest.
+    SynthPass.of(this).checkRenderedObjects(this, { judgedByOwner: (p) => p.group === PracticeGroup.RBAC });
     this.name = props.name ?? id;
     if (!NAME.test(this.name) || this.name.length > 63) {
       this.refuse({ prop: 'name', problem: `is '${this.name}', not a DNS label`, fix: 'use lower-case letters, digits and \'-\', at most 63 characters.' });

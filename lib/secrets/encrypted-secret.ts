@@ -7,6 +7,7 @@ import { SecretEntry } from './sops/secret-envelope';
 import { SopsError } from './sops/sops-error';
 import { PrepareEncryptedSecretsOptions, PreparationFailure, SopsPreparation } from './sops-preparation';
 import { SopsRecipient } from './sops-recipient';
+import { SynthPass } from '../audit/synth-pass';
 import { HardenedError } from '../errors';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
@@ -147,6 +148,7 @@ export class EncryptedSecret extends Chart implements IMountableSecret {
   constructor(scope: Construct, id: string, props: EncryptedSecretProps) {
     const namespace = props.namespace ?? enclosingNamespace(scope);
     super(scope, id, { namespace, disableResourceNameHashes: true });
+    SynthPass.of(this).checkRenderedObjects(this);
     Object.defineProperty(this, ENCRYPTED_SECRET, { value: true });
     const refuse = (prop: string, problem: string, fix: string, practiceId = SOPS_PRACTICE): never => {
       throw new HardenedError({ scope: this, construct: 'EncryptedSecret', prop, problem, practiceId, practiceTitle: findPractice(practiceId)?.title, fix });

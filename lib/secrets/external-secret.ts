@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMountableSecret } from './mountable-secret';
 import { ISecretStore } from './secret-store';
+import { SynthPass } from '../audit/synth-pass';
 import { HardenedError } from '../errors';
 import {
   ExternalSecret as ExternalSecretObject,
@@ -88,6 +89,7 @@ export class ExternalSecret extends Construct implements IMountableSecret {
 
   constructor(scope: Construct, id: string, props: ExternalSecretProps) {
     super(scope, id);
+    SynthPass.of(this).checkRenderedObjects(this);
     const refuse = (prop: string, problem: string, fix: string, practiceId: string | null = STORE_PRACTICE): never => {
       throw new HardenedError({
         scope: this,

@@ -8,6 +8,7 @@ import { sealValue } from './sealing/hybrid';
 import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, ScopeKind, scopeLabel } from './sealing/scope';
 import { SealingError } from './sealing/sealing-error';
 import { SecretValue } from './secret-value';
+import { SynthPass } from '../audit/synth-pass';
 import { HardenedError } from '../errors';
 import { SealedSecret as SealedSecretObject } from '../imports/sealed-secrets-bitnami.com';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
@@ -183,6 +184,7 @@ export class SealedSecret extends Construct implements IMountableSecret {
 
   constructor(scope: Construct, id: string, props: SealedSecretProps) {
     super(scope, id);
+    SynthPass.of(this).checkRenderedObjects(this);
     const refuse = (prop: string, problem: string, fix: string, practiceId: string | null = SCOPE_PRACTICE): never => {
       throw new HardenedError({
         scope: this,

@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { SynthPass } from '../audit/synth-pass';
 import { HardenedError } from '../errors';
 import {
   SecretStore as SecretStoreObject,
@@ -206,6 +207,7 @@ export class SecretStore extends Construct implements ISecretStore {
 
   constructor(scope: Construct, id: string, props: SecretStoreProps) {
     super(scope, id);
+    SynthPass.of(this).checkRenderedObjects(this);
     const refuse = (prop: string, problem: string, fix: string): never => {
       throw new HardenedError({ scope: this, construct: 'SecretStore', prop, problem, fix, practiceId: STORE_PRACTICE, practiceTitle: findPractice(STORE_PRACTICE)?.title });
     };

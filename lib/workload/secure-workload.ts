@@ -9,6 +9,7 @@ import { DeclaredPort } from './probes';
 import { ExceptionSet, Refuse, refuser } from './refusal';
 import { resolveScheduling, SchedulingProps } from './scheduling';
 import { addSynthWarning } from '../audit/app-audit';
+import { SynthPass } from '../audit/synth-pass';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
 import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
 import * as linkerdAuthz from '../imports/linkerd-authorizationpolicy-policy.linkerd.io';
@@ -261,6 +262,7 @@ export abstract class SecureWorkload extends Construct {
 
   protected constructor(scope: Construct, id: string, props: SecureWorkloadProps, shape: WorkloadShape) {
     super(scope, id);
+    SynthPass.of(this).checkRenderedObjects(this);
     Object.defineProperty(this, SECURE_WORKLOAD, { value: true });
     this.shape = shape;
     const refuse = this._refuse = refuser(this, shape.construct);
