@@ -1,6 +1,9 @@
-/** The plain cdk8s-plus-28 twin of workloads-hardened: a Namespace object per namespace, Deployments, Services and `allowFrom`. */
+/**
+ * The plain cdk8s-plus-28 twin of workloads-hardened: a Namespace object per namespace, Deployments with the same
+ * image, port and readiness check, Services and `allowFrom`.
+ */
 import { App, Chart } from 'cdk8s';
-import { Deployment, Namespace } from 'cdk8s-plus-28';
+import { Deployment, Namespace, Probe } from 'cdk8s-plus-28';
 import { callerOf, IMAGE, layout } from './workloads';
 
 /** `n` workloads over `charts` charts, laid out as the hardened app lays them out. */
@@ -14,7 +17,7 @@ export function build(app: App, n: number, charts: number): void {
       all[i] = new Deployment(chart, `w-${i}`, {
         metadata: { namespace: slot.name },
         replicas: 2,
-        containers: [{ image: IMAGE, portNumber: 8080 }],
+        containers: [{ image: IMAGE, portNumber: 8080, readiness: Probe.fromHttpGet('/ready') }],
       });
       all[i].exposeViaService();
       const caller = callerOf(i);

@@ -2,6 +2,7 @@ import { JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { refuser } from './refusal';
+import { SynthPass } from '../audit/synth-pass';
 import { partOfFor } from '../namespace/enclosing-namespace';
 import { stampProvenance } from '../provenance';
 
@@ -74,6 +75,7 @@ export class PriorityClass extends Construct implements IPriorityClass {
 
   constructor(scope: Construct, id: string, props: PriorityClassProps) {
     super(scope, id);
+    SynthPass.of(this).checkRenderedObjects(this);
     const refuse = refuser(this, 'PriorityClass');
     if (props === null || typeof props !== 'object') refuse('props', `are ${String(props)}`, 'pass { tier: PriorityTier.HIGH }.');
     if (!(props.tier instanceof PriorityTier)) {

@@ -7,6 +7,7 @@ import { SynthPass } from '../../lib/audit/synth-pass';
 import { HardenedError } from '../../lib/errors';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
 import { RbacProfile } from '../../lib/rbac/rbac-profile';
+import { HealthCheck } from '../../lib/workload/probes';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
 import { image } from '../workload/support';
 
@@ -35,6 +36,8 @@ function validationErrors(run: () => unknown): string[] {
   throw new Error('expected synth to fail, but it succeeded');
 }
 
+const READY = HealthCheck.httpGet('/ready');
+
 const NET_RAW = 'HK-WORKLOAD-006 (high) Drop ALL capabilities: container "app" does not drop ALL capabilities (capabilities.drop: ["NET_RAW"]). '
   + 'Fix: Set securityContext.capabilities.drop: ["ALL"] (upper case) and add back only NET_BIND_SERVICE if needed (HK-WORKLOAD-007).';
 
@@ -42,7 +45,7 @@ describe('constructs check themselves, without HardenedAudit', () => {
   test('fails synth when a raw patch replaces a SecureDeployment\'s drop: [ALL] with [NET_RAW]', () => {
     const app = freshApp();
     const ns = new LockedNamespace(new Chart(app, 'shop'), 'shop', { owner: 'shop-team' });
-    const web = new SecureDeployment(ns, 'web', { image: image(), port: 8080 });
+    const web = new SecureDeployment(ns, 'web', { image: image(), port: 8080, readinessProbe: READY });
     ApiObject.of(web).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/capabilities/drop', ['NET_RAW']));
     expect(validationErrors(() => app.synth())).toEqual([
       `[shop/shop/web/Resource] ${NET_RAW}`,
@@ -52,7 +55,7 @@ describe('constructs check themselves, without HardenedAudit', () => {
   test('fails Testing.synth the same way, under the path of the object at fault', () => {
     const chart = Testing.chart();
     const ns = new LockedNamespace(chart, 'shop', { owner: 'shop-team' });
-    const web = new SecureDeployment(ns, 'web', { image: image(), port: 8080 });
+    const web = new SecureDeployment(ns, 'web', { image: image(), port: 8080, readinessProbe: READY });
     ApiObject.of(web).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/capabilities/drop', ['NET_RAW']));
     expect(validationErrors(() => Testing.synth(chart))).toEqual([
       `[test/shop/web/Resource] ${NET_RAW}`,
@@ -62,7 +65,7 @@ describe('constructs check themselves, without HardenedAudit', () => {
   test('passes again once the patch is gone: the check judges every synth afresh', () => {
     const app = freshApp();
     const ns = new LockedNamespace(new Chart(app, 'shop'), 'shop', { owner: 'shop-team' });
-    new SecureDeployment(ns, 'web', { image: image(), port: 8080 });
+    new SecureDeployment(ns, 'web', { image: image(), port: 8080, readinessProbe: READY });
     expect(() => app.synth()).not.toThrow();
     expect(HardenedAudit.lastReport(app)!.findings).toEqual([]);
   });
@@ -82,7 +85,7 @@ describe('constructs check themselves, without HardenedAudit', () => {
   test('leaves set-wide practices to HardenedAudit: a workload outside any LockedNamespace synthesizes, with a warning in the report', () => {
     const app = freshApp();
     const stderr = jest.spyOn(process.stderr, 'write');
-    new SecureDeployment(new Chart(app, 'loose', { namespace: 'loose' }), 'api', { image: image(), port: 8080 });
+    new SecureDeployment(new Chart(app, 'loose', { namespace: 'loose' }), 'api', { image: image(), port: 8080, readinessProbe: READY });
     expect(() => app.synth()).not.toThrow();
     const report = HardenedAudit.lastReport(app)!;
     expect(report.warnings.map((w) => w.constructPath)).toEqual(['loose/api']);
@@ -112,7 +115,7 @@ describe('the synth pass', () => {
     HardenedAudit.enable(app);
     for (let c = 0; c < 5; c++) {
       const ns = new LockedNamespace(new Chart(app, `c${c}`), `ns-${c}`, { owner: 'team' });
-      new SecureDeployment(ns, 'web', { image: image(), port: 8080 });
+      new SecureDeployment(ns, 'web', { image: image(), port: 8080, readinessProbe: READY });
     }
     const render = jest.spyOn(ApiObject.prototype, 'toJson');
     app.synth();
@@ -123,7 +126,7 @@ describe('the synth pass', () => {
   test('writes exactly what it judged, and an object renders afresh after the synth', () => {
     const app = freshApp();
     const ns = new LockedNamespace(new Chart(app, 'shop'), 'shop', { owner: 'shop-team' });
-    const web = new SecureDeployment(ns, 'web', { image: image(), port: 8080 });
+    const web = new SecureDeployment(ns, 'web', { image: image(), port: 8080, readinessProbe: READY });
     app.synth();
     expect(readFileSync(join(app.outdir, 'shop.k8s.yaml'), 'utf8')).toContain('name: web\n  namespace: shop\n');
     ApiObject.of(web).addJsonPatch(JsonPatch.add('/metadata/labels/tier', 'front'));
@@ -133,7 +136,7 @@ describe('the synth pass', () => {
   test('refuses a patch added during synth, after the object was judged', () => {
     const app = freshApp();
     const ns = new LockedNamespace(new Chart(app, 'shop'), 'shop', { owner: 'shop-team' });
-    const web = new SecureDeployment(ns, 'web', { image: image(), port: 8080 });
+    const web = new SecureDeployment(ns, 'web', { image: image(), port: 8080, readinessProbe: READY });
     web.node.addValidation({ validate: () => { ApiObject.of(web).addJsonPatch(JsonPatch.add('/metadata/labels/late', 'yes')); return []; } });
     let err: unknown;
     try {
