@@ -13,6 +13,7 @@ export * from './practices/admission/resources';
 
 export * from './audit/audit';
 export * from './audit/app-audit';
+export * from './audit/synth-pass';
 export * from './audit/report';
 export * from './audit/load';
 

@@ -4,8 +4,8 @@ import { join } from 'path';
 import { ApiObject, App, Chart, Include, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { HardenedAudit, HardenedAuditOptions } from '../../lib/audit/app-audit';
-import { formatFinding } from '../../lib/audit/synth-pass';
 import { Finding } from '../../lib/audit/audit';
+import { formatFinding } from '../../lib/audit/synth-pass';
 import { atLeast, Severity } from '../../lib/practices/practice';
 import { compliantSet, DIGEST } from '../practices/fixtures';
 

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { App, Chart, Include } from 'cdk8s';
-import { ageKeyPair, setEnv } from '../secrets/sops/helpers';
 import { addBackupAndBaseline } from '../../examples/backup';
 import { addLockedNamespace } from '../../examples/locked-namespace';
 import { addRbacProfiles } from '../../examples/rbac';
@@ -17,6 +16,7 @@ import { HardenedAudit } from '../../lib/audit/app-audit';
 import { EncryptedSecret } from '../../lib/secrets/encrypted-secret';
 import { SecretValue } from '../../lib/secrets/secret-value';
 import { SopsRecipient } from '../../lib/secrets/sops-recipient';
+import { ageKeyPair, setEnv } from '../secrets/sops/helpers';
 
 let outdirs: string[] = [];
 afterEach(() => {

@@ -75,7 +75,9 @@ describe('constructs check themselves, without HardenedAudit', () => {
     const chart = new Chart(app, 'shop');
     new LockedNamespace(chart, 'shop', { owner: 'shop-team' });
     new ApiObject(chart, 'raw', {
-      apiVersion: 'v1', kind: 'Pod', metadata: { name: 'raw', namespace: 'shop' },
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'raw', namespace: 'shop' },
       spec: { containers: [{ name: 'app', image: 'nginx:latest', securityContext: { privileged: true } }] },
     });
     expect(() => app.synth()).not.toThrow();
