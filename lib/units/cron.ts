@@ -128,7 +128,7 @@ export function parseCron(expression: string): CronSchedule | CronProblem {
     dayOfMonthStar: stars[2],
     dayOfWeekStar: stars[4],
   };
-  if (matchingDays(schedule).length === 0) return { problem: 'never fires: no calendar day matches its day-of-month, month and day-of-week fields' };
+  if (dayGaps(schedule).longest === undefined) return { problem: 'never fires: no calendar day matches its day-of-month, month and day-of-week fields' };
   return schedule;
 }
 
@@ -144,13 +144,9 @@ export function worstCaseInterval(schedule: CronSchedule): Duration {
   times.sort((a, b) => a - b);
   let worst = 0;
   for (let i = 1; i < times.length; i++) worst = Math.max(worst, times[i] - times[i - 1]);
-  const days = matchingDays(schedule);
-  const first = times[0];
-  const last = times[times.length - 1];
-  for (let i = 0; i < days.length; i++) {
-    const next = i + 1 < days.length ? days[i + 1] : days[0] + CYCLE_DAYS;
-    worst = Math.max(worst, (next - days[i]) * MINUTES_PER_DAY - last + first);
-  }
+  // From the last run of one firing day to the first run of the next: the longest such gap spans the most days.
+  const longest = dayGaps(schedule).longest ?? CYCLE_DAYS;
+  worst = Math.max(worst, longest * MINUTES_PER_DAY - times[times.length - 1] + times[0]);
   const dst = schedule.timeZone !== undefined && !FIXED_ZONES.includes(schedule.timeZone) ? 60 : 0;
   return Duration.minutes(worst + dst);
 }
@@ -180,21 +176,50 @@ function cycleCalendar(): Calendar {
   return calendar;
 }
 
-/** Day indexes (0 = 2000-01-01, a Saturday) within one 400-year cycle on which the schedule fires. */
-function matchingDays(schedule: CronSchedule): number[] {
-  const dom = new Set(schedule.daysOfMonth);
-  const months = new Set(schedule.months);
-  const dow = new Set(schedule.daysOfWeek);
+/** What the day fields of a schedule give over the 400-year cycle: the longest span between two firing days. */
+interface DayGaps {
+  /** Days from one firing day to the next, the longest over the cycle (wrapping round); undefined when none fires. */
+  readonly longest?: number;
+}
+
+/** Day-field combinations already walked: a synth parses the same few schedules many times (constructs, checks). */
+const dayGapsSeen = new Map<string, DayGaps>();
+/** Enough for any real app; a flood of distinct schedules (hostile YAML) only costs the walk again. */
+const DAY_GAPS_KEPT = 1024;
+
+/** Walks the 400-year cycle starting 2000-01-01 (a Saturday) once per combination of day fields. */
+function dayGaps(schedule: CronSchedule): DayGaps {
   const both = schedule.dayOfMonthStar || schedule.dayOfWeekStar;
+  const key = `${schedule.months.join(',')}|${schedule.daysOfMonth.join(',')}|${schedule.daysOfWeek.join(',')}|${both}`;
+  const seen = dayGapsSeen.get(key);
+  if (seen) return seen;
+  const months = lookup(schedule.months, 13);
+  const dom = lookup(schedule.daysOfMonth, 32);
+  const dow = lookup(schedule.daysOfWeek, 7);
   const cal = cycleCalendar();
-  const out: number[] = [];
+  let first: number | undefined;
+  let previous: number | undefined;
+  let longest = 0;
   for (let day = 0; day < CYCLE_DAYS; day++) {
-    if (!months.has(cal.month[day])) continue;
-    const domMatch = dom.has(cal.date[day]);
-    const dowMatch = dow.has(cal.weekday[day]);
-    if (both ? domMatch && dowMatch : domMatch || dowMatch) out.push(day);
+    if (!months[cal.month[day]]) continue;
+    const domMatch = dom[cal.date[day]] === 1;
+    const dowMatch = dow[cal.weekday[day]] === 1;
+    if (!(both ? domMatch && dowMatch : domMatch || dowMatch)) continue;
+    if (previous === undefined) first = day;
+    else longest = Math.max(longest, day - previous);
+    previous = day;
   }
-  return out;
+  const gaps: DayGaps = first === undefined ? {} : { longest: Math.max(longest, first + CYCLE_DAYS - previous!) };
+  if (dayGapsSeen.size >= DAY_GAPS_KEPT) dayGapsSeen.clear();
+  dayGapsSeen.set(key, gaps);
+  return gaps;
+}
+
+/** A 0/1 table of `values`, indexed by value. */
+function lookup(values: readonly number[], size: number): Uint8Array {
+  const table = new Uint8Array(size);
+  for (const v of values) if (v >= 0 && v < size) table[v] = 1;
+  return table;
 }
 
 function parseField(text: string, spec: FieldSpec): { values: number[]; star: boolean } | string {
