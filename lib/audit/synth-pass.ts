@@ -122,6 +122,7 @@ export class SynthPass {
   private session?: Session;
   private rootProblems: string[] = [];
   private lastSummary?: string;
+  private memo = new Map<symbol, unknown>();
 
   private constructor(private readonly root: IConstruct) {
     Object.defineProperty(root, PASS, { value: this });
@@ -149,6 +150,16 @@ export class SynthPass {
     this.warnings.push({ scope, produce });
   }
 
+  /**
+   * What `compute` returns, computed once per judgement and shared by every caller with the same `key` (e.g. the
+   * namespaces the app locks, which every unlocked workload's warning asks about): a fact of the whole tree then
+   * costs one walk per synth, not one per construct.
+   */
+  public perSynth<T>(key: symbol, compute: () => T): T {
+    if (!this.memo.has(key)) this.memo.set(key, compute());
+    return this.memo.get(key) as T;
+  }
+
   /** Turns the app-wide audit on: every object, every practice. The first settings win. */
   public enableAppAudit(settings: AppAuditSettings): void {
     this.appAudit ??= settings;
@@ -156,6 +167,7 @@ export class SynthPass {
 
   private run(): string[] {
     if (this.session?.judged) return this.rootProblems;
+    this.memo = new Map();
     for (const prepare of this.preparers) prepare();
     const apiObjects = this.root.node.findAll().filter((c: IConstruct): c is ApiObject => ApiObject.isApiObject(c));
     const rendered = apiObjects.map((apiObject) => ({ apiObject, manifest: apiObject.toJson() as Manifest }));

@@ -803,11 +803,18 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
  * then nobody's job here, so the reader learns which ones and the way out.
  */
 function unlockedNamespaceWarning(workload: IConstruct, namespace: string): string | undefined {
-  const lockedHere = workload.node.root.node.findAll()
-    .some((c) => (LockedNamespace.of(c) === c && (c as unknown as ILockedNamespace).name === namespace)
-      || (isNamespaceScope(c) && c.name === namespace));
-  if (lockedHere) return undefined;
+  if (lockedNamespaces(workload).has(namespace)) return undefined;
   return `namespace '${namespace}' is not locked by any LockedNamespace of this app, so nothing here guarantees HK-NETWORK-001 `
     + '(default-deny), HK-NAMESPACE-002 (PSA restricted), HK-NAMESPACE-003 (ResourceQuota) or HK-NAMESPACE-004 (LimitRange). '
     + 'Create the workload inside a LockedNamespace, or adopt one locked elsewhere with LockedNamespace.fromName().';
+}
+
+const LOCKED_NAMESPACES = Symbol('lockedNamespaces');
+
+/** Names of the namespaces a LockedNamespace (or a privileged job namespace) of the app locks; one tree walk per synth. */
+function lockedNamespaces(scope: IConstruct): Set<string> {
+  return SynthPass.of(scope).perSynth(LOCKED_NAMESPACES, () => new Set(scope.node.root.node.findAll().flatMap((c) => {
+    if (LockedNamespace.of(c) === c) return [(c as unknown as ILockedNamespace).name];
+    return isNamespaceScope(c) ? [c.name] : [];
+  })));
 }
