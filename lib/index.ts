@@ -1,5 +1,6 @@
 export * from './errors';
 export * from './provenance';
+export * from './target/kubernetes-target';
 export * from './units/cron';
 export * from './units/duration';
 

@@ -2,6 +2,7 @@ import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SynthPass, SynthReport } from './synth-pass';
 import { Severity } from '../practices/practice';
+import { KubernetesTarget } from '../target/kubernetes-target';
 
 /** Options of `HardenedAudit.enable`. */
 export interface HardenedAuditOptions {
@@ -53,6 +54,7 @@ export function addSynthWarning(scope: IConstruct, produce: () => string | undef
 export class HardenedAudit {
   /** Turns the audit on for `app`. Calling it twice keeps the first options. */
   public static enable(app: App, options: HardenedAuditOptions = {}): void {
+    if (options.targetVersion !== undefined) KubernetesTarget.set(app, options.targetVersion);
     SynthPass.of(app).enableAppAudit({
       failOn: options.failOn ?? Severity.HIGH,
       targetVersion: options.targetVersion,

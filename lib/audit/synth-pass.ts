@@ -5,6 +5,7 @@ import { HardenedError } from '../errors';
 import { CATALOGUE } from '../practices/catalogue';
 import { Manifest } from '../practices/manifest';
 import { atLeast, isPerObject, Practice, Severity } from '../practices/practice';
+import { KubernetesTarget } from '../target/kubernetes-target';
 
 /** One object of the app as the pass rendered it (after every patch) and the ApiObject that renders it. */
 export interface RenderedObject {
@@ -206,7 +207,7 @@ export class SynthPass {
   /** HardenedAudit: every object against every practice, in one audit. */
   private auditAll(rendered: readonly RenderedObject[]): AuditReport {
     return audit(rendered.map((r) => r.manifest), {
-      targetVersion: this.appAudit!.targetVersion,
+      targetVersion: this.appAudit!.targetVersion ?? KubernetesTarget.of(this.root),
       allowedRegistries: this.appAudit!.allowedRegistries,
       constructPathOf: pathLookup(rendered),
     });
@@ -228,7 +229,7 @@ export class SynthPass {
     }
     const reports = [...byVersion.entries()].map(([targetVersion, objects]) => audit(objects.map((r) => r.manifest), {
       practices: PER_OBJECT_PRACTICES,
-      targetVersion,
+      targetVersion: targetVersion ?? KubernetesTarget.of(this.root),
       constructPathOf: pathLookup(objects),
     }));
     const first = reports[0] ?? audit([], { practices: [] });

@@ -5,6 +5,7 @@ import { objectMeta, refuse, requirePinnedImage } from './object-meta';
 import { PrivilegedNamespace } from './privileged-namespace';
 import { SynthPass } from '../audit/synth-pass';
 import { PracticeException } from '../practices/exceptions';
+import { KubernetesTarget } from '../target/kubernetes-target';
 import { isCronProblem, parseCron } from '../units/cron';
 
 const CONSTRUCT = 'CisBenchmark';
@@ -50,8 +51,8 @@ export interface CisBenchmarkProps {
   /** kube-bench image pinned by digest, e.g. `docker.io/aquasec/kube-bench:v0.15.6@sha256:…` (it needs `/bin/sh`). */
   readonly image: string;
   /**
-   * Kubernetes version of the cluster; picks the benchmark.
-   * @default '1.28'
+   * Kubernetes version of the cluster; picks the benchmark. It may only restate the app's KubernetesTarget.
+   * @default - the app's KubernetesTarget (1.28 unless set)
    */
   readonly kubernetesVersion?: string;
   /**
@@ -103,7 +104,7 @@ export class CisBenchmark extends Construct {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
     const image = requirePinnedImage(this, CONSTRUCT, 'image', props.image);
-    const version = props.kubernetesVersion ?? '1.28';
+    const version = KubernetesTarget.agree(this, CONSTRUCT, 'kubernetesVersion', props.kubernetesVersion);
     const benchmark = props.benchmark ?? benchmarkFor(version);
     if (benchmark === undefined) {
       refuse(this, CONSTRUCT, 'kubernetesVersion', `is '${version}', which the kube-bench version mapping does not cover`,

@@ -6,6 +6,7 @@ import { KUBE_DNS, namespaceGuardSpecs } from '../namespace/namespace-guards';
 import { INamespaceScope, markNamespaceScope } from '../namespace/namespace-scope';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL } from '../practices/manifest';
+import { KubernetesTarget } from '../target/kubernetes-target';
 
 /** Props of PrivilegedNamespace. */
 export interface PrivilegedNamespaceProps {
@@ -16,8 +17,8 @@ export interface PrivilegedNamespaceProps {
   /** Why the namespace's jobs need host access; recorded as the HK-NAMESPACE-002 exception (at least 10 characters). */
   readonly reason: string;
   /**
-   * Pod Security version the labels are pinned to.
-   * @default 'v1.28'
+   * Pod Security version the labels are pinned to; it may only restate the app's KubernetesTarget.
+   * @default - the app's KubernetesTarget (1.28 unless set), e.g. 'v1.28'
    */
   readonly podSecurityVersion?: string;
   /**
@@ -55,11 +56,12 @@ export class PrivilegedNamespace extends Construct implements INamespaceScope {
       refuse(this, 'PrivilegedNamespace', 'name', `is '${props.name}', not a DNS label of its own (never default or kube-*)`,
         'give the job its own namespace, e.g. \'etcd-backup\' or \'cis-benchmark\'.', 'HK-NAMESPACE-001');
     }
-    const version = props.podSecurityVersion ?? 'v1.28';
+    const version = props.podSecurityVersion ?? KubernetesTarget.podSecurityVersion(this);
     if (!/^v1\.(0|[1-9][0-9]*)$/.test(version)) {
       refuse(this, 'PrivilegedNamespace', 'podSecurityVersion', `is '${version}', not a pinned Pod Security version (v1.<minor>)`,
         'write it as \'v1.28\'.', 'HK-NAMESPACE-002');
     }
+    KubernetesTarget.agree(this, 'PrivilegedNamespace', 'podSecurityVersion', version);
     const maxClaim = props.maxClaimStorage ?? '50Gi';
     const meta = (childId: string, name: string) => objectMeta({
       scope: this, id: childId, name, namespace: this.name, appName: this.name, partOf: this.name,

@@ -13,6 +13,7 @@ import { ALLOWED_REGISTRIES_ANNOTATION } from '../practices/checks/image/util';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL, isNamespaced } from '../practices/manifest';
 import { provenanceAnnotations, provenanceLabels } from '../provenance';
+import { KubernetesTarget } from '../target/kubernetes-target';
 import { parseQuantity } from '../units/quantity';
 
 const LOCKED_NAMESPACE = Symbol.for('cdk8s-hardened.LockedNamespace');
@@ -140,7 +141,8 @@ export interface LockedNamespaceProps {
   readonly partOf?: string;
   /**
    * Pod Security Admission version the enforce, audit and warn labels are pinned to (`v1.<minor>`; `latest` is refused).
-   * @default 'v1.28' — the cdk8s-plus-28 target
+   * It may only restate the app's target: set the version once with `KubernetesTarget.set(app, '1.30')`.
+   * @default - the app's KubernetesTarget (1.28 unless set), e.g. 'v1.28'
    */
   readonly podSecurityVersion?: string;
   /** Namespace quota; every field has a default. @default - the NamespaceQuota defaults */
@@ -241,7 +243,9 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
       this.refuse('owner', `is '${props.owner}', not a label value naming a team`, 'name the owning team in lower case, e.g. \'payments-team\'.', 'HK-NAMESPACE-005');
     }
     const partOf = this.partOf = props.partOf ?? this.name;
-    const version = this.podSecurityVersion(props.podSecurityVersion ?? 'v1.28');
+    const version = props.podSecurityVersion === undefined
+      ? KubernetesTarget.podSecurityVersion(this)
+      : `v${KubernetesTarget.agree(this, 'LockedNamespace', 'podSecurityVersion', this.podSecurityVersion(props.podSecurityVersion))}`;
     this.allowedRegistries = validateAllowedRegistries(this, 'LockedNamespace', 'allowedRegistries', props.allowedRegistries ?? []);
     const limits = this.containerLimits(props.limits ?? {});
     const quota = this.quota(props.quota ?? {});

@@ -12,6 +12,7 @@ import { HardenedError } from '../errors';
 import { PolicySettings } from '../practices/admission/cel';
 import { findPractice } from '../practices/catalogue';
 import { MANAGED_BY, stampProvenance } from '../provenance';
+import { KubernetesTarget } from '../target/kubernetes-target';
 
 /** An admission engine the policies are generated for. */
 export class PolicyEngine {
@@ -50,7 +51,8 @@ export interface AdmissionPoliciesProps {
   readonly mode?: PolicyMode;
   /**
    * Target Kubernetes version: picks the ValidatingAdmissionPolicy API version and the version-dependent rules.
-   * @default '1.28'
+   * It may only restate the app's KubernetesTarget.
+   * @default - the app's KubernetesTarget (1.28 unless set)
    */
   readonly targetVersion?: string;
   /**
@@ -96,7 +98,8 @@ export class AdmissionPolicies extends Construct {
     SynthPass.of(this).checkRenderedObjects(this);
     const engines = props.engines ?? [PolicyEngine.KYVERNO];
     if (engines.length === 0) this.refuse('engines', 'is empty', 'name at least one engine, e.g. [PolicyEngine.KYVERNO].');
-    const version = this.targetVersion(props.targetVersion ?? '1.28');
+    const version = this.targetVersion(props.targetVersion ?? KubernetesTarget.of(this));
+    KubernetesTarget.agree(this, 'AdmissionPolicies', 'targetVersion', props.targetVersion);
     if (props.namespaceSelector && props.namespaces) {
       this.refuse('namespaces', 'is given together with namespaceSelector', 'give either namespaceSelector or namespaces, not both.');
     }

@@ -1,11 +1,13 @@
 import { Testing } from 'cdk8s';
 import { benchmarkFor, CIS_BENCHMARK_EXCEPTIONS, CisBenchmark, CisBenchmarkProps } from '../../lib/cluster/cis-benchmark';
+import { KubernetesTarget } from '../../lib/target/kubernetes-target';
 import { errorOf, newChart } from '../backup/support';
 
 const IMAGE = 'docker.io/aquasec/kube-bench:v0.15.6@sha256:' + 'd'.repeat(64);
 
 function synth(overrides: Partial<CisBenchmarkProps> = {}): any[] {
   const { chart } = newChart();
+  if (overrides.kubernetesVersion) KubernetesTarget.set(chart, overrides.kubernetesVersion);
   new CisBenchmark(chart, 'cis', { owner: 'platform-team', image: IMAGE, ...overrides });
   return Testing.synth(chart);
 }

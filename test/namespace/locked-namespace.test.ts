@@ -2,6 +2,7 @@ import { ApiObject, Chart, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import { audit } from '../../lib/audit/audit';
 import { LockedNamespace, NamespaceMesh } from '../../lib/namespace/locked-namespace';
+import { KubernetesTarget } from '../../lib/target/kubernetes-target';
 import { secureDeployment, workloadCompanions } from '../practices/fixtures';
 
 function synth(configure: (chart: Chart) => void): any[] {
@@ -37,9 +38,19 @@ describe('LockedNamespace', () => {
     }
   });
 
-  test('pins PSA to a chosen version', () => {
-    const other = byKind(locked({ podSecurityVersion: 'v1.30' }), 'Namespace')[0];
+  test('pins PSA to the app\'s target version', () => {
+    const other = byKind(synth((chart) => {
+      KubernetesTarget.set(chart, '1.30');
+      new LockedNamespace(chart, 'payments', { owner: 'payments-team' });
+    }), 'Namespace')[0];
     expect(other.metadata.labels['pod-security.kubernetes.io/enforce-version']).toBe('v1.30');
+  });
+
+  test('refuses a podSecurityVersion that differs from the app\'s target', () => {
+    expect(refusal((c) => new LockedNamespace(c, 'payments', { owner: 't', podSecurityVersion: 'v1.30' }))).toBe(
+      '[test/payments] LockedNamespace prop \'podSecurityVersion\' is \'v1.30\', but the app targets Kubernetes 1.28 (KubernetesTarget).\n'
+      + 'Practice HK-CLUSTER-006 refuses it.\n'
+      + 'Fix: drop \'podSecurityVersion\' and set the version once for the whole app: KubernetesTarget.set(app, \'1.30\') before creating constructs.');
   });
 
   test('carries owner, part-of and the locked label', () => {

@@ -3,9 +3,12 @@ import { AdmissionPolicies, AdmissionPoliciesProps, PolicyEngine, PolicyMode } f
 import { admissionPractices } from '../../lib/policy/admission-practices';
 import { regoModule } from '../../lib/policy/rego';
 import { findPractice } from '../../lib/practices/catalogue';
+import { KubernetesTarget } from '../../lib/target/kubernetes-target';
 
 function synth(props: AdmissionPoliciesProps): any[] {
   const chart = Testing.chart();
+  // The prop may only restate the app's target, in either spelling it accepts.
+  if (props.targetVersion) KubernetesTarget.set(chart, props.targetVersion.replace(/^v/, ''));
   new AdmissionPolicies(chart, 'policies', props);
   return Testing.synth(chart);
 }
