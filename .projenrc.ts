@@ -73,7 +73,7 @@ const project = new typescript.TypeScriptProject({
     devdirs: ['test', 'examples', 'scripts', 'bench'],
     ignorePatterns: ['lib/imports/**', '*.js', '*.d.ts', 'node_modules/', 'cdk8s.out/'],
   },
-  gitignore: ['cdk8s.out/', '.cdk8s.previous/', '/bench/out/', '.tmp-*'],
+  gitignore: ['cdk8s.out/', '.cdk8s.previous/', '.cdk8s.previous.staging/', '/bench/out/', '.tmp-*'],
 });
 
 // The registry reachable here lacks some platform bindings of unrs-resolver 1.13 (toolchain.md).
@@ -85,10 +85,8 @@ project.addTask('synth', {
   steps: [
     { spawn: 'compile' },
     // The previous output plays the GitOps checkout: SOPS reuses its data keys, so re-synthesis is byte-identical.
-    {
-      exec: 'node -e "const fs = require(\'fs\'); fs.rmSync(\'.cdk8s.previous\', { recursive: true, force: true }); '
-        + 'if (fs.existsSync(\'cdk8s.out\')) fs.cpSync(\'cdk8s.out\', \'.cdk8s.previous\', { recursive: true })"',
-    },
+    // It is replaced only after a synth succeeds, so a failed synth never costs the next one its data keys.
+    { exec: 'ts-node -T scripts/previous-output.ts seed cdk8s.out .cdk8s.previous' },
     {
       exec: 'cdk8s synth --no-check-upgrade',
       env: {
@@ -100,6 +98,7 @@ project.addTask('synth', {
         SEALING_DERIVATION_KEY: '$(printenv SEALING_DERIVATION_KEY || echo development-only-derivation-key-0123456789abcdef)',
       },
     },
+    { exec: 'ts-node -T scripts/previous-output.ts promote cdk8s.out .cdk8s.previous' },
     { exec: 'node bin/cdk8s-hardened audit cdk8s.out' },
   ],
 });
