@@ -1,6 +1,7 @@
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { SynthPass, SynthReport } from './synth-pass';
+import { enableAppChecks } from '../coherence/app-checks';
 import { Severity } from '../practices/practice';
 import { KubernetesTarget } from '../target/kubernetes-target';
 
@@ -55,6 +56,7 @@ export class HardenedAudit {
   /** Turns the audit on for `app`. Calling it twice keeps the first options. */
   public static enable(app: App, options: HardenedAuditOptions = {}): void {
     if (options.targetVersion !== undefined) KubernetesTarget.set(app, options.targetVersion);
+    enableAppChecks(app);
     SynthPass.of(app).enableAppAudit({
       failOn: options.failOn ?? Severity.HIGH,
       targetVersion: options.targetVersion,

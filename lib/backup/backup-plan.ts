@@ -12,6 +12,7 @@ import { DNS_LABEL } from '../practices/manifest';
 import { IMountableSecret } from '../secrets/mountable-secret';
 import { isCronProblem, parseCron, worstCaseInterval } from '../units/cron';
 import { describeDuration, goDuration, seconds } from '../units/duration';
+import { enableAppChecks } from '../coherence/app-checks';
 
 /** Annotation with a plan's recovery point objective, as a Go duration (read by audits and monitors). */
 export const RPO_ANNOTATION = 'cdk8s-hardened.io/rpo';
@@ -216,6 +217,7 @@ export class BackupPlan extends Construct implements IBackupPlan {
   constructor(scope: Construct, id: string, props: BackupPlanProps) {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
+    enableAppChecks(this);
     this.scheduleName = props.name ?? id;
     this.veleroNamespace = props.veleroNamespace ?? 'velero';
     this.rpo = props.rpo;

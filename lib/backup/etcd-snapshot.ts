@@ -7,6 +7,7 @@ import { PrivilegedNamespace } from '../cluster/privileged-namespace';
 import { PracticeException } from '../practices/exceptions';
 import { isCronProblem, parseCron, worstCaseInterval } from '../units/cron';
 import { describeDuration } from '../units/duration';
+import { enableAppChecks } from '../coherence/app-checks';
 
 const CONSTRUCT = 'EtcdSnapshot';
 
@@ -87,6 +88,7 @@ export class EtcdSnapshot extends Construct {
   constructor(scope: Construct, id: string, props: EtcdSnapshotProps) {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
+    enableAppChecks(this);
     if (props.selfManagedControlPlane !== true) {
       refuse(this, CONSTRUCT, 'selfManagedControlPlane', 'is not true; managed control planes (EKS, GKE, AKS) do not expose etcd',
         'rely on the provider\'s etcd backups on a managed cluster; set selfManagedControlPlane: true only for kubeadm-style control planes.', 'HK-BACKUP-006');

@@ -10,6 +10,7 @@ import { isReservedNamespace } from '../practices/checks/namespace/dedicated-nam
 import { DNS_LABEL } from '../practices/manifest';
 import { isCronProblem, parseCron, worstCaseInterval } from '../units/cron';
 import { describeDuration, goDuration, seconds } from '../units/duration';
+import { enableAppChecks } from '../coherence/app-checks';
 
 const CONSTRUCT = 'RestoreDrill';
 
@@ -142,6 +143,7 @@ export class RestoreDrill extends Construct {
   constructor(scope: Construct, id: string, props: RestoreDrillProps) {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
+    enableAppChecks(this);
     const plan = props.plan;
     const source = this.sourceNamespace(plan, props.namespace);
     const drillName = props.drillNamespace ?? `${source}-restore-drill`;

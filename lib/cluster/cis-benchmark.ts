@@ -7,6 +7,7 @@ import { SynthPass } from '../audit/synth-pass';
 import { PracticeException } from '../practices/exceptions';
 import { KubernetesTarget } from '../target/kubernetes-target';
 import { isCronProblem, parseCron } from '../units/cron';
+import { enableAppChecks } from '../coherence/app-checks';
 
 const CONSTRUCT = 'CisBenchmark';
 
@@ -103,6 +104,7 @@ export class CisBenchmark extends Construct {
   constructor(scope: Construct, id: string, props: CisBenchmarkProps) {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
+    enableAppChecks(this);
     const image = requirePinnedImage(this, CONSTRUCT, 'image', props.image);
     const version = KubernetesTarget.agree(this, CONSTRUCT, 'kubernetesVersion', props.kubernetesVersion);
     const benchmark = props.benchmark ?? benchmarkFor(version);

@@ -7,6 +7,7 @@ import { INamespaceScope, markNamespaceScope } from '../namespace/namespace-scop
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL } from '../practices/manifest';
 import { KubernetesTarget } from '../target/kubernetes-target';
+import { enableAppChecks } from '../coherence/app-checks';
 
 /** Props of PrivilegedNamespace. */
 export interface PrivilegedNamespaceProps {
@@ -48,6 +49,7 @@ export class PrivilegedNamespace extends Construct implements INamespaceScope {
   constructor(scope: Construct, id: string, props: PrivilegedNamespaceProps) {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
+    enableAppChecks(this);
     this.name = props.name;
     this.partOf = props.name;
     // Node agents and jobs created under it land in it (SecureDaemonSet, SecureJob, SecureCronJob).

@@ -15,6 +15,7 @@ import { DNS_LABEL, isNamespaced } from '../practices/manifest';
 import { provenanceAnnotations, provenanceLabels } from '../provenance';
 import { KubernetesTarget } from '../target/kubernetes-target';
 import { parseQuantity } from '../units/quantity';
+import { enableAppChecks } from '../coherence/app-checks';
 
 const LOCKED_NAMESPACE = Symbol.for('cdk8s-hardened.LockedNamespace');
 
@@ -235,6 +236,7 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
 
   constructor(scope: Construct, id: string, props: LockedNamespaceProps) {
     super(scope, id);
+    enableAppChecks(this);
     Object.defineProperty(this, LOCKED_NAMESPACE, { value: true });
     this.name = props.name ?? id;
     this.mesh = props.mesh ?? NamespaceMesh.NONE;
@@ -439,6 +441,7 @@ class ImportedLockedNamespace extends Construct implements ILockedNamespace {
 
   constructor(scope: Construct, id: string, public readonly name: string, options: LockedNamespaceImportOptions) {
     super(scope, id);
+    enableAppChecks(this);
     Object.defineProperty(this, LOCKED_NAMESPACE, { value: true });
     if (!DNS_LABEL.test(name) || isReservedNamespace(name)) {
       throw new HardenedError({

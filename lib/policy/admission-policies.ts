@@ -13,6 +13,7 @@ import { PolicySettings } from '../practices/admission/cel';
 import { findPractice } from '../practices/catalogue';
 import { MANAGED_BY, stampProvenance } from '../provenance';
 import { KubernetesTarget } from '../target/kubernetes-target';
+import { enableAppChecks } from '../coherence/app-checks';
 
 /** An admission engine the policies are generated for. */
 export class PolicyEngine {
@@ -96,6 +97,7 @@ export class AdmissionPolicies extends Construct {
   constructor(scope: Construct, id: string, props: AdmissionPoliciesProps = {}) {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
+    enableAppChecks(this);
     const engines = props.engines ?? [PolicyEngine.KYVERNO];
     if (engines.length === 0) this.refuse('engines', 'is empty', 'name at least one engine, e.g. [PolicyEngine.KYVERNO].');
     const version = this.targetVersion(props.targetVersion ?? KubernetesTarget.of(this));

@@ -13,6 +13,7 @@ import { RBAC_GROUP } from '../practices/checks/rbac/util';
 import { isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../practices/exceptions';
 import { describe, Manifest } from '../practices/manifest';
 import { ExceptionPolicy, PracticeGroup } from '../practices/practice';
+import { enableAppChecks } from '../coherence/app-checks';
 
 /** A DNS-1123 label: what the profile's name must be, since it also becomes a label value (HK-AUDIT-004). */
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -169,6 +170,7 @@ export class RbacProfile extends Construct {
     super(scope, id);
     // RBAC practices are judged by validateFinal(), with messages that name the grant; the self-check covers the rest.
     SynthPass.of(this).checkRenderedObjects(this, { judgedByOwner: (p) => p.group === PracticeGroup.RBAC });
+    enableAppChecks(this);
     this.name = props.name ?? id;
     if (!NAME.test(this.name) || this.name.length > 63) {
       this.refuse({ prop: 'name', problem: `is '${this.name}', not a DNS label`, fix: 'use lower-case letters, digits and \'-\', at most 63 characters.' });

@@ -12,6 +12,7 @@ import { HardenedError } from '../errors';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
 import { stampProvenance } from '../provenance';
+import { enableAppChecks } from '../coherence/app-checks';
 
 const ENCRYPTED_SECRET = Symbol.for('cdk8s-hardened.EncryptedSecret');
 const SOPS_PRACTICE = 'HK-SECRETS-002';
@@ -149,6 +150,7 @@ export class EncryptedSecret extends Chart implements IMountableSecret {
     const namespace = props.namespace ?? enclosingNamespace(scope);
     super(scope, id, { namespace, disableResourceNameHashes: true });
     SynthPass.of(this).checkRenderedObjects(this);
+    enableAppChecks(this);
     Object.defineProperty(this, ENCRYPTED_SECRET, { value: true });
     const refuse = (prop: string, problem: string, fix: string, practiceId = SOPS_PRACTICE): never => {
       throw new HardenedError({ scope: this, construct: 'EncryptedSecret', prop, problem, practiceId, practiceTitle: findPractice(practiceId)?.title, fix });

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMountableSecret } from './mountable-secret';
-import { ISecretStore } from './secret-store';
 import { SynthPass } from '../audit/synth-pass';
+import { ISecretStore, SecretStore } from './secret-store';
 import { HardenedError } from '../errors';
 import {
   ExternalSecret as ExternalSecretObject,
@@ -12,6 +12,8 @@ import {
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
 import { stampProvenance } from '../provenance';
+import { enableAppChecks } from '../coherence/app-checks';
+import { EXTERNAL_REFERENCES_ANNOTATION } from '../coherence/coherence';
 
 const STORE_PRACTICE = 'HK-SECRETS-004';
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -90,6 +92,7 @@ export class ExternalSecret extends Construct implements IMountableSecret {
   constructor(scope: Construct, id: string, props: ExternalSecretProps) {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
+    enableAppChecks(this);
     const refuse = (prop: string, problem: string, fix: string, practiceId: string | null = STORE_PRACTICE): never => {
       throw new HardenedError({
         scope: this,
@@ -125,7 +128,14 @@ export class ExternalSecret extends Construct implements IMountableSecret {
     const hasTemplate = props.type !== undefined || props.labels !== undefined || props.annotations !== undefined;
     this.refreshInterval = goDuration(seconds);
     const resource = new ExternalSecretObject(this, 'Resource', {
-      metadata: { name: props.name, namespace },
+      metadata: {
+        name: props.name,
+        namespace,
+        // A store imported by name is created elsewhere: say so, so the app's reference check accepts it.
+        ...(props.store instanceof SecretStore ? {} : {
+          annotations: { [EXTERNAL_REFERENCES_ANNOTATION]: `SecretStore/${props.store.secretStoreName}: imported by name, created outside this app` },
+        }),
+      },
       spec: {
         refreshInterval: this.refreshInterval,
         secretStoreRef: { kind: ExternalSecretSpecSecretStoreRefKind.SECRET_STORE, name: props.store.secretStoreName },

@@ -16,6 +16,7 @@ import { findPractice } from '../practices/catalogue';
 import { exceptionAnnotations, isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
+import { enableAppChecks } from '../coherence/app-checks';
 
 const SCOPE_PRACTICE = 'HK-SECRETS-003';
 const PLAINTEXT_PRACTICE = 'HK-SECRETS-001';
@@ -185,6 +186,7 @@ export class SealedSecret extends Construct implements IMountableSecret {
   constructor(scope: Construct, id: string, props: SealedSecretProps) {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
+    enableAppChecks(this);
     const refuse = (prop: string, problem: string, fix: string, practiceId: string | null = SCOPE_PRACTICE): never => {
       throw new HardenedError({
         scope: this,

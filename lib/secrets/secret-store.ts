@@ -11,6 +11,7 @@ import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace'
 import { findPractice } from '../practices/catalogue';
 import { DNS_LABEL } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
+import { enableAppChecks } from '../coherence/app-checks';
 
 const STORE_PRACTICE = 'HK-SECRETS-004';
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -157,7 +158,14 @@ export class SecretStoreProvider {
 
 function serviceAccountProblems(serviceAccount: ServiceAccountReference | undefined): ProviderProblem[] {
   const name = serviceAccount?.name ?? '';
-  return DNS_SUBDOMAIN.test(name) && name.length <= 253 ? [] : [{
+  if (name === 'default') {
+    return [{
+      prop: 'provider.serviceAccount',
+      problem: 'is \'default\', the ServiceAccount every pod of the namespace runs as unless told otherwise',
+      fix: 'create a dedicated ServiceAccount for the operator to authenticate as (e.g. an RbacProfile\'s), so no other pod gets its cloud role',
+    }];
+  }
+  return typeof name === 'string' && DNS_SUBDOMAIN.test(name) && name.length <= 253 ? [] : [{
     prop: 'provider.serviceAccount',
     problem: `is '${name}', which is not a ServiceAccount name`,
     fix: 'name the dedicated ServiceAccount the operator authenticates as (IRSA / Vault Kubernetes auth)',
@@ -208,6 +216,7 @@ export class SecretStore extends Construct implements ISecretStore {
   constructor(scope: Construct, id: string, props: SecretStoreProps) {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
+    enableAppChecks(this);
     const refuse = (prop: string, problem: string, fix: string): never => {
       throw new HardenedError({ scope: this, construct: 'SecretStore', prop, problem, fix, practiceId: STORE_PRACTICE, practiceTitle: findPractice(STORE_PRACTICE)?.title });
     };
@@ -223,7 +232,8 @@ export class SecretStore extends Construct implements ISecretStore {
       refuse('name', `is '${props.name}', which is not a DNS subdomain name`, 'use lowercase letters, digits, \'-\' and \'.\'');
     }
     const resource = new SecretStoreObject(this, 'Resource', {
-      metadata: { name: props.name, namespace },
+      // An absent name must stay absent, not `name: undefined`, or it would hide the generated one.
+      metadata: { ...(props.name !== undefined ? { name: props.name } : {}), namespace },
       spec: { provider: props.provider._render() },
     });
     stampProvenance(resource, { name: resource.name, partOf: partOfFor(this) });
@@ -236,6 +246,7 @@ export class SecretStore extends Construct implements ISecretStore {
 class ImportedSecretStore extends Construct implements ISecretStore {
   constructor(scope: Construct, id: string, public readonly secretStoreName: string, public readonly secretStoreNamespace: string) {
     super(scope, id);
+    enableAppChecks(this);
   }
 }
 

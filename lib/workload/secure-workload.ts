@@ -23,6 +23,7 @@ import { PUBLIC_LABEL } from '../practices/checks/network/ingress-via-controller
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
 import { IMountableSecret } from '../secrets/mountable-secret';
+import { enableAppChecks } from '../coherence/app-checks';
 
 const SECURE_WORKLOAD = Symbol.for('cdk8s-hardened.SecureWorkload');
 
@@ -263,6 +264,7 @@ export abstract class SecureWorkload extends Construct {
   protected constructor(scope: Construct, id: string, props: SecureWorkloadProps, shape: WorkloadShape) {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
+    enableAppChecks(this);
     Object.defineProperty(this, SECURE_WORKLOAD, { value: true });
     this.shape = shape;
     const refuse = this._refuse = refuser(this, shape.construct);

@@ -1,4 +1,4 @@
-import { Chart, Duration, Testing } from 'cdk8s';
+import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import { audit } from '../../lib/audit/audit';
 import { HardenedError } from '../../lib/errors';
 import { ExternalSecret, ExternalSecretProps } from '../../lib/secrets/external-secret';
@@ -18,6 +18,7 @@ function refusal(fn: () => unknown): string {
 
 function build(provider: SecretStoreProvider, es: Partial<ExternalSecretProps> = {}) {
   const chart = new Chart(Testing.app(), 'test', { namespace: 'payments' });
+  for (const name of ['payments-eso', 'sa']) new ApiObject(chart, name, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: 'payments' } });
   const store = new SecretStore(chart, 'Store', { name: 'payments-store', provider });
   const secret = new ExternalSecret(chart, 'Db', {
     name: 'db-credentials',

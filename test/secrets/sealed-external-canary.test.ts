@@ -2,7 +2,7 @@ import { createPrivateKey } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { ExternalSecret } from '../../lib/secrets/external-secret';
 import { SealedSecret, SealingCertificate, SealingScope } from '../../lib/secrets/sealed-secret';
 import { unsealValue } from '../../lib/secrets/sealing/hybrid';
@@ -100,6 +100,7 @@ test('no canary in synthesized files, console, stdout or stderr', () => {
     data: { token: SecretValue.fromEnv(ENV.value) },
     scope: SealingScope.clusterWide('copied into every namespace by the registry controller'),
   });
+  new ApiObject(chart, 'Eso', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'eso' } });
   const store = new SecretStore(chart, 'Store', { provider: SecretStoreProvider.awsSecretsManager({ region: 'eu-west-1', serviceAccount: { name: 'eso' } }) });
   new ExternalSecret(chart, 'Ext', { name: 'api', store, data: { token: { key: 'prod/api', property: 'token' } } });
   app.synth();

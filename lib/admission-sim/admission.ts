@@ -1,0 +1,351 @@
+import { AppProblem, PathOf, recordedExceptionIds, side } from './app-problem';
+import { evaluatePss, PssVersion } from './pod-security';
+import { parseQuantity } from '../units/quantity';
+import { asArray, Manifest, podMetaOf, podSpecOf } from '../practices/manifest';
+
+/**
+ * Admission simulated over the whole app: what the namespace's own controls (Pod Security Admission, ResourceQuota,
+ * LimitRange) would refuse once the objects are applied. A recorded exception excuses a practice of the audit, never
+ * the namespace's controls, so a pod the audit passes can still be refused here; the message names both sides.
+ */
+export function admissionProblems(objects: readonly Manifest[], pathOf: PathOf = () => undefined): AppProblem[] {
+  const inNamespace = groupByNamespace(objects);
+  const problems: AppProblem[] = [];
+  for (const ns of objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1')) {
+    const name = ns.metadata?.name;
+    if (typeof name !== 'string') continue;
+    const members = inNamespace.get(name) ?? [];
+    problems.push(...podSecurityProblems(ns, members, pathOf));
+  }
+  for (const [, members] of inNamespace) {
+    const limitRanges = members.filter((o) => o.kind === 'LimitRange');
+    for (const lr of limitRanges) problems.push(...limitRangeProblems(lr, members, pathOf));
+    for (const quota of members.filter((o) => o.kind === 'ResourceQuota')) problems.push(...quotaProblems(quota, members, limitRanges, pathOf));
+  }
+  return problems;
+}
+
+function groupByNamespace(objects: readonly Manifest[]): Map<string, Manifest[]> {
+  const out = new Map<string, Manifest[]>();
+  for (const o of objects) {
+    const ns = o.metadata?.namespace;
+    if (typeof ns !== 'string' || ns === '') continue;
+    out.set(ns, [...(out.get(ns) ?? []), o]);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- Pod Security Admission
+
+function podSecurityProblems(ns: Manifest, members: readonly Manifest[], pathOf: PathOf): AppProblem[] {
+  const labels = ns.metadata?.labels ?? {};
+  const level = labels['pod-security.kubernetes.io/enforce'];
+  if (level !== 'baseline' && level !== 'restricted') return [];
+  const versionLabel = labels['pod-security.kubernetes.io/enforce-version'] ?? 'latest';
+  const version = pssVersion(versionLabel);
+  if (!version) return [];
+  const problems: AppProblem[] = [];
+  for (const obj of members) {
+    const spec = podSpecOf(obj);
+    if (!spec) continue;
+    const fails = evaluatePss(podMetaOf(obj), spec, level, version);
+    if (fails.length === 0) continue;
+    const excepted = recordedExceptionIds(obj);
+    const exceptions = excepted.length > 0 ? ` (its recorded exceptions ${excepted.join(', ')} excuse the audit, not Pod Security Admission)` : '';
+    problems.push({
+      object: obj,
+      message: `${side(obj, pathOf)} would be refused by Pod Security Admission: ${side(ns, pathOf)} enforces '${level}' `
+        + `(${versionLabel}), which its pods break on ${fails.join(', ')}${exceptions}. `
+        + `Fix: change the workload so its pods meet '${level}', or run it in a namespace whose own recorded exception relaxes Pod Security `
+        + '(a PrivilegedNamespace with its reason); a LockedNamespace is never relaxed.',
+    });
+  }
+  return problems;
+}
+
+function pssVersion(label: string): PssVersion | undefined {
+  if (label === 'latest') return 'latest';
+  const m = /^v1\.(\d+)$/.exec(label);
+  return m ? { minor: Number(m[1]) } : undefined;
+}
+
+// ---------------------------------------------------------------- LimitRange
+
+const LIMITED_RESOURCES = ['cpu', 'memory', 'ephemeral-storage'];
+
+/** A container's effective requests and limits once the LimitRange defaults are applied, as the API server does. */
+interface EffectiveResources {
+  readonly requests: Record<string, string | undefined>;
+  readonly limits: Record<string, string | undefined>;
+}
+
+function containerLimitItem(limitRanges: readonly Manifest[]): any {
+  for (const lr of limitRanges) {
+    const item = asArray(lr.spec?.limits).find((l) => l?.type === 'Container');
+    if (item) return item;
+  }
+  return undefined;
+}
+
+function effectiveResources(container: any, limitRanges: readonly Manifest[]): EffectiveResources {
+  const item = containerLimitItem(limitRanges) ?? {};
+  const declared = container?.resources ?? {};
+  const requests: Record<string, string | undefined> = {};
+  const limits: Record<string, string | undefined> = {};
+  for (const r of LIMITED_RESOURCES) {
+    limits[r] = declared.limits?.[r] ?? item.default?.[r];
+    // The API server defaults a missing request to the limit the container declares, else to the LimitRange's.
+    requests[r] = declared.requests?.[r] ?? declared.limits?.[r] ?? item.defaultRequest?.[r] ?? item.default?.[r];
+  }
+  for (const [k, v] of Object.entries(declared.requests ?? {})) requests[k] ??= v as string;
+  for (const [k, v] of Object.entries(declared.limits ?? {})) limits[k] ??= v as string;
+  return { requests, limits };
+}
+
+function limitRangeProblems(lr: Manifest, members: readonly Manifest[], pathOf: PathOf): AppProblem[] {
+  const problems: AppProblem[] = [];
+  for (const item of asArray(lr.spec?.limits)) {
+    if (item?.type === 'Container') {
+      for (const obj of members) {
+        const spec = podSpecOf(obj);
+        if (!spec) continue;
+        for (const container of [...asArray(spec.containers), ...asArray(spec.initContainers)]) {
+          const eff = effectiveResources(container, [lr]);
+          for (const [bound, verb] of [['max', 'above'], ['min', 'below']] as const) {
+            for (const [resource, boundText] of Object.entries(item[bound] ?? {})) {
+              for (const kind of ['requests', 'limits'] as const) {
+                const value = eff[kind][resource];
+                if (value === undefined) continue;
+                const v = parseQuantity(value);
+                const b = parseQuantity(String(boundText));
+                if (v === undefined || b === undefined) continue;
+                if (bound === 'max' ? v > b : v < b) {
+                  problems.push({
+                    object: obj,
+                    message: `${side(obj, pathOf)} would be refused by its namespace's LimitRange: container "${container?.name}" ${kind}.${resource} `
+                      + `${value} is ${verb} the ${bound} ${String(boundText)} of ${side(lr, pathOf)}. Fix: give the container ${kind}.${resource} `
+                      + `${bound === 'max' ? 'at most' : 'at least'} ${String(boundText)}, or change the namespace's limits (LockedNamespace prop limits.${bound}).`,
+                  });
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+    if (item?.type === 'PersistentVolumeClaim' && item.max?.storage !== undefined) {
+      const max = parseQuantity(String(item.max.storage));
+      for (const claim of claimsOf(members)) {
+        const asked = claim.request === undefined ? undefined : parseQuantity(claim.request);
+        if (max === undefined || asked === undefined || asked <= max) continue;
+        problems.push({
+          object: claim.owner,
+          message: `${side(claim.owner, pathOf)} would be refused by its namespace's LimitRange: claim "${claim.name}" requests storage `
+            + `${claim.request}, above the max ${String(item.max.storage)} of ${side(lr, pathOf)}. Fix: request at most ${String(item.max.storage)}, `
+            + 'or raise the namespace\'s largest claim (LockedNamespace prop limits.maxClaimStorage).',
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+function claimsOf(members: readonly Manifest[]): Array<{ owner: Manifest; name: string; request?: string }> {
+  const out: Array<{ owner: Manifest; name: string; request?: string }> = [];
+  for (const o of members) {
+    if (o.kind === 'PersistentVolumeClaim') out.push({ owner: o, name: String(o.metadata?.name), request: o.spec?.resources?.requests?.storage });
+    if (o.kind === 'StatefulSet') {
+      for (const t of asArray(o.spec?.volumeClaimTemplates)) {
+        out.push({ owner: o, name: String(t?.metadata?.name), request: t?.spec?.resources?.requests?.storage });
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- ResourceQuota
+
+/** How many pods a workload runs at most, and why: replicas, the HPA's maxReplicas, and the rolling-update surge. */
+interface Scale {
+  readonly pods: number;
+  readonly why: string;
+}
+
+function scaleOf(obj: Manifest, members: readonly Manifest[]): Scale | undefined {
+  const hpa = members.find((h) => h.kind === 'HorizontalPodAutoscaler' && h.spec?.scaleTargetRef?.kind === obj.kind
+    && h.spec?.scaleTargetRef?.name === obj.metadata?.name);
+  const count = (n: unknown, fallback: number) => (typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : fallback);
+  switch (obj.kind) {
+    case 'Pod': return { pods: 1, why: '1 pod' };
+    case 'Job': return { pods: count(obj.spec?.parallelism, 1), why: `parallelism ${count(obj.spec?.parallelism, 1)}` };
+    case 'CronJob': {
+      const p = count(obj.spec?.jobTemplate?.spec?.parallelism, 1);
+      return { pods: p, why: `parallelism ${p}` };
+    }
+    case 'Deployment':
+    case 'ReplicaSet':
+    case 'StatefulSet': {
+      const replicas = hpa ? count(hpa.spec?.maxReplicas, 1) : count(obj.spec?.replicas, 1);
+      const base = hpa ? `maxReplicas ${replicas} of ${hpa.kind} ${hpa.metadata?.name}` : `${replicas} replica(s)`;
+      const surge = obj.kind === 'Deployment' ? surgeOf(obj, replicas) : 0;
+      return { pods: replicas + surge, why: surge > 0 ? `${base} + ${surge} surge pod(s) during a rolling update` : base };
+    }
+    default: return undefined; // a DaemonSet's pod count is the node count, which the manifests do not know
+  }
+}
+
+function surgeOf(deployment: Manifest, replicas: number): number {
+  const strategy = deployment.spec?.strategy;
+  if (strategy?.type === 'Recreate') return 0;
+  const surge = strategy?.rollingUpdate?.maxSurge ?? '25%';
+  if (typeof surge === 'number') return surge;
+  const m = /^(\d+)%$/.exec(String(surge));
+  return m ? Math.ceil((replicas * Number(m[1])) / 100) : 0;
+}
+
+/** A pod's effective amount of one resource: its containers and restartable init containers add up; other init containers run alone. */
+function podAmount(spec: any, kind: 'requests' | 'limits', resource: string, limitRanges: readonly Manifest[]): number | undefined {
+  let sum = 0;
+  let initMax = 0;
+  const amount = (c: any): number | undefined => {
+    const text = effectiveResources(c, limitRanges)[kind][resource];
+    return text === undefined ? undefined : parseQuantity(text);
+  };
+  for (const c of asArray(spec.containers)) {
+    const v = amount(c);
+    if (v === undefined) return undefined;
+    sum += v;
+  }
+  for (const c of asArray(spec.initContainers)) {
+    const v = amount(c);
+    if (v === undefined) return undefined;
+    if (c?.restartPolicy === 'Always') sum += v;
+    else initMax = Math.max(initMax, v);
+  }
+  return Math.max(sum, initMax);
+}
+
+/** `requests.cpu` and plain `cpu` (which means requests) → ['requests', 'cpu']. */
+function computeKey(key: string): ['requests' | 'limits', string] | undefined {
+  const m = /^(requests|limits)\.(cpu|memory|ephemeral-storage)$/.exec(key);
+  if (m) return [m[1] as 'requests' | 'limits', m[2]];
+  return ['cpu', 'memory', 'ephemeral-storage'].includes(key) ? ['requests', key] : undefined;
+}
+
+/** Object-count quota keys, and which objects of the namespace each counts. */
+const COUNTED: ReadonlyArray<[string, (o: Manifest) => boolean]> = [
+  ['services', (o) => o.kind === 'Service'],
+  ['count/services', (o) => o.kind === 'Service'],
+  ['secrets', (o) => o.kind === 'Secret'],
+  ['count/secrets', (o) => o.kind === 'Secret'],
+  ['configmaps', (o) => o.kind === 'ConfigMap'],
+  ['count/configmaps', (o) => o.kind === 'ConfigMap'],
+  ['persistentvolumeclaims', (o) => o.kind === 'PersistentVolumeClaim'],
+  ['count/persistentvolumeclaims', (o) => o.kind === 'PersistentVolumeClaim'],
+  ['count/jobs.batch', (o) => o.kind === 'Job'],
+  ['count/cronjobs.batch', (o) => o.kind === 'CronJob'],
+  ['count/deployments.apps', (o) => o.kind === 'Deployment'],
+  ['count/statefulsets.apps', (o) => o.kind === 'StatefulSet'],
+];
+
+/** Objects the cluster creates in every namespace, which a count quota must leave room for. */
+const IMPLICIT: Readonly<Record<string, number>> = { 'configmaps': 1, 'count/configmaps': 1 }; // kube-root-ca.crt
+
+function quotaProblems(quota: Manifest, members: readonly Manifest[], limitRanges: readonly Manifest[], pathOf: PathOf): AppProblem[] {
+  const hard: Record<string, unknown> = quota.spec?.hard ?? {};
+  const problems: AppProblem[] = [];
+  const limitOf = (key: string) => (hard[key] === undefined ? undefined : parseQuantity(String(hard[key])));
+  const quotaSide = side(quota, pathOf);
+
+  const services = members.filter((o) => o.kind === 'Service');
+  for (const [key, type] of [['services.nodeports', 'NodePort'], ['services.loadbalancers', 'LoadBalancer']] as const) {
+    const max = limitOf(key);
+    if (max === undefined) continue;
+    let used = 0;
+    for (const svc of services) {
+      const t = svc.spec?.type ?? 'ClusterIP';
+      const needs = key === 'services.loadbalancers'
+        ? (t === 'LoadBalancer' ? 1 : 0)
+        : (t === 'NodePort' || (t === 'LoadBalancer' && svc.spec?.allocateLoadBalancerNodePorts !== false) ? asArray(svc.spec?.ports).length : 0);
+      if (needs === 0) continue;
+      used += needs;
+      if (used <= max) continue;
+      problems.push({
+        object: svc,
+        message: `${side(svc, pathOf)} of type ${t} would be refused by ${quotaSide}: it needs ${needs} ${key === 'services.nodeports' ? 'node port(s)' : 'load balancer'}, `
+          + `and the quota allows ${key}: ${String(hard[key])}${used - needs > 0 ? ` (${used - needs} already taken by other Services)` : ''}. `
+          + `Fix: keep the Service ${type === 'NodePort' ? 'ClusterIP' : 'ClusterIP'} and expose it through an Ingress or a Gateway, or deploy it in a namespace `
+          + `whose quota admits ${type} Services (a LockedNamespace admits none).`,
+      });
+    }
+  }
+
+  for (const [key, counts] of COUNTED) {
+    const max = limitOf(key);
+    if (max === undefined) continue;
+    const counted = members.filter(counts);
+    const used = counted.length + (IMPLICIT[key] ?? 0);
+    if (used > max) {
+      problems.push({
+        object: quota,
+        message: `${quotaSide} allows ${key}: ${String(hard[key])}, but the app puts ${used} in namespace '${quota.metadata?.namespace}'`
+          + `${IMPLICIT[key] ? ' (counting the kube-root-ca.crt ConfigMap the cluster adds)' : ''}; the API server refuses the ones past the quota. `
+          + 'Fix: raise the quota (LockedNamespace prop quota) or move objects to another namespace.',
+      });
+    }
+  }
+
+  const workloads = members.map((o) => ({ o, spec: podSpecOf(o), scale: scaleOf(o, members) }))
+    .filter((w): w is { o: Manifest; spec: any; scale: Scale } => !!w.spec && !!w.scale);
+  const podsMax = limitOf('pods') ?? limitOf('count/pods');
+  if (podsMax !== undefined) {
+    const total = workloads.reduce((n, w) => n + w.scale.pods, 0);
+    if (total > podsMax) {
+      problems.push({
+        object: quota,
+        message: `${quotaSide} allows pods: ${String(hard.pods ?? hard['count/pods'])}, but the app's workloads run up to ${total} pods in namespace `
+          + `'${quota.metadata?.namespace}': ${workloads.map((w) => `${side(w.o, pathOf)} ${w.scale.pods} (${w.scale.why})`).join(', ')}. `
+          + 'Fix: lower replicas or maxReplicas, or raise the quota (LockedNamespace prop quota.pods).',
+      });
+    }
+  }
+
+  for (const key of Object.keys(hard).sort()) {
+    const compute = computeKey(key);
+    const max = limitOf(key);
+    if (!compute || max === undefined) continue;
+    const [kind, resource] = compute;
+    let total = 0;
+    const parts: string[] = [];
+    for (const w of workloads) {
+      const per = podAmount(w.spec, kind, resource, limitRanges);
+      if (per === undefined) {
+        problems.push({
+          object: w.o,
+          message: `${side(w.o, pathOf)} would be refused by ${quotaSide}: the quota tracks ${key}, so every container needs ${kind}.${resource}, `
+            + `and one of its containers has none and the namespace gives no default. Fix: set ${kind}.${resource} on every container, `
+            + 'or give the namespace a LimitRange default (a LockedNamespace has one).',
+        });
+        continue;
+      }
+      if (per === 0) continue;
+      total += per * w.scale.pods;
+      parts.push(`${side(w.o, pathOf)} ${w.scale.pods} × ${formatAmount(per, resource)} (${w.scale.why})`);
+    }
+    if (total > max * (1 + 1e-9)) {
+      problems.push({
+        object: quota,
+        message: `${quotaSide} allows ${key}: ${String(hard[key])}, but the app's workloads need ${formatAmount(total, resource)} at full scale: `
+          + `${parts.join(', ')}; the pods past the quota are refused (a rollout stalls, an HPA cannot scale out). `
+          + `Fix: lower replicas, maxReplicas or ${kind}, or raise the quota (LockedNamespace prop quota).`,
+      });
+    }
+  }
+  return problems;
+}
+
+function formatAmount(value: number, resource: string): string {
+  if (resource === 'cpu') return value >= 1 && Number.isInteger(value) ? String(value) : `${Math.round(value * 1000)}m`;
+  const mi = value / 2 ** 20;
+  return Number.isInteger(mi) ? `${mi}Mi` : `${Math.round(value)}`;
+}
