@@ -104,6 +104,13 @@ describe('SecretStore', () => {
       + 'Fix: name the dedicated ServiceAccount the operator authenticates as (IRSA / Vault Kubernetes auth)');
   });
 
+  test('refuses a store on the default ServiceAccount', () => {
+    expect(refusal(() => build(SecretStoreProvider.awsSecretsManager({ region: 'eu-west-1', serviceAccount: { name: 'default' } })))).toBe(
+      '[test/Store] SecretStore prop \'provider.serviceAccount\' is \'default\', the ServiceAccount every pod of the namespace runs as unless told otherwise.\n'
+      + 'Practice HK-SECRETS-004 (External Secrets: scoped store, owned target, bounded refresh) refuses it.\n'
+      + 'Fix: create a dedicated ServiceAccount for the operator to authenticate as (e.g. an RbacProfile\'s), so no other pod gets its cloud role');
+  });
+
   test('refuses a store without namespace', () => {
     const chart = new Chart(Testing.app(), 'test');
     expect(refusal(() => new SecretStore(chart, 'Store', { provider: irsa() }))).toBe(
