@@ -5,6 +5,7 @@ import { Grant, GrantOptions, RbacRule, Verb } from './grants';
 import { isExceptable, judgeRbac, RbacViolation } from './judge';
 import { SynthPass } from '../audit/synth-pass';
 import { objectMeta } from '../cluster/object-meta';
+import { enableAppChecks } from '../coherence/app-checks';
 import { formatRefusal, HardenedError, RefusalDetails } from '../errors';
 import { enclosingNamespace } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
@@ -13,7 +14,6 @@ import { RBAC_GROUP } from '../practices/checks/rbac/util';
 import { isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../practices/exceptions';
 import { describe, Manifest } from '../practices/manifest';
 import { ExceptionPolicy, PracticeGroup } from '../practices/practice';
-import { enableAppChecks } from '../coherence/app-checks';
 
 /** A DNS-1123 label: what the profile's name must be, since it also becomes a label value (HK-AUDIT-004). */
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { IMountableSecret } from './mountable-secret';
 import { SynthPass } from '../audit/synth-pass';
 import { ISecretStore, SecretStore } from './secret-store';
+import { enableAppChecks } from '../coherence/app-checks';
+import { EXTERNAL_REFERENCES_ANNOTATION } from '../coherence/coherence';
 import { HardenedError } from '../errors';
 import {
   ExternalSecret as ExternalSecretObject,
@@ -12,8 +14,6 @@ import {
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
 import { stampProvenance } from '../provenance';
-import { enableAppChecks } from '../coherence/app-checks';
-import { EXTERNAL_REFERENCES_ANNOTATION } from '../coherence/coherence';
 
 const STORE_PRACTICE = 'HK-SECRETS-004';
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;

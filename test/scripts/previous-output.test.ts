@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App } from 'cdk8s';
-import { promoteOutput, seedPrevious } from '../../scripts/previous-output';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
 import { EncryptedSecret } from '../../lib/secrets/encrypted-secret';
 import { SecretValue } from '../../lib/secrets/secret-value';
 import { SopsRecipient } from '../../lib/secrets/sops-recipient';
+import { promoteOutput, seedPrevious } from '../../scripts/previous-output';
 import { ageKeyPair, fixedClock, readTree, setEnv, tempDir } from '../secrets/sops/helpers';
 
 const tasks = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', '.projen', 'tasks.json'), 'utf8')).tasks;
