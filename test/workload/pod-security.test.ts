@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import { everyKind } from './kinds';
 import { image, shop, workloads, ready } from './support';
 import { addWebApiDb } from '../../examples/web-api-db';
@@ -22,6 +22,7 @@ function everyVariant(): Manifest[] {
   d.addContainer({ name: 'proxy', image: image('proxy'), port: 9000, readinessProbe: ready() });
   d.addInitContainer({ name: 'migrate', image: image('migrate'), command: ['/migrate'] });
   d.mountSecret({ secretName: 'db', keys: ['password'], node: ns.node } as any, '/etc/secrets/db');
+  new ApiObject(chart, 'db', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'db', namespace: 'shop' } });
   sets.push(Testing.synth(chart));
   return sets.flat();
 }
