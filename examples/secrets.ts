@@ -1,6 +1,9 @@
 import { join } from 'path';
 import { Duration } from 'cdk8s';
+import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { LockedNamespace } from '../lib/namespace/locked-namespace';
+import { stampProvenance } from '../lib/provenance';
 import { ExternalSecret } from '../lib/secrets/external-secret';
 import { SealedSecret, SealingCertificate } from '../lib/secrets/sealed-secret';
 import { SecretStore, SecretStoreProvider } from '../lib/secrets/secret-store';
@@ -28,6 +31,12 @@ export function addPaymentsSecrets(scope: Construct): PaymentsSecrets {
     data: { token: SecretValue.fromEnv('PAYMENTS_PROCESSOR_TOKEN') },
     derivationKey: SecretValue.fromEnv('SEALING_DERIVATION_KEY'),
   });
+  // The operator authenticates as this ServiceAccount (IRSA): its own, holding only this application's AWS role.
+  const eso = new k8s.KubeServiceAccount(scope, 'payments-eso', {
+    metadata: { name: 'payments-eso', namespace: LockedNamespace.of(scope)?.name, annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/payments-eso' } },
+    automountServiceAccountToken: false,
+  });
+  stampProvenance(eso, { name: 'payments-eso' });
   const store = new SecretStore(scope, 'aws-secrets', {
     name: 'aws-secrets',
     provider: SecretStoreProvider.awsSecretsManager({ region: 'eu-west-1', serviceAccount: { name: 'payments-eso' } }),
