@@ -2,6 +2,7 @@ import { join } from 'path';
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { partOfFor } from '../lib/namespace/enclosing-namespace';
 import { LockedNamespace } from '../lib/namespace/locked-namespace';
 import { stampProvenance } from '../lib/provenance';
 import { ExternalSecret } from '../lib/secrets/external-secret';
@@ -36,7 +37,7 @@ export function addPaymentsSecrets(scope: Construct): PaymentsSecrets {
     metadata: { name: 'payments-eso', namespace: LockedNamespace.of(scope)?.name, annotations: { 'eks.amazonaws.com/role-arn': 'arn:aws:iam::111122223333:role/payments-eso' } },
     automountServiceAccountToken: false,
   });
-  stampProvenance(eso, { name: 'payments-eso' });
+  stampProvenance(eso, { name: 'payments-eso', partOf: partOfFor(scope) });
   const store = new SecretStore(scope, 'aws-secrets', {
     name: 'aws-secrets',
     provider: SecretStoreProvider.awsSecretsManager({ region: 'eu-west-1', serviceAccount: { name: 'payments-eso' } }),

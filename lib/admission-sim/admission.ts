@@ -1,7 +1,7 @@
 import { AppProblem, PathOf, recordedExceptionIds, side } from './app-problem';
 import { evaluatePss, PssVersion } from './pod-security';
-import { parseQuantity } from '../units/quantity';
 import { asArray, Manifest, podMetaOf, podSpecOf } from '../practices/manifest';
+import { parseQuantity } from '../units/quantity';
 
 /**
  * Admission simulated over the whole app: what the namespace's own controls (Pod Security Admission, ResourceQuota,

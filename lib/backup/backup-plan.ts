@@ -4,6 +4,7 @@ import { EtcdSnapshot, EtcdSnapshotProps } from './etcd-snapshot';
 import { IBackupPlan, RestoreDrill, RestoreDrillOptions } from './restore-drill';
 import { SynthPass } from '../audit/synth-pass';
 import { objectMeta, refuse } from '../cluster/object-meta';
+import { enableAppChecks } from '../coherence/app-checks';
 import * as bsl from '../imports/velero-bsl-velero.io';
 import * as schedule from '../imports/velero-schedule-velero.io';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
@@ -12,7 +13,6 @@ import { DNS_LABEL } from '../practices/manifest';
 import { IMountableSecret } from '../secrets/mountable-secret';
 import { isCronProblem, parseCron, worstCaseInterval } from '../units/cron';
 import { describeDuration, goDuration, seconds } from '../units/duration';
-import { enableAppChecks } from '../coherence/app-checks';
 
 /** Annotation with a plan's recovery point objective, as a Go duration (read by audits and monitors). */
 export const RPO_ANNOTATION = 'cdk8s-hardened.io/rpo';

@@ -4,10 +4,10 @@ import { SynthPass } from '../audit/synth-pass';
 import { jobPodSpec } from '../cluster/job-pod';
 import { objectMeta, refuse, requirePinnedImage } from '../cluster/object-meta';
 import { PrivilegedNamespace } from '../cluster/privileged-namespace';
+import { enableAppChecks } from '../coherence/app-checks';
 import { PracticeException } from '../practices/exceptions';
 import { isCronProblem, parseCron, worstCaseInterval } from '../units/cron';
 import { describeDuration } from '../units/duration';
-import { enableAppChecks } from '../coherence/app-checks';
 
 const CONSTRUCT = 'EtcdSnapshot';
 

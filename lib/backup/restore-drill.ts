@@ -4,13 +4,13 @@ import { Construct } from 'constructs';
 import { SynthPass } from '../audit/synth-pass';
 import { jobPodSpec } from '../cluster/job-pod';
 import { objectMeta, refuse, requirePinnedImage } from '../cluster/object-meta';
+import { enableAppChecks } from '../coherence/app-checks';
 import * as velero from '../imports/velero-restore-velero.io';
 import { LockedNamespace, NamespaceQuota } from '../namespace/locked-namespace';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL } from '../practices/manifest';
 import { isCronProblem, parseCron, worstCaseInterval } from '../units/cron';
 import { describeDuration, goDuration, seconds } from '../units/duration';
-import { enableAppChecks } from '../coherence/app-checks';
 
 const CONSTRUCT = 'RestoreDrill';
 
