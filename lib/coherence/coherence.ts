@@ -3,19 +3,16 @@ import { asArray, isControlPlaneFile, isNamespaced, Manifest, podSpecOf } from '
 
 /**
  * Annotation on an object that references something the app does not define (a Secret an operator creates, a
- * PriorityClass of the platform): `Kind/name, Kind/name: <reason>`. The reason is mandatory, as for exceptions.
+ * ConfigMap of the platform): `Kind/name, Kind/name: <reason>`. The reason is mandatory, as for exceptions.
  */
 export const EXTERNAL_REFERENCES_ANNOTATION = 'cdk8s-hardened.io/external-references';
-
-/** PriorityClasses every cluster has. */
-const BUILT_IN_PRIORITY_CLASSES = ['system-cluster-critical', 'system-node-critical'];
 
 /** The longest name a truncating name builder produces: a DNS label. Two names cut there may collide. */
 const LABEL_MAX = 63;
 
 /**
  * The app as a whole: no two objects the API server would store under one key, every object named, and every
- * reference to a Secret, ConfigMap, ServiceAccount, PriorityClass, claim or SecretStore resolving in the app or
+ * reference to a Secret, ConfigMap, ServiceAccount, claim or SecretStore resolving in the app or
  * recorded as external with its reason.
  */
 export function coherenceProblems(objects: readonly Manifest[], pathOf: PathOf = () => undefined): AppProblem[] {
@@ -103,9 +100,8 @@ function referencesOf(o: Manifest): Reference[] {
   if (spec) {
     const sa = spec.serviceAccountName ?? spec.serviceAccount;
     if (typeof sa === 'string' && sa !== 'default') refs.push({ kind: 'ServiceAccount', name: sa, namespace: ns, where: 'serviceAccountName' });
-    if (typeof spec.priorityClassName === 'string' && !BUILT_IN_PRIORITY_CLASSES.includes(spec.priorityClassName)) {
-      refs.push({ kind: 'PriorityClass', name: spec.priorityClassName, where: 'priorityClassName' });
-    }
+    // PriorityClasses are not judged here: PriorityClass.fromName() declares one the platform defines, and the
+    // rendered pod cannot say so; HK-WORKLOAD admits system-* classes only in kube-system.
     for (const s of asArray(spec.imagePullSecrets)) {
       if (typeof s?.name === 'string') refs.push({ kind: 'Secret', name: s.name, namespace: ns, where: 'imagePullSecrets' });
     }

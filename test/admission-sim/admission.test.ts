@@ -3,7 +3,7 @@ import { Cpu, ServiceType } from 'cdk8s-plus-28';
 import { admissionProblems } from '../../lib/admission-sim/admission';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
-import { image, shop } from '../workload/support';
+import { image, ready, shop } from '../workload/support';
 
 /** The synth error lines (without cdk8s's header), or fails when synth succeeds. */
 function synthErrors(chart: Chart): string[] {
@@ -23,6 +23,7 @@ describe('admission simulated at synth', () => {
     new SecureDeployment(ns, 'web', {
       image: image(),
       port: 8080,
+      readinessProbe: ready(),
       addCapabilities: ['SYS_ADMIN'],
       exceptions: [{ practice: 'HK-WORKLOAD-007', reason: 'FUSE mount for the legacy importer (OPS-9)' }],
     });
@@ -40,6 +41,7 @@ describe('admission simulated at synth', () => {
     new SecureDeployment(ns, 'edge', {
       image: image(),
       port: 8080,
+      readinessProbe: ready(),
       serviceType: ServiceType.NODE_PORT,
       exceptions: [{ practice: 'HK-NETWORK-006', reason: 'bare-metal entry point, see NET-3' }],
     });
@@ -54,7 +56,7 @@ describe('admission simulated at synth', () => {
   test('refuses a container above the LimitRange maximum', () => {
     const chart = Testing.chart();
     const ns = new LockedNamespace(chart, 'shop', { owner: 'shop-team', allowedRegistries: ['registry.example.com'], limits: { max: { cpu: '1' } } });
-    new SecureDeployment(ns, 'batch', { image: image(), port: 8080, resources: { cpu: { request: Cpu.millis(500), limit: Cpu.units(2) } } });
+    new SecureDeployment(ns, 'batch', { image: image(), port: 8080, readinessProbe: ready(), resources: { cpu: { request: Cpu.millis(500), limit: Cpu.units(2) } } });
     expect(synthErrors(chart)).toEqual([
       '[test/shop/batch/Resource] Deployment shop/batch (test/shop/batch/Resource) would be refused by its namespace\'s LimitRange: '
       + 'container "app" limits.cpu 2 is above the max 1 of LimitRange shop/limits (test/shop/Limits). '
@@ -64,7 +66,7 @@ describe('admission simulated at synth', () => {
 
   test('refuses replicas × requests beyond the quota, counting the rolling-update surge', () => {
     const { chart, ns } = shop();
-    new SecureDeployment(ns, 'api', { image: image(), port: 8080, replicas: 6, resources: { cpu: { request: Cpu.millis(600), limit: Cpu.units(1) } } });
+    new SecureDeployment(ns, 'api', { image: image(), port: 8080, readinessProbe: ready(), replicas: 6, resources: { cpu: { request: Cpu.millis(600), limit: Cpu.units(1) } } });
     expect(synthErrors(chart)).toEqual([
       '[test/shop/Quota] ResourceQuota shop/quota (test/shop/Quota) allows requests.cpu: 4, but the app\'s workloads need 4200m at full scale: '
       + 'Deployment shop/api (test/shop/api/Resource) 7 × 600m (6 replica(s) + 1 surge pod(s) during a rolling update); '
@@ -131,7 +133,7 @@ describe('admission simulated at synth', () => {
 
   test('admits the default SecureDeployment in a LockedNamespace', () => {
     const { chart, ns } = shop();
-    new SecureDeployment(ns, 'web', { image: image(), port: 8080 });
+    new SecureDeployment(ns, 'web', { image: image(), port: 8080, readinessProbe: ready() });
     expect(Testing.synth(chart).length).toBeGreaterThan(0);
   });
 });

@@ -5,7 +5,7 @@ import { RbacProfile } from '../../lib/rbac/rbac-profile';
 import { ExternalSecret } from '../../lib/secrets/external-secret';
 import { SecretStore, SecretStoreProvider } from '../../lib/secrets/secret-store';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
-import { image, shop } from '../workload/support';
+import { image, ready, shop } from '../workload/support';
 
 function synthErrors(chart: Chart): string[] {
   try {
@@ -23,8 +23,8 @@ const pod = (name: string, spec: any) => ({ apiVersion: 'v1', kind: 'Pod', metad
 describe('the app is coherent', () => {
   test('refuses two workloads with one workloadName', () => {
     const { chart, ns } = shop();
-    new SecureDeployment(ns, 'web', { image: image(), port: 8080, workloadName: 'front' });
-    new SecureDeployment(ns, 'web2', { image: image(), port: 8080, workloadName: 'front' });
+    new SecureDeployment(ns, 'web', { image: image(), port: 8080, readinessProbe: ready(), workloadName: 'front' });
+    new SecureDeployment(ns, 'web2', { image: image(), port: 8080, readinessProbe: ready(), workloadName: 'front' });
     const errors = synthErrors(chart);
     expect(errors[0]).toBe('[test/shop/web2/ServiceAccount] ServiceAccount shop/front (test/shop/web2/ServiceAccount) has the kind, namespace and '
       + 'name of ServiceAccount shop/front (test/shop/web/ServiceAccount); applied together, one silently replaces the other. '
@@ -44,7 +44,7 @@ describe('the app is coherent', () => {
 
   test('refuses an RbacProfile whose ServiceAccount collides with a workload\'s', () => {
     const { chart, ns } = shop();
-    new SecureDeployment(ns, 'web', { image: image(), port: 8080 });
+    new SecureDeployment(ns, 'web', { image: image(), port: 8080, readinessProbe: ready() });
     new RbacProfile(ns, 'web-profile', { name: 'web' });
     expect(synthErrors(chart).filter((e) => e.includes('ServiceAccount shop/web'))[0])
       .toMatch(/^\[test\/shop\/web-profile\/[A-Za-z]+\] ServiceAccount shop\/web \(test\/shop\/web-profile\/[A-Za-z]+\) has the kind, namespace and name of ServiceAccount shop\/web \(test\/shop\/web\/ServiceAccount\); /);
@@ -100,7 +100,7 @@ describe('the app is coherent', () => {
     expect(objects.find((o) => o.kind === 'ExternalSecret').spec.secretStoreRef.name).toBe(store.secretStoreName);
   });
 
-  test('refuses references that resolve to nothing: Secret, ConfigMap, ServiceAccount, PriorityClass, claim', () => {
+  test('refuses references that resolve to nothing: Secret, ConfigMap, ServiceAccount, claim', () => {
     const objects = [pod('p', {
       serviceAccountName: 'runner',
       priorityClassName: 'batch-low',
@@ -111,14 +111,13 @@ describe('the app is coherent', () => {
       + 'cdk8s-hardened.io/external-references:';
     expect(coherenceProblems(objects).map((p) => p.message)).toEqual([
       `Pod a/p refers (serviceAccountName) to ServiceAccount 'runner' in namespace 'a', ${tail} "ServiceAccount/runner: <who creates it and why>".`,
-      `Pod a/p refers (priorityClassName) to PriorityClass 'batch-low', ${tail} "PriorityClass/batch-low: <who creates it and why>".`,
       `Pod a/p refers (volume "cfg") to ConfigMap 'settings' in namespace 'a', ${tail} "ConfigMap/settings: <who creates it and why>".`,
       `Pod a/p refers (volume "data") to PersistentVolumeClaim 'data' in namespace 'a', ${tail} "PersistentVolumeClaim/data: <who creates it and why>".`,
       `Pod a/p refers (container "c" env TOKEN) to Secret 'api' in namespace 'a', ${tail} "Secret/api: <who creates it and why>".`,
     ]);
   });
 
-  test('references resolve to objects of the app, Secrets its controllers produce, built-in PriorityClasses, or recorded external ones', () => {
+  test('references resolve to objects of the app, Secrets its controllers produce, or recorded external ones', () => {
     const objects = [
       { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'runner', namespace: 'a' } },
       { apiVersion: 'bitnami.com/v1alpha1', kind: 'SealedSecret', metadata: { name: 'api', namespace: 'a' }, spec: {} },
