@@ -4,10 +4,10 @@ import { jobPodSpec } from './job-pod';
 import { objectMeta, refuse, requirePinnedImage } from './object-meta';
 import { PrivilegedNamespace } from './privileged-namespace';
 import { SynthPass } from '../audit/synth-pass';
+import { enableAppChecks } from '../coherence/app-checks';
 import { PracticeException } from '../practices/exceptions';
 import { KubernetesTarget } from '../target/kubernetes-target';
 import { isCronProblem, parseCron } from '../units/cron';
-import { enableAppChecks } from '../coherence/app-checks';
 
 const CONSTRUCT = 'CisBenchmark';
 

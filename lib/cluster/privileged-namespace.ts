@@ -2,12 +2,12 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { objectMeta, refuse } from './object-meta';
 import { SynthPass } from '../audit/synth-pass';
+import { enableAppChecks } from '../coherence/app-checks';
 import { KUBE_DNS, namespaceGuardSpecs } from '../namespace/namespace-guards';
 import { INamespaceScope, markNamespaceScope } from '../namespace/namespace-scope';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL } from '../practices/manifest';
 import { KubernetesTarget } from '../target/kubernetes-target';
-import { enableAppChecks } from '../coherence/app-checks';
 
 /** Props of PrivilegedNamespace. */
 export interface PrivilegedNamespaceProps {

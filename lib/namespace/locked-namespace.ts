@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { KUBE_DNS, namespaceGuardSpecs } from './namespace-guards';
 import { SynthPass } from '../audit/synth-pass';
+import { enableAppChecks } from '../coherence/app-checks';
 import { HardenedError } from '../errors';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
 import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
@@ -15,7 +16,6 @@ import { DNS_LABEL, isNamespaced } from '../practices/manifest';
 import { provenanceAnnotations, provenanceLabels } from '../provenance';
 import { KubernetesTarget } from '../target/kubernetes-target';
 import { parseQuantity } from '../units/quantity';
-import { enableAppChecks } from '../coherence/app-checks';
 
 const LOCKED_NAMESPACE = Symbol.for('cdk8s-hardened.LockedNamespace');
 

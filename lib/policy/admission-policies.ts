@@ -8,12 +8,12 @@ import { validateAllowedRegistries } from './registries';
 import { emitValidatingAdmissionPolicies } from './vap';
 import { parseKubernetesVersion } from '../audit/audit';
 import { SynthPass } from '../audit/synth-pass';
+import { enableAppChecks } from '../coherence/app-checks';
 import { HardenedError } from '../errors';
 import { PolicySettings } from '../practices/admission/cel';
 import { findPractice } from '../practices/catalogue';
 import { MANAGED_BY, stampProvenance } from '../provenance';
 import { KubernetesTarget } from '../target/kubernetes-target';
-import { enableAppChecks } from '../coherence/app-checks';
 
 /** An admission engine the policies are generated for. */
 export class PolicyEngine {

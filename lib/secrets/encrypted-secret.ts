@@ -8,11 +8,11 @@ import { SopsError } from './sops/sops-error';
 import { PrepareEncryptedSecretsOptions, PreparationFailure, SopsPreparation } from './sops-preparation';
 import { SopsRecipient } from './sops-recipient';
 import { SynthPass } from '../audit/synth-pass';
+import { enableAppChecks } from '../coherence/app-checks';
 import { HardenedError } from '../errors';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
 import { stampProvenance } from '../provenance';
-import { enableAppChecks } from '../coherence/app-checks';
 
 const ENCRYPTED_SECRET = Symbol.for('cdk8s-hardened.EncryptedSecret');
 const SOPS_PRACTICE = 'HK-SECRETS-002';

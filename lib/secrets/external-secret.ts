@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMountableSecret } from './mountable-secret';
-import { SynthPass } from '../audit/synth-pass';
 import { ISecretStore, SecretStore } from './secret-store';
+import { SynthPass } from '../audit/synth-pass';
 import { enableAppChecks } from '../coherence/app-checks';
 import { EXTERNAL_REFERENCES_ANNOTATION } from '../coherence/coherence';
 import { HardenedError } from '../errors';

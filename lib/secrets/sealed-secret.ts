@@ -9,6 +9,7 @@ import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, ScopeKind, scopeLab
 import { SealingError } from './sealing/sealing-error';
 import { SecretValue } from './secret-value';
 import { SynthPass } from '../audit/synth-pass';
+import { enableAppChecks } from '../coherence/app-checks';
 import { HardenedError } from '../errors';
 import { SealedSecret as SealedSecretObject } from '../imports/sealed-secrets-bitnami.com';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
@@ -16,7 +17,6 @@ import { findPractice } from '../practices/catalogue';
 import { exceptionAnnotations, isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
-import { enableAppChecks } from '../coherence/app-checks';
 
 const SCOPE_PRACTICE = 'HK-SECRETS-003';
 const PLAINTEXT_PRACTICE = 'HK-SECRETS-001';

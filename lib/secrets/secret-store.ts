@@ -1,5 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { SynthPass } from '../audit/synth-pass';
+import { enableAppChecks } from '../coherence/app-checks';
 import { HardenedError } from '../errors';
 import {
   SecretStore as SecretStoreObject,
@@ -11,7 +12,6 @@ import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace'
 import { findPractice } from '../practices/catalogue';
 import { DNS_LABEL } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
-import { enableAppChecks } from '../coherence/app-checks';
 
 const STORE_PRACTICE = 'HK-SECRETS-004';
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -10,6 +10,7 @@ import { ExceptionSet, Refuse, refuser } from './refusal';
 import { resolveScheduling, SchedulingProps } from './scheduling';
 import { addSynthWarning } from '../audit/app-audit';
 import { SynthPass } from '../audit/synth-pass';
+import { enableAppChecks } from '../coherence/app-checks';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
 import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
 import * as linkerdAuthz from '../imports/linkerd-authorizationpolicy-policy.linkerd.io';
@@ -23,7 +24,6 @@ import { PUBLIC_LABEL } from '../practices/checks/network/ingress-via-controller
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
 import { IMountableSecret } from '../secrets/mountable-secret';
-import { enableAppChecks } from '../coherence/app-checks';
 
 const SECURE_WORKLOAD = Symbol.for('cdk8s-hardened.SecureWorkload');
 
