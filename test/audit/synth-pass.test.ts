@@ -38,6 +38,12 @@ function validationErrors(run: () => unknown): string[] {
 
 const READY = HealthCheck.httpGet('/ready');
 
+/** The app check (lib/coherence) adds what the namespace's Pod Security Admission would say about the same pod. */
+const psa = (path: string) => `Deployment shop/web (${path}/shop/web/Resource) would be refused by Pod Security Admission: Namespace shop `
+  + `(${path}/shop/Resource) enforces 'restricted' (v1.28), which its pods break on capabilities_restricted. Fix: change the workload so its pods `
+  + 'meet \'restricted\', or run it in a namespace whose own recorded exception relaxes Pod Security (a PrivilegedNamespace with its reason); '
+  + 'a LockedNamespace is never relaxed.';
+
 const NET_RAW = 'HK-WORKLOAD-006 (high) Drop ALL capabilities: container "app" does not drop ALL capabilities (capabilities.drop: ["NET_RAW"]). '
   + 'Fix: Set securityContext.capabilities.drop: ["ALL"] (upper case) and add back only NET_BIND_SERVICE if needed (HK-WORKLOAD-007).';
 
@@ -49,6 +55,7 @@ describe('constructs check themselves, without HardenedAudit', () => {
     ApiObject.of(web).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/capabilities/drop', ['NET_RAW']));
     expect(validationErrors(() => app.synth())).toEqual([
       `[shop/shop/web/Resource] ${NET_RAW}`,
+      `[shop/shop/web/Resource] ${psa('shop')}`,
     ]);
   });
 
@@ -59,6 +66,7 @@ describe('constructs check themselves, without HardenedAudit', () => {
     ApiObject.of(web).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/capabilities/drop', ['NET_RAW']));
     expect(validationErrors(() => Testing.synth(chart))).toEqual([
       `[test/shop/web/Resource] ${NET_RAW}`,
+      `[test/shop/web/Resource] ${psa('test')}`,
     ]);
   });
 
@@ -77,7 +85,8 @@ describe('constructs check themselves, without HardenedAudit', () => {
     new ApiObject(chart, 'raw', {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name: 'raw', namespace: 'shop' },
+      // Outside the LockedNamespace: inside it, its Pod Security Admission would refuse the pod (lib/admission-sim).
+      metadata: { name: 'raw', namespace: 'legacy' },
       spec: { containers: [{ name: 'app', image: 'nginx:latest', securityContext: { privileged: true } }] },
     });
     expect(() => app.synth()).not.toThrow();

@@ -155,7 +155,7 @@ describe('the app is coherent', () => {
   test('objects a LockedNamespace adopts are judged in that namespace', () => {
     const chart = Testing.chart();
     const ns = new LockedNamespace(chart, 'shop', { owner: 'shop-team' });
-    new ApiObject(ns, 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'eso' } });
+    new ApiObject(ns, 'sa', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'eso' }, automountServiceAccountToken: false });
     new SecretStore(ns, 'Store', { name: 'aws', provider: SecretStoreProvider.awsSecretsManager({ region: 'eu-west-1', serviceAccount: { name: 'eso' } }) });
     expect(Testing.synth(chart).find((o) => o.kind === 'ServiceAccount').metadata.namespace).toBe('shop');
   });
