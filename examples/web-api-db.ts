@@ -49,7 +49,7 @@ export function addWebApiDb(scope: Construct, options: { readonly mesh?: Namespa
     readinessProbe: HealthCheck.httpGet('/'),
     livenessProbe: HealthCheck.httpGet('/healthz'),
   });
-  web.allowFromIngressController();
+  web.allowFromIngressController({ mesh: options.mesh ?? NamespaceMesh.NONE });
   api.allowFrom(web);
   db.allowFrom(api);
   return { namespace, web, api, db };

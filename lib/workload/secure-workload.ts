@@ -16,6 +16,7 @@ import * as istioPeer from '../imports/istio-peerauthentication-security.istio.i
 import * as linkerdAuthz from '../imports/linkerd-authorizationpolicy-policy.linkerd.io';
 import * as linkerdMtls from '../imports/linkerd-meshtlsauthentication-policy.linkerd.io';
 import * as linkerdServer from '../imports/linkerd-server-policy.linkerd.io';
+import { decideMeshEdge, isMeshEdgeRefusal, meshProxies } from '../mesh/mesh-edge';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { ILockedNamespace, LockedNamespace, NamespaceMesh } from '../namespace/locked-namespace';
 import { isNamespaceScope } from '../namespace/namespace-scope';
@@ -141,8 +142,14 @@ export interface AllowFromOptions {
 export interface AllowFromNamespaceOptions extends AllowFromOptions {
   /** Labels of the calling pods (required: a whole namespace is never admitted, HK-NETWORK-003). */
   readonly podLabels: Record<string, string>;
-  /** The callers' ServiceAccount, for mesh authorization. @default - required when the workload is in a mesh */
+  /** The callers' ServiceAccount, for mesh authorization. @default - required when the callers are in a mesh */
   readonly serviceAccount?: string;
+  /**
+   * The callers' mesh, judged against this workload's (see `decideMeshEdge`): a caller outside an Istio STRICT or
+   * Linkerd workload's mesh is refused unless the workload records an HK-NETWORK-008 exception.
+   * @default - the workload's own mesh: the callers are meshed like it
+   */
+  readonly mesh?: NamespaceMesh;
 }
 
 /** Options of `allowFromIngressController`. */
@@ -153,6 +160,12 @@ export interface IngressControllerOptions extends AllowFromOptions {
   readonly podLabels?: Record<string, string>;
   /** The controller's ServiceAccount, for mesh authorization. @default 'ingress-nginx' */
   readonly serviceAccount?: string;
+  /**
+   * The controller's mesh: a meshed workload admits the controller's identity only when the controller is in the same
+   * mesh (e.g. ingress-nginx with an Istio sidecar, or Linkerd's `linkerd.io/inject: ingress` mode).
+   * @default NamespaceMesh.NONE
+   */
+  readonly mesh?: NamespaceMesh;
 }
 
 /** A port egress is opened on. */
@@ -177,6 +190,19 @@ interface Caller {
   readonly labels: Record<string, string>;
   readonly serviceAccount?: string;
   readonly ports: readonly DeclaredPort[];
+  /** The caller's mesh and how messages name it (mesh edges, lib/mesh/mesh-edge.ts). */
+  readonly mesh: NamespaceMesh;
+  readonly description: string;
+}
+
+/** A caller once its mesh edge is decided. */
+interface AdmittedCaller extends Caller {
+  /** Ports whose mesh rule names the caller's identity. */
+  readonly identityPorts: readonly DeclaredPort[];
+  /** Ports that accept the caller's plaintext (recorded HK-NETWORK-008 exception). */
+  readonly plaintextPorts: readonly DeclaredPort[];
+  /** Extra NetworkPolicy ports for this caller (HBONE). */
+  readonly extraIngressPorts: readonly RulePort[];
 }
 
 /**
@@ -245,7 +271,7 @@ export abstract class SecureWorkload extends Construct {
   private readonly sidecars: HardenedContainerSpec[] = [];
   private readonly inits: HardenedContainerSpec[] = [];
   private readonly secretMounts = new Map<string, SecretMount[]>();
-  private readonly callers: Caller[] = [];
+  private readonly callers: AdmittedCaller[] = [];
   private readonly callees: Connection[] = [];
   private readonly cidrs: CidrConnection[] = [];
   private readonly token?: ProjectedToken;
@@ -258,6 +284,7 @@ export abstract class SecureWorkload extends Construct {
   private readonly scheduling: PodScheduling;
   private istioAuthorization?: istioAuthz.AuthorizationPolicy;
   private readonly linkerdCallers = new Map<string, Caller[]>();
+  private readonly plaintextPorts = new Set<string>();
   private isPublic = false;
   private tokenReason?: string;
 
@@ -369,10 +396,10 @@ export abstract class SecureWorkload extends Construct {
     if (peer === this) {
       this._refuse(prop, 'is the workload itself', 'declare only connections between different workloads; pods of one workload need no rule to be replicas.', 'HK-NETWORK-003');
     }
-    this.refuseIfPublic(prop);
     const ports = this.portsFor(prop, options);
-    const caller: Caller = { namespace: peer.namespace, labels: { ...peer.selector }, serviceAccount: peer.name, ports };
-    this.addCaller(caller);
+    const description = `workload '${peer.name}' in namespace '${peer.namespace}'`;
+    const caller: Caller = { namespace: peer.namespace, labels: { ...peer.selector }, serviceAccount: peer.name, ports, mesh: peer.mesh, description };
+    this.addCaller(prop, caller);
     const rulePorts = ports.map((p) => ({ port: p.port, protocol: p.protocol }));
     peer.callees.push({ peer: { namespace: this.namespace, labels: { ...this.selector } }, ports: rulePorts });
   }
@@ -383,30 +410,29 @@ export abstract class SecureWorkload extends Construct {
     if (typeof namespace !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
       this._refuse(prop, `is '${String(namespace)}', not a namespace name`, 'give the namespace name.', 'HK-NETWORK-003');
     }
-    this.refuseIfPublic(prop);
     const labels = options?.podLabels;
     if (!labels || typeof labels !== 'object' || Object.keys(labels).length === 0) {
       this._refuse('allowFromNamespace(options.podLabels)', 'is empty, which would admit every pod of the namespace',
         'name the calling pods by their labels, e.g. { \'app.kubernetes.io/name\': \'frontend\' }.', 'HK-NETWORK-003');
     }
-    if (this.mesh !== NamespaceMesh.NONE && !options.serviceAccount) {
+    const mesh = options.mesh ?? this.mesh;
+    if (!(mesh instanceof NamespaceMesh)) this._refuse('allowFromNamespace(options.mesh)', 'is not a NamespaceMesh', 'use NamespaceMesh.NONE, .ISTIO, .ISTIO_AMBIENT or .LINKERD.');
+    if (this.mesh !== NamespaceMesh.NONE && mesh !== NamespaceMesh.NONE && !options.serviceAccount) {
       this._refuse('allowFromNamespace(options.serviceAccount)', 'is missing, but the workload is in a mesh that authorizes callers by identity',
         'name the callers\' ServiceAccount.', 'HK-NETWORK-009');
     }
     const ports = this.portsFor(prop, options);
-    this.addCaller({ namespace, labels: { ...labels }, serviceAccount: options.serviceAccount, ports });
+    const description = `pods ${JSON.stringify(labels)} in namespace '${namespace}'`;
+    this.addCaller(prop, { namespace, labels: { ...labels }, serviceAccount: options.serviceAccount, ports, mesh, description });
   }
 
   /**
-   * Declares the workload public: only the ingress controller's pods may connect (HK-NETWORK-005), and the pods are
-   * labelled `cdk8s-hardened.io/public: "true"` so the audit can hold it to that.
+   * Declares the workload public: the ingress controller's (or a Gateway's) pods may connect on the routed port, beside
+   * the workload's declared internal callers; its pods are labelled `cdk8s-hardened.io/public: "true"` so the audit can
+   * hold every peer admitting it to named pods (HK-NETWORK-005). SecureIngress and the Gateway API routes call this.
    */
   public allowFromIngressController(options: IngressControllerOptions = {}): void {
     const prop = 'allowFromIngressController()';
-    if (this.callers.length > 0 && !this.isPublic) {
-      this._refuse(prop, 'is called on a workload that already admits other callers',
-        'put the public entry point in its own workload, behind the ingress controller only.', 'HK-NETWORK-005');
-    }
     const namespace = options.namespace ?? 'ingress-nginx';
     const labels = options.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' };
     if (typeof namespace !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) {
@@ -415,9 +441,12 @@ export abstract class SecureWorkload extends Construct {
     if (!labels || typeof labels !== 'object' || Object.keys(labels).length === 0) {
       this._refuse('allowFromIngressController(options.podLabels)', 'is empty', 'name the controller pods by their labels.', 'HK-NETWORK-005');
     }
+    const mesh = options.mesh ?? NamespaceMesh.NONE;
+    if (!(mesh instanceof NamespaceMesh)) this._refuse('allowFromIngressController(options.mesh)', 'is not a NamespaceMesh', 'use NamespaceMesh.NONE, .ISTIO, .ISTIO_AMBIENT or .LINKERD.');
     const ports = this.portsFor(prop, options);
+    const description = `the ingress controller's pods ${JSON.stringify(labels)} in namespace '${namespace}'`;
+    this.addCaller(prop, { namespace, labels: { ...labels }, serviceAccount: options.serviceAccount ?? 'ingress-nginx', ports, mesh, description });
     this.isPublic = true;
-    this.addCaller({ namespace, labels: { ...labels }, serviceAccount: options.serviceAccount ?? 'ingress-nginx', ports });
   }
 
   /**
@@ -678,15 +707,18 @@ export abstract class SecureWorkload extends Construct {
   private createMeshObjects(): void {
     if (this.mesh === NamespaceMesh.ISTIO || this.mesh === NamespaceMesh.ISTIO_AMBIENT) {
       new istioPeer.PeerAuthentication(this, 'PeerAuthentication', {
-        metadata: this.meta(['HK-NAMESPACE-001']),
-        spec: { selector: { matchLabels: { ...this.selector } }, mtls: { mode: istioPeer.PeerAuthenticationSpecMtlsMode.STRICT } },
+        metadata: this.meta(['HK-NAMESPACE-001', 'HK-NETWORK-008']),
+        spec: Lazy.any({ produce: () => this.renderPeerAuthentication() }) as unknown as istioPeer.PeerAuthenticationSpec,
       });
     }
     if (this.mesh === NamespaceMesh.LINKERD) {
       for (const p of this.ports.filter((x) => x.protocol === 'TCP')) {
         new linkerdServer.ServerV1Beta3(this, `Server-${p.name}`, {
           metadata: { ...this.meta(['HK-NAMESPACE-001']), name: `${this.name}-${p.name}`.slice(0, 63) },
-          spec: { podSelector: { matchLabels: { ...this.selector } }, port: p.name, accessPolicy: 'deny' },
+          // A port accepting plaintext callers (recorded HK-NETWORK-008 exception) admits them unauthenticated.
+          spec: Lazy.any({
+            produce: () => ({ podSelector: { matchLabels: { ...this.selector } }, port: p.name, accessPolicy: this.plaintextPorts.has(p.name) ? 'all-unauthenticated' : 'deny' }),
+          }) as unknown as linkerdServer.ServerV1Beta3Spec,
         });
       }
     }
@@ -696,7 +728,28 @@ export abstract class SecureWorkload extends Construct {
     return `${this.trustDomain}/ns/${c.namespace}/sa/${c.serviceAccount}`;
   }
 
-  private addCaller(caller: Caller): void {
+  /** Istio: STRICT, with the ports that accept plaintext callers (recorded HK-NETWORK-008 exception) PERMISSIVE. */
+  private renderPeerAuthentication(): istioPeer.PeerAuthenticationSpec {
+    const permissive = this.ports.filter((p) => this.plaintextPorts.has(p.name));
+    return {
+      selector: { matchLabels: { ...this.selector } },
+      mtls: { mode: istioPeer.PeerAuthenticationSpecMtlsMode.STRICT },
+      ...(permissive.length > 0
+        ? { portLevelMtls: Object.fromEntries(permissive.map((p) => [String(p.port), { mode: istioPeer.PeerAuthenticationSpecPortLevelMtlsMode.PERMISSIVE }])) }
+        : {}),
+    };
+  }
+
+  /**
+   * Records a caller once its mesh edge is decided (lib/mesh/mesh-edge.ts): refused when the mesh would drop its
+   * connections, else admitted by identity, by plaintext on an excepted port, or (UDP) by the NetworkPolicy alone.
+   */
+  private addCaller(prop: string, candidate: Caller): void {
+    const edge = decideMeshEdge({ mesh: this.mesh, description: this.name }, { mesh: candidate.mesh, description: candidate.description },
+      candidate.ports, this._exceptions.has('HK-NETWORK-008'));
+    if (isMeshEdgeRefusal(edge)) this._refuse(prop, edge.problem, edge.fix, edge.practiceId);
+    for (const p of edge.plaintextPorts) this.plaintextPorts.add(p.name);
+    const caller: AdmittedCaller = { ...candidate, identityPorts: edge.identityPorts, plaintextPorts: edge.plaintextPorts, extraIngressPorts: edge.extraIngressPorts };
     this.callers.push(caller);
     if ((this.mesh === NamespaceMesh.ISTIO || this.mesh === NamespaceMesh.ISTIO_AMBIENT) && !this.istioAuthorization) {
       this.istioAuthorization = new istioAuthz.AuthorizationPolicy(this, 'AuthorizationPolicy', {
@@ -705,17 +758,22 @@ export abstract class SecureWorkload extends Construct {
           produce: () => ({
             selector: { matchLabels: { ...this.selector } },
             action: istioAuthz.AuthorizationPolicySpecAction.ALLOW,
-            rules: this.callers.map((c) => ({
-              from: [{ source: { principals: [this.principal(c)] } }],
-              to: [{ operation: { ports: c.ports.map((p) => String(p.port)) } }],
-            })),
+            // UDP ports get no rule (Istio does not proxy UDP); plaintext callers on a PERMISSIVE port carry no
+            // principal, so their rule names only the port and the NetworkPolicy alone says who may connect.
+            rules: this.callers.flatMap((c) => [
+              ...(c.identityPorts.length > 0 ? [{
+                from: [{ source: { principals: [this.principal(c)] } }],
+                to: [{ operation: { ports: c.identityPorts.map((p) => String(p.port)) } }],
+              }] : []),
+              ...(c.plaintextPorts.length > 0 ? [{ to: [{ operation: { ports: c.plaintextPorts.map((p) => String(p.port)) } }] }] : []),
+            ]),
           }),
         }) as unknown as istioAuthz.AuthorizationPolicySpec,
       });
       stampProvenance(this.istioAuthorization, { name: this.name, partOf: this._partOf });
     }
     if (this.mesh === NamespaceMesh.LINKERD) {
-      for (const p of caller.ports.filter((x) => x.protocol === 'TCP')) {
+      for (const p of caller.identityPorts.filter(meshProxies)) {
         const list = this.linkerdCallers.get(p.name);
         if (list) {
           list.push(caller);
@@ -740,13 +798,6 @@ export abstract class SecureWorkload extends Construct {
         stampProvenance(mtls, { name: this.name, partOf: this._partOf });
         stampProvenance(authz, { name: this.name, partOf: this._partOf });
       }
-    }
-  }
-
-  private refuseIfPublic(prop: string): void {
-    if (this.isPublic) {
-      this._refuse(prop, 'is called on a public workload, which admits only the ingress controller',
-        'put the public entry point in its own workload and let it call this one.', 'HK-NETWORK-005');
     }
   }
 
@@ -775,7 +826,7 @@ export abstract class SecureWorkload extends Construct {
     const linkerd = [{ port: 4143, protocol: 'TCP' }];
     const rules = networkPolicyRules({
       namespace: this.namespace,
-      ingress: this.callers.map((c) => ({ peer: { namespace: c.namespace, labels: c.labels }, ports: c.ports })),
+      ingress: this.callers.map((c) => ({ peer: { namespace: c.namespace, labels: c.labels }, ports: [...c.ports, ...c.extraIngressPorts] })),
       egress: this.callees,
       cidrs: this.cidrs,
       dns: this.dns,

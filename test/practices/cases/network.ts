@@ -197,6 +197,10 @@ export const NETWORK_CASES: PracticeCases = {
         }),
       },
       {
+        name: 'public workload also admitted from a pod of its own namespace (a declared internal caller)',
+        objects: withNamed('Deployment', 'api', (d) => { d.spec.template.metadata.labels['cdk8s-hardened.io/public'] = 'true'; }),
+      },
+      {
         name: 'the ingress controller\'s own policy admits the internet',
         objects: plus(netpol('controller', {
           podSelector: { matchLabels: { 'cdk8s-hardened.io/ingress-controller': 'true' } },
@@ -210,8 +214,13 @@ export const NETWORK_CASES: PracticeCases = {
       { name: 'ingress rule without peers', objects: withApiPolicy((s) => { delete s.ingress[0].from; }) },
       { name: 'ingress from every namespace', objects: withApiPolicy((s) => { s.ingress[0].from[0].namespaceSelector = {}; }) },
       {
-        name: 'public workload also admitted from a pod of its own namespace',
-        objects: withNamed('Deployment', 'api', (d) => { d.spec.template.metadata.labels['cdk8s-hardened.io/public'] = 'true'; }),
+        name: 'public workload admitted from a whole named namespace',
+        objects: withNamed('Deployment', 'api', (d) => { d.spec.template.metadata.labels['cdk8s-hardened.io/public'] = 'true'; }).map((o: any) => {
+          if (o.kind === 'NetworkPolicy' && o.metadata.name === 'api') {
+            o.spec.ingress[0].from = [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } } }];
+          }
+          return o;
+        }),
       },
     ],
   },

@@ -21,11 +21,17 @@ function outsideAdmission(r: PolicyRule): string | undefined {
   return undefined;
 }
 
-/** Whether a peer names the ingress controller: its namespace by name and its pods by a non-empty selector. */
-function isControllerPeer(peer: any): boolean {
-  return !peer?.ipBlock
-    && typeof peer?.namespaceSelector?.matchLabels?.[NAME_LABEL] === 'string'
-    && peer?.podSelector !== undefined && !isEmptySelector(peer.podSelector);
+/**
+ * Why a peer admitting a public workload does not name pods, or undefined when it does: the ingress controller (its
+ * namespace by name and its pods) or another workload (its pods, and its namespace by name when it is another one).
+ */
+function unnamedPeer(peer: any): string | undefined {
+  if (peer?.ipBlock) return 'is an ipBlock';
+  if (peer?.podSelector === undefined || isEmptySelector(peer.podSelector)) return 'names no pods';
+  if (peer?.namespaceSelector !== undefined && typeof peer.namespaceSelector?.matchLabels?.[NAME_LABEL] !== 'string') {
+    return `selects namespaces other than by ${NAME_LABEL}`;
+  }
+  return undefined;
 }
 
 /** HK-NETWORK-005: outside traffic is judged on the policies that admit it and on the workloads that declare themselves public. */
@@ -37,9 +43,11 @@ export const ingressViaController: Practice = {
   why: 'Exposing pods directly skips TLS termination, WAF and authentication at the edge.',
   criterion: 'Outside traffic is traffic from outside the cluster or from every namespace: an ingress rule with no peers, an ipBlock '
     + `peer, or a peer with namespaceSelector {}. Such a rule appears only in a NetworkPolicy whose podSelector.matchLabels carries ${INGRESS_CONTROLLER_LABEL}: "true" `
-    + `(the ingress controller's own policy). A workload whose pod labels carry ${PUBLIC_LABEL}: "true" is admitted, by every policy `
-    + 'selecting it, only from peers that name the ingress controller: a namespaceSelector by kubernetes.io/metadata.name and a non-empty podSelector.',
-  library: 'SecureDeployment with public: true labels its pods and generates ingress only from the ingress controller\'s namespace and pods.',
+    + `(the ingress controller's own policy). A workload whose pod labels carry ${PUBLIC_LABEL}: "true" (it is reached through the ingress `
+    + 'controller or a Gateway) is admitted, by every policy selecting it, only from peers that name pods: a non-empty podSelector, '
+    + 'with the namespace, when given, selected by kubernetes.io/metadata.name (the controller\'s pods, and the workload\'s declared internal callers).',
+  library: 'SecureIngress and the Gateway API routes label their backends\' pods public and admit the controller\'s (or Gateway\'s) namespace and pods '
+    + 'on exactly the routed port; the backends keep admitting their declared internal callers.',
   fix: `Admit public workloads only from the ingress controller (namespaceSelector { ${NAME_LABEL}: <controller namespace> } plus its pod labels), `
     + 'expose them through an Ingress with TLS (HK-NETWORK-007), and remove ipBlock, peer-less and namespaceSelector {} ingress rules elsewhere.',
   exception: ExceptionPolicy.NONE,
@@ -62,10 +70,10 @@ export const ingressViaController: Practice = {
       if (podLabelsOf(w)[PUBLIC_LABEL] !== 'true') continue;
       for (const policy of policiesSelecting(ctx, w)) {
         for (const r of rulesOf(policy).filter((x) => x.direction === 'Ingress')) {
+          if (r.peers.length === 0) continue; // reported above as outside admission
           r.peers.forEach((peer, i) => {
-            if (!isControllerPeer(peer)) {
-              out.push({ object: w, message: `public workload is admitted by ${describe(policy)} ${ruleLabel(r)} peer ${i}, which is not the ingress controller` });
-            }
+            const why = unnamedPeer(peer);
+            if (why) out.push({ object: w, message: `public workload is admitted by ${describe(policy)} ${ruleLabel(r)} peer ${i}, which ${why}` });
           });
         }
       }
