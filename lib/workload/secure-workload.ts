@@ -380,6 +380,11 @@ export abstract class SecureWorkload extends Construct {
     this.createMeshObjects();
   }
 
+  /** The ports the main container declares (copies), which routes and callers may open. */
+  public get declaredPorts(): DeclaredPort[] {
+    return this.ports.map((p) => ({ ...p }));
+  }
+
   /**
    * Lets `peer`'s pods connect to this workload on its declared ports (or one of them): an ingress rule here, the
    * mirrored egress rule on the peer, and, in a mesh, an authorization by the peer's ServiceAccount.
