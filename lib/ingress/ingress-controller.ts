@@ -2,8 +2,9 @@ import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { meshFamily } from '../mesh/mesh-edge';
+import { partOfFor } from '../namespace/enclosing-namespace';
 import { NamespaceMesh } from '../namespace/locked-namespace';
-import { partOfFor, stampProvenance } from '../provenance';
+import { stampProvenance } from '../provenance';
 import { peerOf, RulePort } from '../workload/network';
 import { refuser } from '../workload/refusal';
 
@@ -182,7 +183,7 @@ export class IngressController extends Construct {
       metadata: { name: this.egressPolicyName, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this.renderPolicy() }) as unknown as k8s.NetworkPolicySpec,
     });
-    stampProvenance(this.policy, { name: this.egressPolicyName });
+    stampProvenance(this.policy, { name: this.egressPolicyName, partOf: partOfFor(this) });
   }
 
   private renderPolicy(): k8s.NetworkPolicySpec {

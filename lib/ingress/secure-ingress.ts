@@ -4,9 +4,9 @@ import { resolveBackend, ResolvedBackend } from './backend';
 import { IngressController, IngressControllerKind } from './ingress-controller';
 import { certificateSpec, TlsSource, validateTlsSource } from './tls';
 import * as certmanager from '../imports/certmanager-certificate-cert-manager.io';
-import { enclosingNamespace } from '../namespace/enclosing-namespace';
+import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { PracticeException } from '../practices/exceptions';
-import { partOfFor, stampProvenance } from '../provenance';
+import { stampProvenance } from '../provenance';
 import { ExceptionSet, Refuse, refuser } from '../workload/refusal';
 import { SecureWorkload } from '../workload/secure-workload';
 
