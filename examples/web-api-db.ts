@@ -1,5 +1,9 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { addShopGateway } from './gateway';
+import { IngressController } from '../lib/ingress/ingress-controller';
+import { IngressPathType, SecureIngress } from '../lib/ingress/secure-ingress';
+import { CertIssuer, TlsSource } from '../lib/ingress/tls';
 import { LockedNamespace, NamespaceMesh } from '../lib/namespace/locked-namespace';
 import { HealthCheck } from '../lib/workload/probes';
 import { SecureDeployment } from '../lib/workload/secure-deployment';
@@ -17,12 +21,17 @@ export interface WebApiDb {
   readonly web: SecureDeployment;
   readonly api: SecureDeployment;
   readonly db: SecureDeployment;
+  /** The ingress controller the shop is reached through (ingress-nginx), described once. */
+  readonly ingressController: IngressController;
+  /** web's Ingress: shop.example.com over TLS from cert-manager. */
+  readonly ingress: SecureIngress;
 }
 
 /**
- * web → api → db, and nothing else: the ingress controller reaches web, web reaches api on 8080, api reaches db on
- * 5432. Everything else is denied by the namespace default-deny and each workload's own policy. With a mesh, the
- * same graph becomes mTLS authorization by ServiceAccount.
+ * web → api → db, and nothing else: the ingress controller reaches web through a SecureIngress (TLS from cert-manager),
+ * web reaches api on 8080, api reaches db on 5432. Everything else is denied by the namespace default-deny and each
+ * workload's own policy. With a mesh, the same graph becomes mTLS authorization by ServiceAccount, and the controller
+ * is taken to be meshed too (its identity is what web admits).
  */
 export function addWebApiDb(scope: Construct, options: { readonly mesh?: NamespaceMesh } = {}): WebApiDb {
   const namespace = new LockedNamespace(scope, 'shop', {
@@ -49,13 +58,19 @@ export function addWebApiDb(scope: Construct, options: { readonly mesh?: Namespa
     readinessProbe: HealthCheck.httpGet('/'),
     livenessProbe: HealthCheck.httpGet('/healthz'),
   });
-  web.allowFromIngressController({ mesh: options.mesh ?? NamespaceMesh.NONE });
   api.allowFrom(web);
   db.allowFrom(api);
-  return { namespace, web, api, db };
+  const ingressController = IngressController.ingressNginx(scope, 'ingress-nginx', { mesh: options.mesh ?? NamespaceMesh.NONE, egressPolicyName: 'shop-routes' });
+  const ingress = new SecureIngress(namespace, 'web-ingress', {
+    name: 'web',
+    controller: ingressController,
+    tls: TlsSource.certManager(CertIssuer.clusterIssuer('letsencrypt')),
+    rules: [{ host: 'shop.example.com', paths: [{ path: '/', pathType: IngressPathType.PREFIX, backend: web }] }],
+  });
+  return { namespace, web, api, db, ingressController, ingress };
 }
 
-/** A chart holding only the web → api → db example. */
+/** A chart holding the web → api → db example, reached through its Ingress and through the Gateway API variant. */
 export class WebApiDbChart extends Chart {
   /** The example's workloads. */
   public readonly shop: WebApiDb;
@@ -63,5 +78,6 @@ export class WebApiDbChart extends Chart {
   constructor(scope: Construct, id: string) {
     super(scope, id);
     this.shop = addWebApiDb(this);
+    addShopGateway(this, this.shop);
   }
 }

@@ -107,7 +107,7 @@ export class SecureIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureIngressProps) {
     super(scope, id);
-    const refuse = refuser(this, 'SecureIngress');
+    const refuse: Refuse = refuser(this, 'SecureIngress');
     if (props === null || typeof props !== 'object') refuse('props', `are ${String(props)}`, 'pass { controller, tls, rules }.');
     const exceptions = new ExceptionSet(refuse, props.exceptions === undefined ? [] : Array.isArray(props.exceptions) ? props.exceptions
       : refuse('exceptions', 'is not a list', 'give [{ practice: \'HK-…\', reason: \'…\' }].', 'HK-AUDIT-003'));

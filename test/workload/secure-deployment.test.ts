@@ -147,13 +147,50 @@ describe('the web → api → db example', () => {
       });
     }
   });
-  test('HK-NETWORK-005 web is public and admits only the ingress controller', () => {
+  test('HK-NETWORK-005 web is public and admits the ingress controller and the Gateway proxy, each on exactly 8080', () => {
     const web = byKind(set, 'Deployment', 'web');
     expect(web.spec.template.metadata.labels['cdk8s-hardened.io/public']).toBe('true');
-    expect(byKind(set, 'NetworkPolicy', 'web').spec.ingress).toEqual([{
-      from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'ingress-nginx' } } }],
-      ports: [{ protocol: 'TCP', port: 8080 }],
+    expect(byKind(set, 'NetworkPolicy', 'web').spec.ingress).toEqual([
+      {
+        from: [{
+          namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'ingress-nginx' } },
+          podSelector: { matchLabels: { 'app.kubernetes.io/component': 'controller', 'app.kubernetes.io/name': 'ingress-nginx' } },
+        }],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      },
+      {
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'edge' } }, podSelector: { matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } } }],
+        ports: [{ protocol: 'TCP', port: 8080 }],
+      },
+    ]);
+  });
+  test('HK-NETWORK-007 web is reached through a SecureIngress with a cert-manager certificate for its one host', () => {
+    const ingress = set.find((m) => m.kind === 'Ingress')!;
+    expect([ingress.metadata!.namespace, ingress.spec]).toEqual(['shop', {
+      ingressClassName: 'nginx',
+      tls: [{ hosts: ['shop.example.com'], secretName: 'web-tls' }],
+      rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 8080 } } } }] } }],
     }]);
+    const certificates = set.filter((m) => m.kind === 'Certificate').map((c) => [c.metadata!.namespace, c.spec.secretName, c.spec.dnsNames, c.spec.issuerRef]);
+    expect(certificates).toEqual([
+      ['shop', 'web-tls', ['shop.example.com'], { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt' }],
+      ['edge', 'public-tls', ['shop.example.com'], { group: 'cert-manager.io', kind: 'ClusterIssuer', name: 'letsencrypt' }],
+    ]);
+  });
+  test('HK-NETWORK-011/012 the Gateway variant: HTTPS listener, redirect-only HTTP, routes from shop only, HTTPRoute across namespaces', () => {
+    const gateway = set.find((m) => m.kind === 'Gateway')!;
+    expect(gateway.spec.listeners.map((l: any) => [l.name, l.protocol, l.port, l.hostname, l.allowedRoutes.namespaces])).toEqual([
+      ['shop', 'HTTPS', 443, 'shop.example.com', { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['shop'] }] } }],
+      ['http-redirect', 'HTTP', 80, undefined, { from: 'Same' }],
+    ]);
+    const route = set.find((m) => m.kind === 'HTTPRoute' && m.metadata!.namespace === 'shop')!;
+    expect(route.spec.parentRefs).toEqual([{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'edge', sectionName: 'shop' }]);
+    expect(route.spec.rules[0].backendRefs).toEqual([{ group: '', kind: 'Service', name: 'web', port: 8080 }]);
+  });
+  test('the controllers\' own egress policies reach web on 8080 only', () => {
+    const egress = set.filter((m) => m.kind === 'NetworkPolicy' && m.metadata!.name === 'shop-routes').map((p) => [p.metadata!.namespace, p.spec.policyTypes, p.spec.egress]);
+    const toWeb = [{ to: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } }, podSelector: { matchLabels: { 'app.kubernetes.io/name': 'web' } } }], ports: [{ protocol: 'TCP', port: 8080 }] }];
+    expect(egress).toEqual([['ingress-nginx', ['Egress'], toWeb], ['edge', ['Egress'], toWeb]]);
   });
   test('HK-NETWORK-006 every Service is ClusterIP without external IPs', () => {
     for (const s of set.filter((m) => m.kind === 'Service')) expect([s.spec.type, s.spec.externalIPs]).toEqual(['ClusterIP', undefined]);
@@ -165,11 +202,15 @@ describe('the web → api → db example', () => {
       expect(byKind(set, 'ServiceAccount', w.metadata!.name!).automountServiceAccountToken).toBe(false);
     }
   });
-  test('HK-NAMESPACE-001 every object of the workloads is in shop', () => {
-    for (const m of set.filter((x) => x.kind !== 'Namespace')) expect(m.metadata?.namespace).toBe('shop');
+  test('HK-NAMESPACE-001 every object of the shop is in shop; the entry objects are in the controllers\' namespaces', () => {
+    const path = (m: Manifest) => m.metadata?.annotations?.['cdk8s-hardened.io/construct-path'] ?? '';
+    for (const m of set.filter((x) => x.kind !== 'Namespace' && path(x).startsWith('example/shop/'))) expect(m.metadata?.namespace).toBe('shop');
+    expect(set.filter((x) => !path(x).startsWith('example/shop/')).map((m) => `${m.kind} ${m.metadata?.namespace}/${m.metadata?.name}`)).toEqual([
+      'NetworkPolicy ingress-nginx/shop-routes', 'NetworkPolicy edge/shop-routes', 'Certificate edge/public', 'Gateway edge/public', 'HTTPRoute edge/public-http-redirect',
+    ]);
   });
   test('HK-AUDIT-004 provenance labels and annotations on every workload object', () => {
-    for (const m of set.filter((x) => ['web', 'api', 'db'].includes(x.metadata?.name ?? ''))) {
+    for (const m of set.filter((x) => /^example\/shop\/(web|api|db)\//.test(x.metadata?.annotations?.['cdk8s-hardened.io/construct-path'] ?? ''))) {
       expect(m.metadata!.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'cdk8s-hardened', 'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/name': m.metadata!.name });
       expect(m.metadata!.annotations!['cdk8s-hardened.io/construct-path']).toMatch(/^example\/shop\/(web|api|db)\/[A-Za-z]+$/);
       expect(m.metadata!.annotations!['cdk8s-hardened.io/catalogue-version']).toBe('1.0.0');

@@ -1,0 +1,105 @@
+import { Construct } from 'constructs';
+import { attachToListeners, admitProxy, backendRef, routeNamespace, validateGateway } from './route-attachment';
+import { IGateway } from './secure-gateway';
+import { annotationsOf } from './secure-http-route';
+import { NAME } from './names';
+import * as grpc from '../imports/gateway-grpcroute-gateway.networking.k8s.io';
+import { resolveBackend } from '../ingress/backend';
+import { partOfFor } from '../namespace/enclosing-namespace';
+import { PracticeException } from '../practices/exceptions';
+import { stampProvenance } from '../provenance';
+import { ExceptionSet, Refuse, refuser } from '../workload/refusal';
+import { SecureWorkload } from '../workload/secure-workload';
+
+/** One rule of a SecureGrpcRoute: a gRPC service (and optionally one method) to a workload. */
+export interface GrpcRouteRule {
+  /** The fully qualified gRPC service, e.g. `shop.v1.Cart`. */
+  readonly service: string;
+  /** One method of the service. @default - every method of the service */
+  readonly method?: string;
+  /** The workload that serves it: one of the library's workloads with a ClusterIP Service. */
+  readonly backend: SecureWorkload;
+  /** The routed port, one the workload declares. @default - the workload's only declared TCP port */
+  readonly port?: number;
+}
+
+/** Props of SecureGrpcRoute. */
+export interface SecureGrpcRouteProps {
+  /** The Gateway the route attaches to. */
+  readonly gateway: IGateway;
+  /** The hosts the route answers for, each served by an HTTPS listener of the Gateway. */
+  readonly hostnames: string[];
+  /** The services (at least one). */
+  readonly rules: GrpcRouteRule[];
+  /** @default - the construct id */
+  readonly name?: string;
+  /** @default - the enclosing LockedNamespace or Chart namespace */
+  readonly namespace?: string;
+  /** `app.kubernetes.io/part-of`. @default - the enclosing LockedNamespace's part-of, else the Chart's id */
+  readonly partOf?: string;
+  /** Recorded exceptions (a wildcard hostname needs HK-NETWORK-007). @default - none */
+  readonly exceptions?: PracticeException[];
+}
+
+/** A gRPC service name: dot-separated identifiers (`package.Service`). */
+const SERVICE = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const METHOD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A GRPCRoute (`gateway.networking.k8s.io/v1`) from a Gateway's HTTPS listeners to the library's workloads, matched by
+ * exact service (and method), with the same attachment, backend, ReferenceGrant and admission rules as SecureHttpRoute.
+ */
+export class SecureGrpcRoute extends Construct {
+  /** The GRPCRoute (the construct's default child). */
+  public readonly resource: grpc.GrpcRoute;
+  /** The route's name. */
+  public readonly name: string;
+  /** The route's namespace. */
+  public readonly namespace: string;
+
+  constructor(scope: Construct, id: string, props: SecureGrpcRouteProps) {
+    super(scope, id);
+    const refuse: Refuse = refuser(this, 'SecureGrpcRoute');
+    if (props === null || typeof props !== 'object') refuse('props', `are ${String(props)}`, 'pass { gateway, hostnames, rules }.');
+    const exceptions = new ExceptionSet(refuse, props.exceptions === undefined ? [] : Array.isArray(props.exceptions) ? props.exceptions
+      : refuse('exceptions', 'is not a list', 'give [{ practice: \'HK-…\', reason: \'…\' }].', 'HK-AUDIT-003'));
+    const gateway = validateGateway(refuse, props.gateway);
+    this.name = props.name ?? id;
+    if (typeof this.name !== 'string' || !NAME.test(this.name) || this.name.length > 253) {
+      refuse('name', `is '${String(this.name)}', not an object name`, 'use lower-case letters, digits, \'-\' and \'.\' (set name when the construct id does not qualify).');
+    }
+    this.namespace = routeNamespace(refuse, this, props.namespace, gateway);
+    const { hostnames, parentRefs } = attachToListeners(refuse, exceptions, gateway, this.namespace, props.hostnames);
+    if (!Array.isArray(props.rules) || props.rules.length === 0) {
+      refuse('rules', `is ${JSON.stringify(props.rules) ?? 'undefined'}, which routes nowhere`, 'give at least one rule: [{ service: \'shop.v1.Cart\', backend: cart }].');
+    }
+    const seen = new Set<string>();
+    const partOf = props.partOf ?? partOfFor(this);
+    const rules = props.rules.map((r, i) => {
+      if (typeof r?.service !== 'string' || !SERVICE.test(r.service) || r.service.length > 1024) {
+        refuse(`rules[${i}].service`, `is ${JSON.stringify(r?.service) ?? 'undefined'}, not a gRPC service name`, 'give the fully qualified service, e.g. \'shop.v1.Cart\' (every rule names one, so no route matches everything).');
+      }
+      if (r.method !== undefined && (typeof r.method !== 'string' || !METHOD.test(r.method) || r.method.length > 1024)) {
+        refuse(`rules[${i}].method`, `is ${JSON.stringify(r.method)}, not a gRPC method name`, 'give a method name, e.g. \'GetCart\', or leave it out for every method.');
+      }
+      const key = `${r.service}/${r.method ?? '*'}`;
+      if (seen.has(key)) refuse(`rules[${i}]`, `routes '${key}' again`, 'route each service or method once.');
+      seen.add(key);
+      return { resolved: resolveBackend(refuse, `rules[${i}].backend`, r.backend, r.port), service: r.service, method: r.method };
+    });
+    this.resource = new grpc.GrpcRoute(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace, ...annotationsOf(exceptions) },
+      spec: {
+        parentRefs,
+        hostnames,
+        rules: rules.map((r) => ({
+          matches: [{ method: { type: grpc.GrpcRouteSpecRulesMatchesMethodType.EXACT, service: r.service, ...(r.method ? { method: r.method } : {}) } }],
+          backendRefs: [backendRef('GRPCRoute', this.name, this.namespace, r.resolved, partOf)],
+        })),
+      },
+    });
+    this.node.defaultChild = this.resource;
+    admitProxy(gateway, rules.map((r) => r.resolved));
+    stampProvenance(this.resource, { name: this.name, partOf });
+  }
+}
