@@ -16,6 +16,16 @@ export const SERVICE_RESOURCES: AdmissionMatch[] = [
   { apiGroups: [''], apiVersions: ['v1'], resources: ['services'] },
 ];
 
+/** Ingresses (HK-NETWORK-007). */
+export const INGRESS_RESOURCES: AdmissionMatch[] = [
+  { apiGroups: ['networking.k8s.io'], apiVersions: ['v1'], resources: ['ingresses'] },
+];
+
+/** Gateway API Gateways (HK-NETWORK-012), every served version. */
+export const GATEWAY_RESOURCES: AdmissionMatch[] = [
+  { apiGroups: ['gateway.networking.k8s.io'], apiVersions: ['v1', 'v1beta1'], resources: ['gateways'] },
+];
+
 /** Kind of each resource the rules name, for the engines that match by kind (Kyverno, Gatekeeper). */
 const KIND_OF_RESOURCE: Readonly<Record<string, string>> = {
   pods: 'Pod',
@@ -27,6 +37,8 @@ const KIND_OF_RESOURCE: Readonly<Record<string, string>> = {
   cronjobs: 'CronJob',
   jobs: 'Job',
   services: 'Service',
+  ingresses: 'Ingress',
+  gateways: 'Gateway',
 };
 
 /** A group of kinds, as Gatekeeper's `match.kinds` takes them. */

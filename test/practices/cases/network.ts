@@ -43,6 +43,34 @@ function ingress(spec: any, annotations: Record<string, string> = {}): Manifest 
 const backend = { service: { name: 'api', port: { number: 8080 } } };
 const httpRule = (host?: string) => ({ ...(host === undefined ? {} : { host }), http: { paths: [{ path: '/', pathType: 'Prefix', backend }] } });
 
+
+/** A Gateway API object with provenance metadata. */
+function gw(kind: string, name: string, spec: any, namespace = 'edge', apiVersion = 'gateway.networking.k8s.io/v1'): Manifest {
+  return { apiVersion, kind, metadata: { name, namespace, ...provenance(name, `test/${name}`) }, spec };
+}
+
+const byName = (names: string[]) => ({ namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: names }] } } });
+const httpsListener = (extra: any = {}) => ({
+  name: 'shop', hostname: 'shop.example.com', port: 443, protocol: 'HTTPS',
+  tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'public-tls' }] }, allowedRoutes: byName([NS]), ...extra,
+});
+const redirectListener = (extra: any = {}) => ({ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } }, ...extra });
+const gateway = (...listeners: any[]) => gw('Gateway', 'public', { gatewayClassName: 'istio', listeners });
+const redirectRoute = (rule: any = { filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }) => gw('HTTPRoute', 'public-http', {
+  parentRefs: [{ name: 'public', sectionName: 'http' }], hostnames: ['shop.example.com'], rules: [rule],
+});
+/** An HTTPRoute in the shop namespace to `backendRef`, attached to the public Gateway's HTTPS listener. */
+const shopRoute = (backendRef: any = { name: 'api', port: 8080 }, extra: any = {}) => gw('HTTPRoute', 'web', {
+  parentRefs: [{ group: 'gateway.networking.k8s.io', kind: 'Gateway', name: 'public', namespace: 'edge', sectionName: 'shop' }],
+  hostnames: ['shop.example.com'],
+  rules: [{ matches: [{ path: { type: 'PathPrefix', value: '/' } }], backendRefs: [backendRef] }],
+  ...extra,
+}, NS);
+const grant = (to: any = { group: '', kind: 'Service', name: 'api' }, from: any = { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'web' }) =>
+  gw('ReferenceGrant', 'web-to-api', { from: [from], to: [to] }, NS);
+/** An HTTPRoute in namespace `web` to the api Service of the shop namespace. */
+const crossRoute = () => ({ ...shopRoute({ name: 'api', namespace: NS, port: 8080 }), metadata: { ...shopRoute().metadata, namespace: 'web' } });
+
 /** The compliant set enrolled in Istio through its Namespace label, plus the given Istio objects. */
 function istioSet(...extra: Manifest[]): Manifest[] {
   const set = withNamed('Namespace', NS, (n) => { n.metadata.labels['istio-injection'] = 'enabled'; });
@@ -243,6 +271,7 @@ export const NETWORK_CASES: PracticeCases = {
         name: 'cert-manager issues the secret',
         objects: plus(ingress({ tls: [{ hosts: ['shop.example.com'] }], rules: [httpRule('shop.example.com')] }, { 'cert-manager.io/cluster-issuer': 'letsencrypt' })),
       },
+      { name: 'Gateway HTTPS listener with an explicit hostname, route with explicit hostnames', objects: plus(gateway(httpsListener()), shopRoute()) },
     ],
     fail: [
       { name: 'host without TLS', objects: plus(ingress({ rules: [httpRule('shop.example.com')] })) },
@@ -250,6 +279,9 @@ export const NETWORK_CASES: PracticeCases = {
       { name: 'rule without host', objects: plus(ingress({ tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }], rules: [httpRule()] })) },
       { name: 'defaultBackend answers any host', objects: plus(ingress({ defaultBackend: backend })) },
       { name: 'tls entry without secretName or issuer', objects: plus(ingress({ tls: [{ hosts: ['shop.example.com'] }], rules: [httpRule('shop.example.com')] })) },
+      { name: 'Gateway HTTPS listener without hostname', objects: plus(gateway(httpsListener({ hostname: undefined }))) },
+      { name: 'Gateway HTTPS listener with a wildcard hostname', objects: plus(gateway(httpsListener({ hostname: '*.example.com' }))) },
+      { name: 'HTTPRoute with a wildcard hostname', objects: plus(gateway(httpsListener()), shopRoute(undefined, { hostnames: ['*.example.com'] })) },
     ],
   },
   'HK-NETWORK-008': {
@@ -328,6 +360,99 @@ export const NETWORK_CASES: PracticeCases = {
       { name: 'fully written IPv6 block without except', objects: apiEgressTo({ cidr: 'fd00:0ec2:0000:0000:0000:0000:0000:0200/120' }) },
       { name: 'IPv4 except does not cover the IPv6 endpoint', objects: apiEgressTo({ cidr: '::/0', except: ['169.254.169.254/32'] }) },
       { name: 'unparseable cidr', objects: apiEgressTo({ cidr: '169.254.169.254/33' }) },
+    ],
+  },
+  'HK-NETWORK-011': {
+    pass: [
+      { name: 'HTTPS listener only', objects: plus(gateway(httpsListener())) },
+      { name: 'HTTP listener whose only route redirects to https', objects: plus(gateway(httpsListener(), redirectListener()), redirectRoute()) },
+      { name: 'TLS passthrough listener', objects: plus(gateway(httpsListener({ protocol: 'TLS', tls: { mode: 'Passthrough' } }))) },
+    ],
+    fail: [
+      { name: 'HTTP listener without any route attached', objects: plus(gateway(httpsListener(), redirectListener())) },
+      {
+        name: 'HTTP listener serving a backend',
+        objects: plus(gateway(httpsListener(), redirectListener()), redirectRoute({ backendRefs: [{ name: 'api', port: 8080 }] })),
+      },
+      {
+        name: 'HTTP listener redirecting to http',
+        objects: plus(gateway(httpsListener(), redirectListener()), redirectRoute({ filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'http' } }] })),
+      },
+      { name: 'HTTP listener open to routes of every namespace', objects: plus(gateway(redirectListener({ allowedRoutes: { namespaces: { from: 'All' } } })), redirectRoute()) },
+      {
+        name: 'a same-namespace route attached without sectionName also lands on the HTTP listener',
+        objects: plus(gateway(httpsListener(), redirectListener()), redirectRoute(),
+          { ...shopRoute(undefined, { parentRefs: [{ name: 'public' }] }), metadata: { ...shopRoute().metadata, namespace: 'edge' } }),
+      },
+      { name: 'plain TCP listener', objects: plus(gateway({ name: 'db', port: 5432, protocol: 'TCP', allowedRoutes: byName([NS]) })) },
+    ],
+  },
+  'HK-NETWORK-012': {
+    pass: [
+      { name: 'routes from namespaces named by kubernetes.io/metadata.name', objects: plus(gateway(httpsListener())) },
+      { name: 'routes from the Gateway\'s own namespace (default)', objects: plus(gateway(httpsListener({ allowedRoutes: undefined }))) },
+      {
+        name: 'routes from a namespace named by matchLabels',
+        objects: plus(gateway(httpsListener({ allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': NS } } } } }))),
+      },
+    ],
+    fail: [
+      { name: 'routes from All namespaces', objects: plus(gateway(httpsListener({ allowedRoutes: { namespaces: { from: 'All' } } }))) },
+      { name: 'Selector without selector', objects: plus(gateway(httpsListener({ allowedRoutes: { namespaces: { from: 'Selector' } } }))) },
+      { name: 'Selector {}', objects: plus(gateway(httpsListener({ allowedRoutes: { namespaces: { from: 'Selector', selector: {} } } }))) },
+      {
+        name: 'Selector by a team label',
+        objects: plus(gateway(httpsListener({ allowedRoutes: { namespaces: { from: 'Selector', selector: { matchLabels: { team: 'shop' } } } } }))),
+      },
+      {
+        name: 'Selector by NotIn',
+        objects: plus(gateway(httpsListener({
+          allowedRoutes: { namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system'] }] } } },
+        }))),
+      },
+      { name: 'v1beta1 Gateway from All', objects: plus({ ...gateway(httpsListener({ allowedRoutes: { namespaces: { from: 'All' } } })), apiVersion: 'gateway.networking.k8s.io/v1beta1' }) },
+    ],
+  },
+  'HK-NETWORK-013': {
+    pass: [
+      { name: 'Ingress to the ClusterIP Service of the set', objects: plus(ingress({ tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }], rules: [httpRule('shop.example.com')] })) },
+      { name: 'HTTPRoute to the ClusterIP Service of the set', objects: plus(gateway(httpsListener()), shopRoute()) },
+      { name: 'Service without type (ClusterIP by default)', objects: withNamed('Service', 'api', (svc) => { delete svc.spec.type; }).concat(clone([shopRoute()])) },
+    ],
+    fail: [
+      { name: 'HTTPRoute to a Service missing from the set', objects: plus(shopRoute({ name: 'ghost', port: 8080 })) },
+      { name: 'HTTPRoute to a NodePort Service', objects: withNamed('Service', 'api', (svc) => { svc.spec.type = 'NodePort'; }).concat(clone([shopRoute()])) },
+      {
+        name: 'Ingress to an ExternalName Service',
+        objects: withNamed('Service', 'api', (svc) => { svc.spec = { type: 'ExternalName', externalName: 'metadata.internal' }; })
+          .concat(clone([ingress({ tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }], rules: [httpRule('shop.example.com')] })])),
+      },
+      { name: 'HTTPRoute to a non-Service backend', objects: plus(shopRoute({ group: 'example.io', kind: 'Bucket', name: 'assets' })) },
+      {
+        name: 'Ingress resource backend',
+        objects: plus(ingress({
+          tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }],
+          rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { resource: { apiGroup: 'example.io', kind: 'Bucket', name: 'assets' } } }] } }],
+        })),
+      },
+    ],
+  },
+  'HK-NETWORK-014': {
+    pass: [
+      { name: 'route in the backend\'s namespace', objects: plus(gateway(httpsListener()), shopRoute()) },
+      { name: 'cross-namespace route with a ReferenceGrant naming the Service', objects: plus(crossRoute(), grant()) },
+      { name: 'cross-namespace route with a v1beta1 ReferenceGrant', objects: plus(crossRoute(), { ...grant(), apiVersion: 'gateway.networking.k8s.io/v1beta1' }) },
+    ],
+    fail: [
+      { name: 'cross-namespace route without a ReferenceGrant', objects: plus(crossRoute()) },
+      { name: 'ReferenceGrant from another namespace', objects: plus(crossRoute(), grant(undefined, { group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'other' })) },
+      { name: 'ReferenceGrant for GRPCRoutes only', objects: plus(crossRoute(), grant(undefined, { group: 'gateway.networking.k8s.io', kind: 'GRPCRoute', namespace: 'web' })) },
+      { name: 'ReferenceGrant naming another Service', objects: plus(crossRoute(), grant({ group: '', kind: 'Service', name: 'db' })) },
+      { name: 'ReferenceGrant that names no Service', objects: plus(crossRoute(), grant({ group: '', kind: 'Service' })) },
+      {
+        name: 'Gateway certificate in another namespace without a grant',
+        objects: plus(gateway(httpsListener({ tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'public-tls', namespace: 'certs' }] } }))),
+      },
     ],
   },
 };

@@ -1,5 +1,7 @@
 import { clusterIpOnly } from './cluster-ip-only';
 import { defaultDeny } from './default-deny';
+import { gatewayHttpsOnly } from './gateway-https-only';
+import { gatewayNamedNamespaces } from './gateway-named-namespaces';
 import { ingressTls } from './ingress-tls';
 import { ingressViaController } from './ingress-via-controller';
 import { leastAccessPolicies } from './least-access-policies';
@@ -8,6 +10,8 @@ import { meshMtlsStrict } from './mesh-mtls-strict';
 import { metadataEndpointBlocked } from './metadata-endpoint-blocked';
 import { narrowDnsEgress } from './narrow-dns-egress';
 import { noBlanketRules } from './no-blanket-rules';
+import { referenceGrants } from './reference-grants';
+import { routesToClusterIp } from './routes-to-cluster-ip';
 import { Practice } from '../../practice';
 
 /** The NETWORK practices, ordered by id. */
@@ -22,4 +26,8 @@ export const NETWORK_PRACTICES: readonly Practice[] = [
   meshMtlsStrict,
   meshAuthorization,
   metadataEndpointBlocked,
+  gatewayHttpsOnly,
+  gatewayNamedNamespaces,
+  routesToClusterIp,
+  referenceGrants,
 ];
