@@ -5,7 +5,7 @@ import * as grant from '../imports/gateway-referencegrant-gateway.networking.k8s
 import { ResolvedBackend } from '../ingress/backend';
 import { IngressController } from '../ingress/ingress-controller';
 import { admitController } from '../ingress/secure-ingress';
-import { enclosingNamespace } from '../namespace/enclosing-namespace';
+import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { stampProvenance } from '../provenance';
 import { ExceptionSet, Refuse } from '../workload/refusal';
 
@@ -86,7 +86,7 @@ export function attachToListeners(refuse: Refuse, exceptions: ExceptionSet, gate
  * The backendRef for a resolved backend, with the ReferenceGrant a backend in another namespace needs (emitted in
  * the backend's namespace, beside the workload), and the backend admitting the Gateway's proxy on the routed port.
  */
-export function backendRef(routeKind: 'HTTPRoute' | 'GRPCRoute', routeName: string, routeNs: string, b: ResolvedBackend, partOf: string): RouteBackendRef {
+export function backendRef(routeKind: 'HTTPRoute' | 'GRPCRoute', routeName: string, routeNs: string, b: ResolvedBackend): RouteBackendRef {
   const ns = b.workload.namespace;
   if (ns !== routeNs) {
     const id = `ReferenceGrant-${routeKind}-${routeNs}-${routeName}-${b.serviceName}`;
@@ -99,7 +99,8 @@ export function backendRef(routeKind: 'HTTPRoute' | 'GRPCRoute', routeName: stri
           to: [{ group: '', kind: 'Service', name: b.serviceName }],
         },
       });
-      stampProvenance(obj, { name: b.workload.name, partOf });
+      // The grant belongs to the backend's namespace and application, like the workload beside it.
+      stampProvenance(obj, { name: b.workload.name, partOf: partOfFor(b.workload) });
     }
   }
   return { group: '', kind: 'Service', name: b.serviceName, ...(ns !== routeNs ? { namespace: ns } : {}), port: b.port.port };

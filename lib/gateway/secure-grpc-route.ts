@@ -94,7 +94,7 @@ export class SecureGrpcRoute extends Construct {
         hostnames,
         rules: rules.map((r) => ({
           matches: [{ method: { type: grpc.GrpcRouteSpecRulesMatchesMethodType.EXACT, service: r.service, ...(r.method ? { method: r.method } : {}) } }],
-          backendRefs: [backendRef('GRPCRoute', this.name, this.namespace, r.resolved, partOf)],
+          backendRefs: [backendRef('GRPCRoute', this.name, this.namespace, r.resolved)],
         })),
       },
     });

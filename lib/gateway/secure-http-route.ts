@@ -114,7 +114,7 @@ export class SecureHttpRoute extends Construct {
             type: http.HttpRouteSpecRulesFiltersType.RESPONSE_HEADER_MODIFIER,
             responseHeaderModifier: { set: [{ name: 'Strict-Transport-Security', value: `max-age=${maxAge}; includeSubDomains` }] },
           }],
-          backendRefs: [backendRef('HTTPRoute', this.name, this.namespace, r.resolved, partOf)],
+          backendRefs: [backendRef('HTTPRoute', this.name, this.namespace, r.resolved)],
         })),
       },
     });

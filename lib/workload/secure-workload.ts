@@ -719,7 +719,7 @@ export abstract class SecureWorkload extends Construct {
     if (this.mesh === NamespaceMesh.LINKERD) {
       for (const p of this.ports.filter((x) => x.protocol === 'TCP')) {
         new linkerdServer.ServerV1Beta3(this, `Server-${p.name}`, {
-          metadata: { ...this.meta(['HK-NAMESPACE-001']), name: `${this.name}-${p.name}`.slice(0, 63) },
+          metadata: { ...this.meta(['HK-NAMESPACE-001', 'HK-NETWORK-008']), name: `${this.name}-${p.name}`.slice(0, 63) },
           // A port accepting plaintext callers (recorded HK-NETWORK-008 exception) admits them unauthenticated.
           spec: Lazy.any({
             produce: () => ({ podSelector: { matchLabels: { ...this.selector } }, port: p.name, accessPolicy: this.plaintextPorts.has(p.name) ? 'all-unauthenticated' : 'deny' }),
@@ -758,19 +758,22 @@ export abstract class SecureWorkload extends Construct {
     this.callers.push(caller);
     if ((this.mesh === NamespaceMesh.ISTIO || this.mesh === NamespaceMesh.ISTIO_AMBIENT) && !this.istioAuthorization) {
       this.istioAuthorization = new istioAuthz.AuthorizationPolicy(this, 'AuthorizationPolicy', {
-        metadata: this.meta(['HK-NAMESPACE-001']),
+        metadata: this.meta(['HK-NAMESPACE-001', 'HK-NETWORK-008']),
         spec: Lazy.any({
           produce: () => ({
             selector: { matchLabels: { ...this.selector } },
             action: istioAuthz.AuthorizationPolicySpecAction.ALLOW,
             // UDP ports get no rule (Istio does not proxy UDP); plaintext callers on a PERMISSIVE port carry no
-            // principal, so their rule names only the port and the NetworkPolicy alone says who may connect.
+            // principal, so their rule admits only unauthenticated requests on that port and the NetworkPolicy says who.
             rules: this.callers.flatMap((c) => [
               ...(c.identityPorts.length > 0 ? [{
                 from: [{ source: { principals: [this.principal(c)] } }],
                 to: [{ operation: { ports: c.identityPorts.map((p) => String(p.port)) } }],
               }] : []),
-              ...(c.plaintextPorts.length > 0 ? [{ to: [{ operation: { ports: c.plaintextPorts.map((p) => String(p.port)) } }] }] : []),
+              ...(c.plaintextPorts.length > 0 ? [{
+                from: [{ source: { notPrincipals: ['*'] } }],
+                to: [{ operation: { ports: c.plaintextPorts.map((p) => String(p.port)) } }],
+              }] : []),
             ]),
           }),
         }) as unknown as istioAuthz.AuthorizationPolicySpec,

@@ -90,6 +90,19 @@ const apiAllow = istio('AuthorizationPolicy', 'api-allow-web', {
   rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }], to: [{ operation: { ports: ['8080'] } }] }],
 });
 
+/** The object with an HK-NETWORK-008 exception recorded. */
+function withPlaintextException(obj: Manifest): Manifest {
+  const o = clone([obj])[0] as any;
+  o.metadata.annotations = { ...o.metadata.annotations, 'exceptions.cdk8s-hardened.io/HK-NETWORK-008': 'batch importer is not meshed yet (TICKET-77)' };
+  return o;
+}
+
+/** The api ALLOW policy admitting plaintext callers on 8080 (notPrincipals ["*"]), with or without the exception. */
+function plaintextAllow(excepted: boolean): Manifest {
+  const p = { ...clone([apiAllow])[0], spec: { ...clone([apiAllow])[0].spec, rules: [{ from: [{ source: { notPrincipals: ['*'] } }], to: [{ operation: { ports: ['8080'] } }] }] } };
+  return excepted ? withPlaintextException(p) : p;
+}
+
 /** The compliant set enrolled in Linkerd through its Namespace annotations. */
 function linkerdSet(inboundPolicy: string | undefined, ...extra: Manifest[]): Manifest[] {
   const set = withNamed('Namespace', NS, (n) => {
@@ -326,9 +339,19 @@ export const NETWORK_CASES: PracticeCases = {
       { name: 'no mesh in the set', objects: compliantSet() },
       { name: 'Istio allow-nothing plus per-workload ALLOW', objects: istioSet(strictNamespace, allowNothing, apiAllow) },
       { name: 'Linkerd Server with authorization', objects: linkerdSet('all-authenticated', linkerdServer, linkerdAuthz) },
+      { name: 'plaintext callers admitted on a port whose policy records HK-NETWORK-008', objects: istioSet(strictNamespace, allowNothing, plaintextAllow(true)) },
+      {
+        name: 'Linkerd Server open to unauthenticated callers with a recorded HK-NETWORK-008 exception',
+        objects: linkerdSet('all-authenticated', withPlaintextException({ ...clone(linkerdServer), spec: { ...clone(linkerdServer.spec), accessPolicy: 'all-unauthenticated' } })),
+      },
     ],
     fail: [
       { name: 'Istio workload without ALLOW policy', objects: istioSet(strictNamespace, allowNothing) },
+      { name: 'plaintext callers admitted without a recorded HK-NETWORK-008 exception', objects: istioSet(strictNamespace, allowNothing, plaintextAllow(false)) },
+      {
+        name: 'Linkerd Server open to unauthenticated callers without an exception',
+        objects: linkerdSet('all-authenticated', { ...clone(linkerdServer), spec: { ...clone(linkerdServer.spec), accessPolicy: 'all-unauthenticated' } }, linkerdAuthz),
+      },
       { name: 'no namespace allow-nothing policy', objects: istioSet(strictNamespace, apiAllow) },
       {
         name: 'ALLOW rule without principals',

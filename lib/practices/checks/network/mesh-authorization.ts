@@ -1,7 +1,22 @@
 import { istioNamespaceWide, istioSelects, meshEnrolment, meshObjects } from './util';
 import { asArray, describe, Manifest, namespaceOf, selectorMatches, podLabelsOf } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
+import { isAcceptableReason, recordedExceptions } from '../../exceptions';
 import { namespaceFinding } from '../namespace/util';
+
+/**
+ * Whether the object records an HK-NETWORK-008 exception: its workload accepts plaintext on some port (a caller outside
+ * the mesh), so a rule admitting unauthenticated callers there is the declared edge, not a widening.
+ */
+function acceptsPlaintext(obj: Manifest): boolean {
+  return isAcceptableReason(recordedExceptions(obj).get('HK-NETWORK-008'));
+}
+
+/** A source that matches plaintext requests only (`notPrincipals: ["*"]`, no principals). */
+function plaintextOnly(source: any): boolean {
+  const not = asArray<string>(source?.notPrincipals);
+  return asArray(source?.principals).length === 0 && not.length === 1 && not[0] === '*';
+}
 
 /** Istio evaluates an AuthorizationPolicy without `action` as ALLOW. */
 function isAllow(policy: Manifest): boolean {
@@ -9,11 +24,12 @@ function isAllow(policy: Manifest): boolean {
 }
 
 /** What makes an Istio ALLOW rule wider than "these callers' identities on these ports". */
-function istioRuleProblems(rule: any): string[] {
+function istioRuleProblems(rule: any, plaintextAccepted: boolean): string[] {
   const problems: string[] = [];
   const sources = asArray(rule?.from).map((f) => f?.source ?? {});
   if (sources.length === 0) problems.push('has no from, so it admits every caller');
   sources.forEach((s, i) => {
+    if (plaintextAccepted && plaintextOnly(s)) return;
     const principals = asArray<string>(s.principals);
     if (principals.length === 0) problems.push(`from[${i}] names no source.principals`);
     if (principals.some((p) => typeof p !== 'string' || p.includes('*'))) problems.push(`from[${i}] uses a wildcard principal`);
@@ -36,10 +52,12 @@ export const meshAuthorization: Practice = {
   criterion: 'Judged only for workloads the set enrols in a mesh (as in HK-NETWORK-008); sets without mesh enrolment pass. Istio: each '
     + 'enrolled workload is selected (selector.matchLabels) by a security.istio.io AuthorizationPolicy with action ALLOW (or absent) '
     + 'and at least one rule; every rule of such a selecting ALLOW policy has from[].source.principals (no wildcard) and '
-    + 'to[].operation.ports; the namespace has an allow-nothing AuthorizationPolicy (no selector or targetRefs, action ALLOW, no rules), '
+    + 'to[].operation.ports, except that a policy recording an HK-NETWORK-008 exception (a port that accepts plaintext callers '
+    + 'from outside the mesh) may admit them with a source of notPrincipals ["*"] alone; the namespace has an allow-nothing AuthorizationPolicy (no selector or targetRefs, action ALLOW, no rules), '
     + 'reported on the Namespace object when present, else on each enrolled workload. Linkerd: each enrolled workload\'s pods are '
     + 'selected by a policy.linkerd.io Server whose accessPolicy is absent or deny, and each such Server is the targetRef of a '
-    + 'policy.linkerd.io AuthorizationPolicy whose requiredAuthenticationRefs include a MeshTLSAuthentication.',
+    + 'policy.linkerd.io AuthorizationPolicy whose requiredAuthenticationRefs include a MeshTLSAuthentication; a Server recording an '
+    + 'HK-NETWORK-008 exception may instead have accessPolicy all-unauthenticated.',
   library: 'Generates, from the same dependency graph as HK-NETWORK-003, one ALLOW policy per workload (callers\' ServiceAccount principals, declared ports) '
     + 'and the namespace allow-nothing policy (Linkerd: Server, MeshTLSAuthentication, AuthorizationPolicy).',
   fix: 'Add an allow-nothing AuthorizationPolicy (spec: {}) to the namespace and per workload an ALLOW policy with '
@@ -63,7 +81,7 @@ export const meshAuthorization: Practice = {
     }
     for (const p of authz.filter((x) => isAllow(x) && !istioNamespaceWide(x))) {
       asArray(p.spec?.rules).forEach((rule, i) => {
-        for (const problem of istioRuleProblems(rule)) out.push({ object: p, message: `rules[${i}] ${problem}` });
+        for (const problem of istioRuleProblems(rule, acceptsPlaintext(p))) out.push({ object: p, message: `rules[${i}] ${problem}` });
       });
     }
     for (const [ns, workloads] of istioNamespaces) {
@@ -76,6 +94,7 @@ export const meshAuthorization: Practice = {
       const mine = servers.filter((s) => namespaceOf(s) === namespaceOf(w) && selectorMatches(s.spec?.podSelector ?? {}, podLabelsOf(w)));
       if (mine.length === 0) out.push({ object: w, message: 'no Linkerd Server selects its pods' });
       for (const s of mine) {
+        if (s.spec?.accessPolicy === 'all-unauthenticated' && acceptsPlaintext(s)) continue;
         if ((s.spec?.accessPolicy ?? 'deny') !== 'deny') out.push({ object: w, message: `${describe(s)} has accessPolicy ${s.spec.accessPolicy}, not deny` });
         const authorized = linkerdAuthz.some((a) => namespaceOf(a) === namespaceOf(s)
           && a.spec?.targetRef?.kind === 'Server' && a.spec?.targetRef?.name === s.metadata?.name
