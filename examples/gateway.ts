@@ -12,7 +12,9 @@ import { NamespaceMesh } from '../lib/namespace/locked-namespace';
  * serves shop.example.com over HTTPS only, redirects plain HTTP, and admits routes from `shop` alone; the shop's
  * HTTPRoute attaches across namespaces and reaches web on its declared port.
  */
-export function addShopGateway(scope: Construct, shop: WebApiDb, options: { readonly mesh?: NamespaceMesh } = {}): { gateway: SecureGateway; route: SecureHttpRoute } {
+export function addShopGateway(
+  scope: Construct, shop: WebApiDb, options: { readonly mesh?: NamespaceMesh } = {},
+): { gateway: SecureGateway; route: SecureHttpRoute } {
   const proxy = new IngressController(scope, 'public-gateway-proxy', {
     namespace: 'edge',
     podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' },

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
-import { GatewayListenerRef, IGateway } from './secure-gateway';
 import { HOSTNAME, hostnameCovered, validHostname, WILDCARD_HOSTNAME } from './names';
+import { GatewayListenerRef, IGateway } from './secure-gateway';
 import * as grant from '../imports/gateway-referencegrant-gateway.networking.k8s.io';
 import { ResolvedBackend } from '../ingress/backend';
 import { IngressController } from '../ingress/ingress-controller';
@@ -53,7 +53,9 @@ export function routeNamespace(refuse: Refuse, scope: Construct, given: string |
 }
 
 /** Validates the route's hostnames and picks the HTTPS listeners that serve them (one parentRef each, by sectionName). */
-export function attachToListeners(refuse: Refuse, exceptions: ExceptionSet, gateway: IGateway, routeNs: string, hostnames: unknown): { hostnames: string[]; parentRefs: RouteParentRef[] } {
+export function attachToListeners(
+  refuse: Refuse, exceptions: ExceptionSet, gateway: IGateway, routeNs: string, hostnames: unknown,
+): { hostnames: string[]; parentRefs: RouteParentRef[] } {
   if (!Array.isArray(hostnames) || hostnames.length === 0) {
     refuse('hostnames', `is ${JSON.stringify(hostnames) ?? 'undefined'}, so the route would answer every host of the Gateway`, 'name the hosts, e.g. [\'shop.example.com\'].', 'HK-NETWORK-007');
   }

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { DNS_LABEL_PATTERN, HOSTNAME, NAME, validHostname, WILDCARD_HOSTNAME } from './names';
 import * as certmanager from '../imports/certmanager-certificate-cert-manager.io';
 import * as gw from '../imports/gateway-gateway-gateway.networking.k8s.io';
 import * as http from '../imports/gateway-httproute-gateway.networking.k8s.io';
@@ -8,7 +9,6 @@ import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace'
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
 import { ExceptionSet, Refuse, refuser } from '../workload/refusal';
-import { DNS_LABEL_PATTERN, HOSTNAME, NAME, validHostname, WILDCARD_HOSTNAME } from './names';
 
 /** An HTTPS listener a route can attach to. */
 export interface GatewayListenerRef {
@@ -183,7 +183,10 @@ export class SecureGateway extends Construct implements IGateway {
           rules: [{
             filters: [{
               type: http.HttpRouteSpecRulesFiltersType.REQUEST_REDIRECT,
-              requestRedirect: { scheme: http.HttpRouteSpecRulesFiltersRequestRedirectScheme.HTTPS, statusCode: http.HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VALUE_301 },
+              requestRedirect: {
+                scheme: http.HttpRouteSpecRulesFiltersRequestRedirectScheme.HTTPS,
+                statusCode: http.HttpRouteSpecRulesFiltersRequestRedirectStatusCode.VALUE_301,
+              },
             }],
           }],
         },

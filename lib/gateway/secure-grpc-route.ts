@@ -1,8 +1,8 @@
 import { Construct } from 'constructs';
+import { NAME } from './names';
 import { attachToListeners, admitProxy, backendRef, routeNamespace, validateGateway } from './route-attachment';
 import { IGateway } from './secure-gateway';
 import { annotationsOf } from './secure-http-route';
-import { NAME } from './names';
 import * as grpc from '../imports/gateway-grpcroute-gateway.networking.k8s.io';
 import { resolveBackend } from '../ingress/backend';
 import { partOfFor } from '../namespace/enclosing-namespace';
@@ -93,7 +93,9 @@ export class SecureGrpcRoute extends Construct {
         parentRefs,
         hostnames,
         rules: rules.map((r) => ({
-          matches: [{ method: { type: grpc.GrpcRouteSpecRulesMatchesMethodType.EXACT, service: r.service, ...(r.method ? { method: r.method } : {}) } }],
+          matches: [{
+            method: { type: grpc.GrpcRouteSpecRulesMatchesMethodType.EXACT, service: r.service, ...(r.method ? { method: r.method } : {}) },
+          }],
           backendRefs: [backendRef('GRPCRoute', this.name, this.namespace, r.resolved)],
         })),
       },

@@ -1,8 +1,8 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { NAME } from './names';
 import { attachToListeners, admitProxy, backendRef, routeNamespace, validateGateway } from './route-attachment';
 import { IGateway } from './secure-gateway';
-import { NAME } from './names';
 import * as http from '../imports/gateway-httproute-gateway.networking.k8s.io';
 import { resolveBackend } from '../ingress/backend';
 import { partOfFor } from '../namespace/enclosing-namespace';

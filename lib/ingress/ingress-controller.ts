@@ -190,7 +190,10 @@ export class IngressController extends Construct {
     const rules = new Map<string, k8s.NetworkPolicyEgressRule>();
     for (const r of this.routes) {
       const ports: RulePort[] = [r.port, ...proxyPorts(this.mesh, r.mesh)];
-      const rule = { to: [peerOf({ namespace: r.namespace, labels: r.labels }, this.namespace)], ports: ports.map((p) => ({ protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.port) })) };
+      const rule = {
+        to: [peerOf({ namespace: r.namespace, labels: r.labels }, this.namespace)],
+        ports: ports.map((p) => ({ protocol: p.protocol, port: k8s.IntOrString.fromNumber(p.port) })),
+      };
       const key = JSON.stringify(rule);
       if (!rules.has(key)) rules.set(key, rule);
     }

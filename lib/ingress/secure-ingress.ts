@@ -243,6 +243,7 @@ export function admitController(controller: IngressController, backends: readonl
       mesh: controller.mesh,
       port: b.port.port,
     });
-    controller._addRoute({ namespace: b.workload.namespace, labels: b.workload.selector, port: { port: b.port.port, protocol: b.port.protocol }, mesh: b.workload.mesh });
+    const port = { port: b.port.port, protocol: b.port.protocol };
+    controller._addRoute({ namespace: b.workload.namespace, labels: b.workload.selector, port, mesh: b.workload.mesh });
   }
 }

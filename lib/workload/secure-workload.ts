@@ -403,7 +403,9 @@ export abstract class SecureWorkload extends Construct {
     }
     const ports = this.portsFor(prop, options);
     const description = `workload '${peer.name}' in namespace '${peer.namespace}'`;
-    const caller: Caller = { namespace: peer.namespace, labels: { ...peer.selector }, serviceAccount: peer.name, ports, mesh: peer.mesh, description };
+    const caller: Caller = {
+      namespace: peer.namespace, labels: { ...peer.selector }, serviceAccount: peer.name, ports, mesh: peer.mesh, description,
+    };
     this.addCaller(prop, caller);
     const rulePorts = ports.map((p) => ({ port: p.port, protocol: p.protocol }));
     peer.callees.push({ peer: { namespace: this.namespace, labels: { ...this.selector } }, ports: rulePorts });
@@ -735,12 +737,13 @@ export abstract class SecureWorkload extends Construct {
 
   /** Istio: STRICT, with the ports that accept plaintext callers (recorded HK-NETWORK-008 exception) PERMISSIVE. */
   private renderPeerAuthentication(): istioPeer.PeerAuthenticationSpec {
+    const PERMISSIVE = istioPeer.PeerAuthenticationSpecPortLevelMtlsMode.PERMISSIVE;
     const permissive = this.ports.filter((p) => this.plaintextPorts.has(p.name));
     return {
       selector: { matchLabels: { ...this.selector } },
       mtls: { mode: istioPeer.PeerAuthenticationSpecMtlsMode.STRICT },
       ...(permissive.length > 0
-        ? { portLevelMtls: Object.fromEntries(permissive.map((p) => [String(p.port), { mode: istioPeer.PeerAuthenticationSpecPortLevelMtlsMode.PERMISSIVE }])) }
+        ? { portLevelMtls: Object.fromEntries(permissive.map((p) => [String(p.port), { mode: PERMISSIVE }])) }
         : {}),
     };
   }
@@ -754,7 +757,9 @@ export abstract class SecureWorkload extends Construct {
       candidate.ports, this._exceptions.has('HK-NETWORK-008'));
     if (isMeshEdgeRefusal(edge)) this._refuse(prop, edge.problem, edge.fix, edge.practiceId);
     for (const p of edge.plaintextPorts) this.plaintextPorts.add(p.name);
-    const caller: AdmittedCaller = { ...candidate, identityPorts: edge.identityPorts, plaintextPorts: edge.plaintextPorts, extraIngressPorts: edge.extraIngressPorts };
+    const caller: AdmittedCaller = {
+      ...candidate, identityPorts: edge.identityPorts, plaintextPorts: edge.plaintextPorts, extraIngressPorts: edge.extraIngressPorts,
+    };
     this.callers.push(caller);
     if ((this.mesh === NamespaceMesh.ISTIO || this.mesh === NamespaceMesh.ISTIO_AMBIENT) && !this.istioAuthorization) {
       this.istioAuthorization = new istioAuthz.AuthorizationPolicy(this, 'AuthorizationPolicy', {

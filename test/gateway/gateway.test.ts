@@ -8,19 +8,22 @@ import { CertIssuer, TlsSource } from '../../lib/ingress/tls';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
 import { Manifest } from '../../lib/practices/manifest';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
-import { image, refusal } from '../workload/support';
+import { image, ready, refusal } from '../workload/support';
 
 function setup(props: Partial<SecureGatewayProps> = {}) {
   const chart = new Chart(Testing.app(), 'test');
   const proxy = new IngressController(chart, 'proxy', { namespace: 'edge', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' }, serviceAccount: 'public-istio' });
   const gateway = new SecureGateway(chart, 'public', {
     namespace: 'edge',
-    gatewayClassName: 'istio', proxy, tls: TlsSource.certManager(CertIssuer.clusterIssuer('letsencrypt')),
+    gatewayClassName: 'istio',
+    proxy,
+    tls: TlsSource.certManager(CertIssuer.clusterIssuer('letsencrypt')),
     listeners: [{ name: 'shop', hostname: 'shop.example.com' }, { name: 'api', hostname: 'api.example.com' }],
-    allowedRouteNamespaces: ['shop', 'cart'], ...props,
+    allowedRouteNamespaces: ['shop', 'cart'],
+    ...props,
   });
   const shop = new LockedNamespace(chart, 'shop', { owner: 'shop-team', allowedRegistries: ['registry.example.com'] });
-  const web = new SecureDeployment(shop, 'web', { image: image('web'), port: 8080 });
+  const web = new SecureDeployment(shop, 'web', { image: image('web'), readinessProbe: ready(), port: 8080 });
   return { chart, proxy, gateway, shop, web };
 }
 
@@ -133,7 +136,7 @@ describe('SecureHttpRoute', () => {
 describe('SecureGrpcRoute', () => {
   test('matches the service exactly and routes to the workload on its declared port', () => {
     const { chart, gateway, shop } = setup();
-    const cart = new SecureDeployment(shop, 'cart', { image: image('cart'), port: 9000 });
+    const cart = new SecureDeployment(shop, 'cart', { image: image('cart'), readinessProbe: ready(), port: 9000 });
     const rules: GrpcRouteRule[] = [{ service: 'shop.v1.Cart', backend: cart }, { service: 'shop.v1.Admin', method: 'Ping', backend: cart }];
     new SecureGrpcRoute(shop, 'cart-route', { name: 'cart', gateway, hostnames: ['api.example.com'], rules });
     const set = Testing.synth(chart);

@@ -7,14 +7,14 @@ import { CertIssuer, TlsSource } from '../../lib/ingress/tls';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
 import { Manifest } from '../../lib/practices/manifest';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
-import { image, refusal } from '../workload/support';
+import { image, ready, refusal } from '../workload/support';
 
 function setup() {
   const chart = new Chart(Testing.app(), 'test');
   const nginx = IngressController.ingressNginx(chart, 'nginx');
   const shop = new LockedNamespace(chart, 'shop', { owner: 'shop-team', allowedRegistries: ['registry.example.com'] });
-  const web = new SecureDeployment(shop, 'web', { image: image('web'), port: 8080 });
-  const api = new SecureDeployment(shop, 'api', { image: image('api'), ports: [{ port: 8080 }, { port: 9090, name: 'metrics' }] });
+  const web = new SecureDeployment(shop, 'web', { image: image('web'), readinessProbe: ready(), port: 8080 });
+  const api = new SecureDeployment(shop, 'api', { image: image('api'), readinessProbe: ready(), ports: [{ port: 8080 }, { port: 9090, name: 'metrics' }] });
   return { chart, nginx, shop, web, api };
 }
 
@@ -81,7 +81,8 @@ describe('SecureIngress', () => {
   test('an existing TLS Secret emits no Certificate; cert-manager durations become Go durations', () => {
     const { chart, nginx, shop, web } = setup();
     new SecureIngress(shop, 'web-ingress', {
-      controller: nginx, tls: TlsSource.existingSecret('shop-tls'),
+      controller: nginx,
+      tls: TlsSource.existingSecret('shop-tls'),
       rules: [{ host: 'shop.example.com', paths: [{ path: '/', pathType: IngressPathType.PREFIX, backend: web }] }],
     });
     const set = Testing.synth(chart);
@@ -93,7 +94,8 @@ describe('SecureIngress', () => {
     const { chart, nginx, shop, web } = setup();
     const reason = 'tenant subdomains are issued by the DNS-01 issuer (TICKET-9)';
     new SecureIngress(shop, 'web-ingress', {
-      controller: nginx, tls: TlsSource.certManager(CertIssuer.clusterIssuer('dns01')),
+      controller: nginx,
+      tls: TlsSource.certManager(CertIssuer.clusterIssuer('dns01')),
       rules: [{ host: '*.shop.example.com', paths: [{ path: '/', pathType: IngressPathType.PREFIX, backend: web }] }],
       exceptions: [{ practice: 'HK-NETWORK-007', reason }],
     });
@@ -144,7 +146,7 @@ describe('SecureIngress refuses', () => {
   test('a backend whose Service is a NodePort', () => {
     const s = setup();
     const node = new SecureDeployment(s.shop, 'node', {
-      image: image('node'), port: 8080, serviceType: ServiceType.NODE_PORT, exceptions: [{ practice: 'HK-NETWORK-006', reason: 'bare-metal health checker (TICKET-5)' }],
+      image: image('node'), readinessProbe: ready(), port: 8080, serviceType: ServiceType.NODE_PORT, exceptions: [{ practice: 'HK-NETWORK-006', reason: 'bare-metal health checker (TICKET-5)' }],
     });
     const props = base(s);
     expect(refusal(() => new SecureIngress(s.shop, 'ing', { ...props, rules: [{ host: 'shop.example.com', paths: [{ path: '/', pathType: IngressPathType.PREFIX, backend: node }] }] }))).toBe(
@@ -154,7 +156,7 @@ describe('SecureIngress refuses', () => {
   test('backends of another namespace', () => {
     const s = setup();
     const other = new LockedNamespace(s.chart, 'other', { owner: 'shop-team', allowedRegistries: ['registry.example.com'] });
-    const admin = new SecureDeployment(other, 'admin', { image: image('admin'), port: 8080 });
+    const admin = new SecureDeployment(other, 'admin', { image: image('admin'), readinessProbe: ready(), port: 8080 });
     expect(refusal(() => new SecureIngress(s.shop, 'ing', { ...base(s), rules: [{ host: 'shop.example.com', paths: [{ path: '/', pathType: IngressPathType.PREFIX, backend: admin }] }] }))).toBe(
       "[test/shop/ing] SecureIngress prop 'namespace' is 'shop', but the backends run in 'other'.\nPractice HK-NETWORK-005 (Outside traffic enters only via the ingress controller) refuses it.\nFix: create the SecureIngress in the backends' namespace (an Ingress reaches only Services of its own namespace).");
   });

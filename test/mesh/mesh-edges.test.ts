@@ -10,7 +10,7 @@ import { CertIssuer, TlsSource } from '../../lib/ingress/tls';
 import { LockedNamespace, NamespaceMesh } from '../../lib/namespace/locked-namespace';
 import { Manifest } from '../../lib/practices/manifest';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
-import { image, refusal } from '../workload/support';
+import { image, ready, refusal } from '../workload/support';
 
 const EXCEPTION = { practice: 'HK-NETWORK-008', reason: 'batch importer is not meshed yet (TICKET-77)' };
 
@@ -28,8 +28,8 @@ const find = (set: Manifest[], kind: string, name: string, namespace = 'shop') =
 describe('a caller outside the mesh', () => {
   test('refuses a plain caller of an Istio STRICT workload, with the way out', () => {
     const { shop, jobs } = twoNamespaces(NamespaceMesh.ISTIO, NamespaceMesh.NONE);
-    const api = new SecureDeployment(shop, 'api', { image: image(), port: 8080 });
-    const importer = new SecureDeployment(jobs, 'importer', { image: image('importer'), port: 9090 });
+    const api = new SecureDeployment(shop, 'api', { image: image(), readinessProbe: ready(), port: 8080 });
+    const importer = new SecureDeployment(jobs, 'importer', { image: image('importer'), readinessProbe: ready(), port: 9090 });
     expect(refusal(() => api.allowFrom(importer))).toBe(
       "[test/shop/api] SecureDeployment prop 'allowFrom(peer)' is workload 'importer' in namespace 'jobs', which is not in any mesh, but this workload "
       + "is in Istio (sidecar) with STRICT mTLS, so its proxy drops the caller's plaintext on TCP 8080.\n"
@@ -40,7 +40,7 @@ describe('a caller outside the mesh', () => {
 
   test('refuses plain pods of another namespace calling an Istio ambient workload', () => {
     const { shop } = twoNamespaces(NamespaceMesh.ISTIO_AMBIENT, NamespaceMesh.NONE);
-    const api = new SecureDeployment(shop, 'api', { image: image(), port: 8080 });
+    const api = new SecureDeployment(shop, 'api', { image: image(), readinessProbe: ready(), port: 8080 });
     expect(refusal(() => api.allowFromNamespace('monitoring', { podLabels: { app: 'prober' }, mesh: NamespaceMesh.NONE }))).toBe(
       "[test/shop/api] SecureDeployment prop 'allowFromNamespace(namespace)' is pods {\"app\":\"prober\"} in namespace 'monitoring', which is not in any mesh, "
       + "but this workload is in Istio (ambient) with STRICT mTLS, so its proxy drops the caller's plaintext on TCP 8080.\n"
@@ -51,8 +51,8 @@ describe('a caller outside the mesh', () => {
 
   test('with a recorded HK-NETWORK-008 exception the port turns PERMISSIVE and the mesh rule names only the port', () => {
     const { chart, shop, jobs } = twoNamespaces(NamespaceMesh.ISTIO, NamespaceMesh.NONE);
-    const api = new SecureDeployment(shop, 'api', { image: image(), port: 8080, exceptions: [EXCEPTION] });
-    const importer = new SecureDeployment(jobs, 'importer', { image: image('importer'), port: 9090 });
+    const api = new SecureDeployment(shop, 'api', { image: image(), readinessProbe: ready(), port: 8080, exceptions: [EXCEPTION] });
+    const importer = new SecureDeployment(jobs, 'importer', { image: image('importer'), readinessProbe: ready(), port: 9090 });
     api.allowFrom(importer);
     const set = Testing.synth(chart);
     expect(find(set, 'PeerAuthentication', 'api').spec).toEqual({
@@ -76,15 +76,15 @@ describe('a caller outside the mesh', () => {
 
   test('refuses a plain caller of a Linkerd workload; the exception opens the port\'s Server to unauthenticated callers', () => {
     const { chart, shop, jobs } = twoNamespaces(NamespaceMesh.LINKERD, NamespaceMesh.NONE);
-    const api = new SecureDeployment(shop, 'api', { image: image(), port: 8080 });
-    const importer = new SecureDeployment(jobs, 'importer', { image: image('importer'), port: 9090 });
+    const api = new SecureDeployment(shop, 'api', { image: image(), readinessProbe: ready(), port: 8080 });
+    const importer = new SecureDeployment(jobs, 'importer', { image: image('importer'), readinessProbe: ready(), port: 9090 });
     expect(refusal(() => api.allowFrom(importer))).toBe(
       "[test/shop/api] SecureDeployment prop 'allowFrom(peer)' is workload 'importer' in namespace 'jobs', which is not in any mesh, but this workload "
       + "is in Linkerd with all-authenticated inbound policy, so its proxy refuses the caller's unauthenticated connections on TCP 8080.\n"
       + 'Practice HK-NETWORK-008 (Mesh mTLS STRICT, injection enforced) refuses it.\n'
       + "Fix: enrol the caller in the workload's mesh (mesh: NamespaceMesh.LINKERD on it or on its LockedNamespace), or accept its plaintext on the port "
       + "(the port's Server admits unauthenticated connections, and only the NetworkPolicy guards it) with exceptions: [{ practice: 'HK-NETWORK-008', reason: '…' }].");
-    const excepted = new SecureDeployment(shop, 'cart', { image: image('cart'), port: 8080, exceptions: [EXCEPTION] });
+    const excepted = new SecureDeployment(shop, 'cart', { image: image('cart'), readinessProbe: ready(), port: 8080, exceptions: [EXCEPTION] });
     excepted.allowFrom(importer);
     const set = Testing.synth(chart);
     expect(find(set, 'Server', 'cart-tcp-8080').spec).toEqual({
@@ -98,8 +98,8 @@ describe('a caller outside the mesh', () => {
 describe('Istio and Linkerd identities are never mixed', () => {
   test('refuses an Istio caller of a Linkerd workload', () => {
     const { shop, jobs } = twoNamespaces(NamespaceMesh.LINKERD, NamespaceMesh.ISTIO);
-    const api = new SecureDeployment(shop, 'api', { image: image(), port: 8080 });
-    const importer = new SecureDeployment(jobs, 'importer', { image: image('importer'), port: 9090 });
+    const api = new SecureDeployment(shop, 'api', { image: image(), readinessProbe: ready(), port: 8080 });
+    const importer = new SecureDeployment(jobs, 'importer', { image: image('importer'), readinessProbe: ready(), port: 9090 });
     expect(refusal(() => api.allowFrom(importer))).toBe(
       "[test/shop/api] SecureDeployment prop 'allowFrom(peer)' is workload 'importer' in namespace 'jobs', which is in Istio (sidecar), whose identities "
       + 'Linkerd never accepts (the meshes are never mixed in one policy), but this workload is in Linkerd with all-authenticated inbound policy, '
@@ -111,8 +111,8 @@ describe('Istio and Linkerd identities are never mixed', () => {
 
   test('refuses a Linkerd caller of an Istio workload', () => {
     const { shop, jobs } = twoNamespaces(NamespaceMesh.ISTIO, NamespaceMesh.LINKERD);
-    const api = new SecureDeployment(shop, 'api', { image: image(), port: 8080 });
-    const importer = new SecureDeployment(jobs, 'importer', { image: image('importer'), port: 9090 });
+    const api = new SecureDeployment(shop, 'api', { image: image(), readinessProbe: ready(), port: 8080 });
+    const importer = new SecureDeployment(jobs, 'importer', { image: image('importer'), readinessProbe: ready(), port: 9090 });
     expect(refusal(() => api.allowFrom(importer))).toBe(
       "[test/shop/api] SecureDeployment prop 'allowFrom(peer)' is workload 'importer' in namespace 'jobs', which is in Linkerd, whose identities "
       + 'Istio (sidecar) never accepts (the meshes are never mixed in one policy), but this workload is in Istio (sidecar) with STRICT mTLS, '
@@ -124,8 +124,8 @@ describe('Istio and Linkerd identities are never mixed', () => {
 
   test('an ambient caller of a sidecar workload is one mesh: principal rule, and the HBONE port on its NetworkPolicy rule', () => {
     const { chart, shop, jobs } = twoNamespaces(NamespaceMesh.ISTIO, NamespaceMesh.ISTIO_AMBIENT);
-    const api = new SecureDeployment(shop, 'api', { image: image(), port: 8080 });
-    api.allowFrom(new SecureDeployment(jobs, 'importer', { image: image('importer'), port: 9090 }));
+    const api = new SecureDeployment(shop, 'api', { image: image(), readinessProbe: ready(), port: 8080 });
+    api.allowFrom(new SecureDeployment(jobs, 'importer', { image: image('importer'), readinessProbe: ready(), port: 9090 }));
     const set = Testing.synth(chart);
     expect(find(set, 'AuthorizationPolicy', 'api').spec.rules).toEqual([{
       from: [{ source: { principals: ['cluster.local/ns/jobs/sa/importer'] } }], to: [{ operation: { ports: ['8080'] } }],
@@ -137,8 +137,8 @@ describe('Istio and Linkerd identities are never mixed', () => {
 describe('UDP ports get no mesh rule', () => {
   test('an Istio workload admits a meshed caller by principal on its TCP port only; the NetworkPolicy alone guards UDP', () => {
     const { chart, shop } = twoNamespaces(NamespaceMesh.ISTIO, NamespaceMesh.ISTIO);
-    const dns = new SecureDeployment(shop, 'dns', { image: image('dns'), ports: [{ port: 5353, protocol: 'UDP' }, { port: 8053, name: 'http' }] });
-    const web = new SecureDeployment(shop, 'web', { image: image('web'), port: 8080 });
+    const dns = new SecureDeployment(shop, 'dns', { image: image('dns'), readinessProbe: ready(), ports: [{ port: 5353, protocol: 'UDP' }, { port: 8053, name: 'http' }] });
+    const web = new SecureDeployment(shop, 'web', { image: image('web'), readinessProbe: ready(), port: 8080 });
     dns.allowFrom(web);
     const set = Testing.synth(chart);
     expect(find(set, 'AuthorizationPolicy', 'dns').spec.rules).toEqual([{
@@ -149,7 +149,7 @@ describe('UDP ports get no mesh rule', () => {
 
   test('a plain caller of a UDP-only port of an Istio workload is not refused: the mesh never sees UDP', () => {
     const { chart, shop } = twoNamespaces(NamespaceMesh.ISTIO, NamespaceMesh.NONE);
-    const dns = new SecureDeployment(shop, 'dns', { image: image('dns'), ports: [{ port: 5353, protocol: 'UDP' }, { port: 8053, name: 'http' }] });
+    const dns = new SecureDeployment(shop, 'dns', { image: image('dns'), readinessProbe: ready(), ports: [{ port: 5353, protocol: 'UDP' }, { port: 8053, name: 'http' }] });
     dns.allowFromNamespace('monitoring', { podLabels: { app: 'prober' }, mesh: NamespaceMesh.NONE, port: 5353 });
     const set = Testing.synth(chart);
     expect(find(set, 'AuthorizationPolicy', 'dns').spec.rules).toEqual([]);
@@ -164,7 +164,7 @@ describe('a meshed workload behind the ingress controller admits that proxy\'s i
   function ingressTo(mesh: NamespaceMesh, controllerMesh: NamespaceMesh) {
     const chart = new Chart(Testing.app(), 'test');
     const shop = new LockedNamespace(chart, 'shop', { owner: 'shop-team', allowedRegistries: ['registry.example.com'], mesh });
-    const web = new SecureDeployment(shop, 'web', { image: image('web'), port: 8080 });
+    const web = new SecureDeployment(shop, 'web', { image: image('web'), readinessProbe: ready(), port: 8080 });
     const nginx = IngressController.ingressNginx(chart, 'nginx', { mesh: controllerMesh });
     const make = () => new SecureIngress(shop, 'web-ingress', {
       name: 'web',

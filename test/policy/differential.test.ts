@@ -170,21 +170,25 @@ const gateway = fc.record({
 const GOOD_BY_RESOURCE: Record<string, Manifest> = {
   services: { apiVersion: 'v1', kind: 'Service', metadata: { name: 's', namespace: 'p' }, spec: { ports: [{ port: 80 }] } },
   ingresses: {
-    apiVersion: 'networking.k8s.io/v1', kind: 'Ingress', metadata: { name: 'web', namespace: 'p' },
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'web', namespace: 'p' },
     spec: { tls: [{ hosts: ['shop.example.com'], secretName: 'shop-tls' }], rules: [{ host: 'shop.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'web', port: { number: 80 } } } }] } }] },
   },
   gateways: {
-    apiVersion: 'gateway.networking.k8s.io/v1', kind: 'Gateway', metadata: { name: 'public', namespace: 'edge' },
+    apiVersion: 'gateway.networking.k8s.io/v1',
+    kind: 'Gateway',
+    metadata: { name: 'public', namespace: 'edge' },
     spec: { gatewayClassName: 'istio', listeners: [{ name: 'shop', port: 443, protocol: 'HTTPS', hostname: 'shop.example.com', allowedRoutes: { namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['shop'] }] } } } }] },
   },
 };
 
 /** The corpus for the resources a rule matches. */
 function corpusFor(entry: AdmissionPractice): fc.Arbitrary<Manifest> {
-  const resources = entry.rule.match.flatMap((m) => m.resources);
-  if (resources.includes('services')) return service;
-  if (resources.includes('ingresses')) return ingress;
-  if (resources.includes('gateways')) return gateway;
+  const matched = entry.rule.match.flatMap((m) => m.resources);
+  if (matched.includes('services')) return service;
+  if (matched.includes('ingresses')) return ingress;
+  if (matched.includes('gateways')) return gateway;
   return workload;
 }
 

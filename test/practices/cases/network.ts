@@ -51,8 +51,13 @@ function gw(kind: string, name: string, spec: any, namespace = 'edge', apiVersio
 
 const byName = (names: string[]) => ({ namespaces: { from: 'Selector', selector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: names }] } } });
 const httpsListener = (extra: any = {}) => ({
-  name: 'shop', hostname: 'shop.example.com', port: 443, protocol: 'HTTPS',
-  tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'public-tls' }] }, allowedRoutes: byName([NS]), ...extra,
+  name: 'shop',
+  hostname: 'shop.example.com',
+  port: 443,
+  protocol: 'HTTPS',
+  tls: { mode: 'Terminate', certificateRefs: [{ group: '', kind: 'Secret', name: 'public-tls' }] },
+  allowedRoutes: byName([NS]),
+  ...extra,
 });
 const redirectListener = (extra: any = {}) => ({ name: 'http', port: 80, protocol: 'HTTP', allowedRoutes: { namespaces: { from: 'Same' } }, ...extra });
 const gateway = (...listeners: any[]) => gw('Gateway', 'public', { gatewayClassName: 'istio', listeners });

@@ -1,7 +1,7 @@
 import { gatewayObjects, listenersOf } from './gateway-util';
+import { GATEWAY_RESOURCES } from '../../admission/resources';
 import { asArray, isEmptySelector } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
-import { GATEWAY_RESOURCES } from '../../admission/resources';
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
 

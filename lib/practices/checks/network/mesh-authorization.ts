@@ -1,7 +1,7 @@
 import { istioNamespaceWide, istioSelects, meshEnrolment, meshObjects } from './util';
+import { isAcceptableReason, recordedExceptions } from '../../exceptions';
 import { asArray, describe, Manifest, namespaceOf, selectorMatches, podLabelsOf } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
-import { isAcceptableReason, recordedExceptions } from '../../exceptions';
 import { namespaceFinding } from '../namespace/util';
 
 /**

@@ -25,7 +25,8 @@ function crossReferences(obj: Manifest): CrossReference[] {
 
 /** Whether a ReferenceGrant lets `referrer` reach `ref`. */
 function grants(grant: Manifest, referrer: Manifest, ref: CrossReference): boolean {
-  const from = asArray(grant.spec?.from).some((f) => f?.group === GATEWAY_GROUP && f?.kind === referrer.kind && f?.namespace === namespaceOf(referrer));
+  const from = asArray(grant.spec?.from)
+    .some((f) => f?.group === GATEWAY_GROUP && f?.kind === referrer.kind && f?.namespace === namespaceOf(referrer));
   const to = asArray(grant.spec?.to).some((t) => (t?.group ?? '') === ref.group && t?.kind === ref.kind && (t?.name === undefined || t.name === ref.name));
   return from && to;
 }
