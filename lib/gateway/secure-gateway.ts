@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { DNS_LABEL_PATTERN, HOSTNAME, NAME, validHostname, WILDCARD_HOSTNAME } from './names';
+import { SynthPass } from '../audit/synth-pass';
 import * as certmanager from '../imports/certmanager-certificate-cert-manager.io';
 import * as gw from '../imports/gateway-gateway-gateway.networking.k8s.io';
 import * as http from '../imports/gateway-httproute-gateway.networking.k8s.io';
@@ -174,6 +175,8 @@ export class SecureGateway extends Construct implements IGateway {
       },
     });
     this.node.defaultChild = this.resource;
+    // The construct checks its own rendered objects against the per-object practices at synth (a raw patch included).
+    SynthPass.of(this).checkRenderedObjects(this);
     if (redirect) {
       this.redirectRoute = new http.HttpRoute(this, 'HttpRedirect', {
         metadata: { name: `${this.name}-${HTTP_REDIRECT_LISTENER}`.slice(0, 253), namespace: this.namespace },

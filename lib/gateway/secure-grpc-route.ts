@@ -3,6 +3,7 @@ import { NAME } from './names';
 import { attachToListeners, admitProxy, backendRef, routeNamespace, validateGateway } from './route-attachment';
 import { IGateway } from './secure-gateway';
 import { annotationsOf } from './secure-http-route';
+import { SynthPass } from '../audit/synth-pass';
 import * as grpc from '../imports/gateway-grpcroute-gateway.networking.k8s.io';
 import { resolveBackend } from '../ingress/backend';
 import { partOfFor } from '../namespace/enclosing-namespace';
@@ -101,6 +102,8 @@ export class SecureGrpcRoute extends Construct {
       },
     });
     this.node.defaultChild = this.resource;
+    // The construct checks its own rendered objects against the per-object practices at synth (a raw patch included).
+    SynthPass.of(this).checkRenderedObjects(this);
     admitProxy(gateway, rules.map((r) => r.resolved));
     stampProvenance(this.resource, { name: this.name, partOf });
   }

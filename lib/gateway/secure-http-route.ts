@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { NAME } from './names';
 import { attachToListeners, admitProxy, backendRef, routeNamespace, validateGateway } from './route-attachment';
 import { IGateway } from './secure-gateway';
+import { SynthPass } from '../audit/synth-pass';
 import * as http from '../imports/gateway-httproute-gateway.networking.k8s.io';
 import { resolveBackend } from '../ingress/backend';
 import { partOfFor } from '../namespace/enclosing-namespace';
@@ -119,6 +120,8 @@ export class SecureHttpRoute extends Construct {
       },
     });
     this.node.defaultChild = this.resource;
+    // The construct checks its own rendered objects against the per-object practices at synth (a raw patch included).
+    SynthPass.of(this).checkRenderedObjects(this);
     admitProxy(gateway, rules.map((r) => r.resolved));
     stampProvenance(this.resource, { name: this.name, partOf });
   }

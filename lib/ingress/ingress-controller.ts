@@ -1,6 +1,7 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { SynthPass } from '../audit/synth-pass';
 import { meshFamily } from '../mesh/mesh-edge';
 import { partOfFor } from '../namespace/enclosing-namespace';
 import { NamespaceMesh } from '../namespace/locked-namespace';
@@ -184,6 +185,7 @@ export class IngressController extends Construct {
       spec: Lazy.any({ produce: () => this.renderPolicy() }) as unknown as k8s.NetworkPolicySpec,
     });
     stampProvenance(this.policy, { name: this.egressPolicyName, partOf: partOfFor(this) });
+    SynthPass.of(this).checkRenderedObjects(this);
   }
 
   private renderPolicy(): k8s.NetworkPolicySpec {

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { resolveBackend, ResolvedBackend } from './backend';
 import { IngressController, IngressControllerKind } from './ingress-controller';
 import { certificateSpec, TlsSource, validateTlsSource } from './tls';
+import { SynthPass } from '../audit/synth-pass';
 import * as certmanager from '../imports/certmanager-certificate-cert-manager.io';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { PracticeException } from '../practices/exceptions';
@@ -160,6 +161,8 @@ export class SecureIngress extends Construct {
       },
     });
     this.node.defaultChild = this.resource;
+    // The construct checks its own rendered objects against the per-object practices at synth (a raw patch included).
+    SynthPass.of(this).checkRenderedObjects(this);
 
     admitController(controller, backends);
     const partOf = props.partOf ?? partOfFor(this);

@@ -1,4 +1,4 @@
-import { Chart, Testing } from 'cdk8s';
+import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { ServiceType } from 'cdk8s-plus-28';
 import { audit } from '../../lib/audit/audit';
 import { IngressController } from '../../lib/ingress/ingress-controller';
@@ -102,6 +102,29 @@ describe('SecureIngress', () => {
     const set = Testing.synth(chart);
     expect(byKind(set, 'Ingress')[0].metadata!.annotations!['exceptions.cdk8s-hardened.io/HK-NETWORK-007']).toBe(reason);
     expect(audit(set).findings.map((f) => [f.practiceId, f.excepted])).toEqual([['HK-NETWORK-007', true]]);
+  });
+});
+
+describe('SecureIngress checks itself', () => {
+  test('fails synth when a raw patch drops the TLS section, under the path of the Ingress', () => {
+    const { chart, nginx, shop, web } = setup();
+    const ing = new SecureIngress(shop, 'web-ingress', {
+      name: 'web', controller: nginx, tls: TlsSource.existingSecret('shop-tls'),
+      rules: [{ host: 'shop.example.com', paths: [{ path: '/', pathType: IngressPathType.PREFIX, backend: web }] }],
+    });
+    ApiObject.of(ing).addJsonPatch(JsonPatch.remove('/spec/tls'));
+    let message = '';
+    try {
+      Testing.synth(chart);
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      'Validation failed with the following errors:',
+      '  [test/shop/web-ingress/Resource] HK-NETWORK-007 (high) TLS on every Ingress host: host "shop.example.com" is not listed in any spec.tls[].hosts. '
+      + 'Fix: List every host under spec.tls[].hosts with a secretName (or let cert-manager issue it via its issuer annotation); '
+      + 'replace wildcard and empty hosts and any defaultBackend with explicit hosts.',
+    ]);
   });
 });
 

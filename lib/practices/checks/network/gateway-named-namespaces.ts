@@ -1,7 +1,8 @@
-import { gatewayObjects, listenersOf } from './gateway-util';
+import { GATEWAY_GROUP, listenersOf } from './gateway-util';
+import { apiGroupOf } from './util';
 import { GATEWAY_RESOURCES } from '../../admission/resources';
 import { asArray, isEmptySelector } from '../../manifest';
-import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
+import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
 
@@ -94,14 +95,11 @@ export const gatewayNamedNamespaces: Practice = {
     not e.operator == "In"
   }`,
   },
-  evaluate: (ctx: AuditContext) => {
-    const out: Violation[] = [];
-    for (const gateway of gatewayObjects(ctx, 'Gateway')) {
-      for (const l of listenersOf(gateway)) {
-        const why = openness(l.raw?.allowedRoutes);
-        if (why) out.push({ object: gateway, message: `listener ${l.name} ${why}` });
-      }
-    }
-    return out;
-  },
+  evaluate: perObject(['Gateway'], (gateway) => {
+    if (apiGroupOf(gateway) !== GATEWAY_GROUP) return [];
+    return listenersOf(gateway).flatMap((l) => {
+      const why = openness(l.raw?.allowedRoutes);
+      return why ? [`listener ${l.name} ${why}`] : [];
+    });
+  }),
 };

@@ -1,7 +1,8 @@
-import { gatewayObjects, listenersOf, ROUTE_KINDS } from './gateway-util';
+import { GATEWAY_GROUP, listenersOf, ROUTE_KINDS } from './gateway-util';
+import { apiGroupOf } from './util';
 import { INGRESS_RESOURCES } from '../../admission/resources';
 import { asArray, Manifest } from '../../manifest';
-import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
+import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
 /** Annotations with which cert-manager issues the certificate into the named TLS secret. */
 const CERT_MANAGER_ANNOTATIONS = ['cert-manager.io/cluster-issuer', 'cert-manager.io/issuer'];
@@ -126,10 +127,8 @@ export const ingressTls: Practice = {
     object.get(object.get(obj.metadata, "annotations", {}), issuer, "") != ""
   }`,
   },
-  evaluate: (ctx: AuditContext) => {
-    const out: Violation[] = [];
-    for (const object of ctx.ofKind('Ingress')) for (const message of ingressProblems(object)) out.push({ object, message });
-    for (const object of gatewayObjects(ctx, 'Gateway', ...ROUTE_KINDS)) for (const message of gatewayHostProblems(object)) out.push({ object, message });
-    return out;
-  },
+  evaluate: perObject(['Ingress', 'Gateway', ...ROUTE_KINDS], (obj) => {
+    if (obj.kind === 'Ingress') return ingressProblems(obj);
+    return apiGroupOf(obj) === GATEWAY_GROUP ? gatewayHostProblems(obj) : [];
+  }),
 };
