@@ -109,7 +109,9 @@ describe('SecureIngress checks itself', () => {
   test('fails synth when a raw patch drops the TLS section, under the path of the Ingress', () => {
     const { chart, nginx, shop, web } = setup();
     const ing = new SecureIngress(shop, 'web-ingress', {
-      name: 'web', controller: nginx, tls: TlsSource.existingSecret('shop-tls'),
+      name: 'web',
+      controller: nginx,
+      tls: TlsSource.existingSecret('shop-tls'),
       rules: [{ host: 'shop.example.com', paths: [{ path: '/', pathType: IngressPathType.PREFIX, backend: web }] }],
     });
     ApiObject.of(ing).addJsonPatch(JsonPatch.remove('/spec/tls'));
