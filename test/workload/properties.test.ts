@@ -6,6 +6,7 @@ import { audit } from '../../lib/audit/audit';
 import { HardenedError } from '../../lib/errors';
 import { HealthCheck } from '../../lib/workload/probes';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
+import { schemaErrorsOf } from '../support/k8s-schema';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
 
@@ -80,6 +81,8 @@ describe('SecureDeployment under generated props', () => {
         yaml = JSON.stringify(set);
         const failing = audit(set).findings.filter((f) => !f.excepted);
         expect(failing).toEqual([]);
+        // What the cluster would refuse, synth refuses first: every accepted object is valid against the Kubernetes schema.
+        expect(schemaErrorsOf(set)).toEqual([]);
         accepted++;
       } catch (e) {
         if (HardenedError.isHardenedError(e)) {
