@@ -50,6 +50,12 @@ export function addBackupAndBaseline(chart: Chart, repositoryPassword: IMountabl
       timeout: Duration.minutes(2),
     }],
   });
+  // Velero's own namespace, where the storage location and the repository password live: default-deny, then egress
+  // only to DNS, the API server and S3 in eu-west-1 (its ranges from AWS's published ip-ranges.json).
+  plan.lockVeleroNamespace('velero-lock', {
+    apiServer: { cidrs: ['10.0.0.10/32', '10.0.0.11/32', '10.0.0.12/32'], port: 6443 },
+    objectStore: { cidrs: ['52.218.0.0/17', '3.5.64.0/21', '3.5.72.0/23'] },
+  });
   const drill = plan.addRestoreDrill('drill', {
     schedule: '0 2 * * *',
     rto: Duration.minutes(30),

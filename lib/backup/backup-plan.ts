@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EtcdSnapshot, EtcdSnapshotProps } from './etcd-snapshot';
 import { IBackupPlan, RestoreDrill, RestoreDrillOptions } from './restore-drill';
+import { VeleroNamespaceLock, VeleroNamespaceLockProps } from './velero-namespace-lock';
 import { SynthPass } from '../audit/synth-pass';
 import { objectMeta, refuse } from '../cluster/object-meta';
 import { enableAppChecks } from '../coherence/app-checks';
@@ -273,6 +274,15 @@ export class BackupPlan extends Construct implements IBackupPlan {
     return new RestoreDrill(this, id, { ...options, plan: this });
   }
 
+  /**
+   * Locks the Velero namespace this plan writes into (the BackupStorageLocation, the Schedule, the repository
+   * password): default-deny, then egress only to DNS, the API server and the object store. Velero is installed
+   * elsewhere (its chart creates the namespace); this adds the NetworkPolicies that chart does not.
+   */
+  public lockVeleroNamespace(id: string, options: Omit<VeleroNamespaceLockProps, 'namespace'>): VeleroNamespaceLock {
+    return new VeleroNamespaceLock(this, id, { ...options, namespace: this.veleroNamespace });
+  }
+
   /** Adds etcd snapshots for a self-managed control plane (HK-BACKUP-006). */
   public addEtcdSnapshots(id: string, props: EtcdSnapshotProps): EtcdSnapshot {
     return new EtcdSnapshot(this, id, props);
@@ -305,20 +315,30 @@ export class BackupPlan extends Construct implements IBackupPlan {
         'write five cron fields \'minute hour day-of-month month day-of-week\', e.g. \'15 * * * *\' for hourly.', 'HK-BACKUP-001');
     }
     const gap = worstCaseInterval(parsed);
-    if (seconds(this.rpo) <= 0) {
-      refuse(this, CONSTRUCT, 'rpo', `is ${describeDuration(this.rpo)}, not a positive duration`, 'give the most data loss the namespaces may suffer, e.g. Duration.hours(1).', 'HK-BACKUP-001');
+    // NaN compares false with everything: without this, a NaN rpo would accept any schedule, even a yearly one.
+    if (!(seconds(this.rpo) > 0) || !Number.isFinite(seconds(this.rpo))) {
+      const given = Number.isFinite(seconds(this.rpo)) ? describeDuration(this.rpo) : `${seconds(this.rpo)} seconds`;
+      refuse(this, CONSTRUCT, 'rpo', `is ${given}, not a positive duration`, 'give the most data loss the namespaces may suffer, e.g. Duration.hours(1).', 'HK-BACKUP-001');
     }
     if (seconds(gap) > seconds(this.rpo)) {
       refuse(this, CONSTRUCT, 'schedule', `is '${cron}', whose longest gap between backups (${describeDuration(gap)}) exceeds the rpo (${describeDuration(this.rpo)})`,
         `back up at least every ${describeDuration(this.rpo)} (e.g. '0 * * * *' is hourly), or raise rpo to at least ${describeDuration(gap)}.`, 'HK-BACKUP-001');
     }
-    if (seconds(this.ttl) < seconds(this.rpo)) {
+    if (!Number.isFinite(seconds(this.ttl)) || seconds(this.ttl) < seconds(this.rpo)) {
       refuse(this, CONSTRUCT, 'ttl', `is ${describeDuration(this.ttl)}, shorter than the rpo (${describeDuration(this.rpo)}), so a backup can expire before the next one exists`,
         `keep backups at least ${describeDuration(this.rpo)}; the default is Duration.days(30).`, 'HK-BACKUP-001');
     }
   }
 
   private validateVolumes(volumes: VolumeData): void {
+    if (!(volumes instanceof VolumeData)) {
+      refuse(this, CONSTRUCT, 'volumes', `is ${JSON.stringify(volumes) ?? 'undefined'}, not a VolumeData`,
+        'use VolumeData.csiSnapshots(…), VolumeData.fileSystemBackup(…) or VolumeData.none(reason).', 'HK-BACKUP-002');
+    }
+    if (volumes.mode === 'none' && (typeof volumes.reason !== 'string' || volumes.reason.trim().length < 10)) {
+      refuse(this, CONSTRUCT, 'volumes', `is VolumeData.none(${JSON.stringify(volumes.reason)?.slice(0, 80) ?? 'undefined'}), whose reason is under 10 characters`,
+        'say why the namespaces hold no data worth backing up, e.g. VolumeData.none(\'stateless API: state lives in RDS (ADR-7)\').', 'HK-BACKUP-002');
+    }
     const needsPassword = volumes.mode === 'fs' || (volumes.mode === 'csi' && volumes.moveData);
     if (!needsPassword) return;
     const what = volumes.mode === 'fs' ? 'file-system backup' : 'the CSI data mover';
@@ -344,8 +364,12 @@ export class BackupPlan extends Construct implements IBackupPlan {
       refuse(this, CONSTRUCT, 'storage.kmsKeyId', `is '${s.kmsKeyId}', not a KMS key id, alias or ARN`,
         'write \'alias/<name>\', a key id (UUID or mrk-…) or \'arn:aws:kms:<region>:<account>:key/<id>\'.', 'HK-BACKUP-003');
     }
-    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(s.bucket)) {
+    if (typeof s.bucket !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(s.bucket)) {
       refuse(this, CONSTRUCT, 'storage.bucket', `is '${s.bucket}', not an S3 bucket name`, 'use the bucket name only (no s3:// and no path); put paths in prefix.');
+    }
+    if (typeof s.region !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(s.region)) {
+      refuse(this, CONSTRUCT, 'storage.region', `is ${JSON.stringify(s.region) ?? 'undefined'}, not a region name`,
+        'give the bucket\'s region, e.g. \'eu-west-1\' (an S3-compatible store takes its configured region, often \'us-east-1\').', 'HK-BACKUP-003');
     }
     if (s.s3Url !== undefined && !/^https:\/\/[^\s/]+(\/\S*)?$/.test(s.s3Url)) {
       refuse(this, CONSTRUCT, 'storage.s3Url', `is '${s.s3Url}', not an https:// endpoint`, 'serve the S3-compatible store over TLS and give its https:// URL.', 'HK-BACKUP-003');

@@ -167,3 +167,34 @@ describe('BackupPlan refuses', () => {
       + 'Fix: select the pods of the workload that holds the data, e.g. { app: \'postgres\' }.');
   });
 });
+
+describe('BackupPlan silent acceptances closed', () => {
+  const refusal = (overrides: Partial<BackupPlanProps>) => errorOf(() => new BackupPlan(newChart().chart, 'plan', props(overrides)));
+
+  test('refuses an rpo of NaN, which every comparison would let through (a yearly schedule accepted)', () => {
+    expect(refusal({ rpo: Duration.seconds(NaN), schedule: '0 0 1 1 *' })).toBe(
+      '[test/plan] BackupPlan prop \'rpo\' is NaN seconds, not a positive duration.\n'
+      + 'Practice HK-BACKUP-001 (Scheduled Velero backup for stateful namespaces) refuses it.\n'
+      + 'Fix: give the most data loss the namespaces may suffer, e.g. Duration.hours(1).');
+  });
+
+  test('refuses storage without a bucket', () => {
+    expect(refusal({ storage: { region: 'eu-west-1', kmsKeyId: 'alias/velero-backups' } as any })).toBe(
+      '[test/plan] BackupPlan prop \'storage.bucket\' is \'undefined\', not an S3 bucket name.\n'
+      + 'Fix: use the bucket name only (no s3:// and no path); put paths in prefix.');
+  });
+
+  test('refuses storage without a region', () => {
+    expect(refusal({ storage: { bucket: 'acme-prod-velero', kmsKeyId: 'alias/velero-backups' } as any })).toBe(
+      '[test/plan] BackupPlan prop \'storage.region\' is undefined, not a region name.\n'
+      + 'Practice HK-BACKUP-003 (Backup storage encrypted and TLS-verified) refuses it.\n'
+      + 'Fix: give the bucket\'s region, e.g. \'eu-west-1\' (an S3-compatible store takes its configured region, often \'us-east-1\').');
+  });
+
+  test('refuses VolumeData.none(\'\'): an exception without a reason', () => {
+    expect(refusal({ volumes: VolumeData.none('') })).toBe(
+      '[test/plan] BackupPlan prop \'volumes\' is VolumeData.none(""), whose reason is under 10 characters.\n'
+      + 'Practice HK-BACKUP-002 (Volume data included in backups) refuses it.\n'
+      + 'Fix: say why the namespaces hold no data worth backing up, e.g. VolumeData.none(\'stateless API: state lives in RDS (ADR-7)\').');
+  });
+});

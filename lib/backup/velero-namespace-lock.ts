@@ -1,0 +1,100 @@
+import { k8s } from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { SynthPass } from '../audit/synth-pass';
+import { objectMeta, refuse } from '../cluster/object-meta';
+import { enableAppChecks } from '../coherence/app-checks';
+import { DnsLocation, KUBE_DNS, namespaceGuardSpecs } from '../namespace/namespace-guards';
+
+const CONSTRUCT = 'VeleroNamespaceLock';
+
+/** Addresses and port an egress rule opens. */
+export interface EgressEndpoint {
+  /** IPv4 CIDRs, as narrow as the endpoint allows (never `0.0.0.0/0`, never wider than /8). */
+  readonly cidrs: string[];
+  /**
+   * TCP port.
+   * @default 443
+   */
+  readonly port?: number;
+}
+
+/** Props of VeleroNamespaceLock. */
+export interface VeleroNamespaceLockProps {
+  /** The namespace Velero runs in. */
+  readonly namespace: string;
+  /** The API server endpoints (`kubectl get endpoints kubernetes`), usually /32 addresses on port 443 or 6443. */
+  readonly apiServer: EgressEndpoint;
+  /**
+   * The object store endpoint the BackupStorageLocation writes to: the S3-compatible server's addresses, or the
+   * region's S3 address ranges.
+   */
+  readonly objectStore: EgressEndpoint;
+  /**
+   * Where cluster DNS runs.
+   * @default - kube-dns pods in kube-system
+   */
+  readonly dns?: DnsLocation;
+}
+
+/**
+ * Locks the Velero namespace, which holds the BackupStorageLocation, the Schedules and the repository password:
+ * default-deny in both directions for every pod (Velero's server and node agents), then egress only to cluster DNS,
+ * the API server and the object store. Velero needs no ingress; its metrics port stays closed unless another
+ * policy opens it. Created by `BackupPlan.lockVeleroNamespace`.
+ */
+export class VeleroNamespaceLock extends Construct {
+  /** The NetworkPolicies, default-deny first. */
+  public readonly policies: k8s.KubeNetworkPolicy[];
+
+  constructor(scope: Construct, id: string, props: VeleroNamespaceLockProps) {
+    super(scope, id);
+    SynthPass.of(this).checkRenderedObjects(this);
+    enableAppChecks(this);
+    const apiServer = this.endpoint('apiServer', props.apiServer, 24);
+    const objectStore = this.endpoint('objectStore', props.objectStore, 8);
+    const guards = namespaceGuardSpecs(props.dns ?? KUBE_DNS, {}, { defaultRequest: {}, default: {}, max: {}, maxClaimStorage: '1Gi' });
+    const meta = (childId: string, name: string) => objectMeta({
+      scope: this, id: childId, name, namespace: props.namespace, appName: 'velero', partOf: props.namespace,
+    });
+    const egressTo = (endpoint: { cidrs: string[]; port: number }) => ({
+      to: endpoint.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
+      ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(endpoint.port) }],
+    });
+    this.policies = [
+      new k8s.KubeNetworkPolicy(this, 'DefaultDeny', { metadata: meta('DefaultDeny', 'default-deny'), spec: guards.defaultDeny }),
+      new k8s.KubeNetworkPolicy(this, 'AllowDns', { metadata: meta('AllowDns', 'allow-dns'), spec: guards.allowDns }),
+      new k8s.KubeNetworkPolicy(this, 'AllowApiServer', {
+        metadata: meta('AllowApiServer', 'allow-api-server'),
+        spec: { podSelector: {}, policyTypes: ['Egress'], egress: [egressTo(apiServer)] },
+      }),
+      new k8s.KubeNetworkPolicy(this, 'AllowObjectStore', {
+        metadata: meta('AllowObjectStore', 'allow-object-store'),
+        spec: { podSelector: {}, policyTypes: ['Egress'], egress: [egressTo(objectStore)] },
+      }),
+    ];
+  }
+
+  private endpoint(prop: string, endpoint: EgressEndpoint | undefined, widest: number): { cidrs: string[]; port: number } {
+    const cidrs: unknown = endpoint?.cidrs;
+    if (!Array.isArray(cidrs) || cidrs.length === 0) {
+      refuse(this, CONSTRUCT, `${prop}.cidrs`, `is ${JSON.stringify(cidrs) ?? 'undefined'}, not a list of CIDRs`,
+        'list the endpoint addresses, e.g. [\'10.0.0.10/32\'].', 'HK-NETWORK-003');
+    }
+    for (const cidr of cidrs as unknown[]) {
+      const m = typeof cidr === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr) : null;
+      if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) < widest || Number(m[5]) > 32) {
+        refuse(this, CONSTRUCT, `${prop}.cidrs`, `contains ${JSON.stringify(cidr)}, not an IPv4 CIDR of /${widest} or narrower`,
+          `give the endpoint's addresses, /${widest} or narrower, e.g. '10.0.0.10/32'.`, 'HK-NETWORK-004');
+      }
+      if ((cidr as string).startsWith('169.254.')) {
+        refuse(this, CONSTRUCT, `${prop}.cidrs`, `contains '${cidr}', a link-local range that holds the cloud metadata endpoint`,
+          'give the endpoint addresses, not link-local ones.', 'HK-NETWORK-010');
+      }
+    }
+    const port = endpoint?.port ?? 443;
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      refuse(this, CONSTRUCT, `${prop}.port`, `is ${JSON.stringify(port)}, not a TCP port`, 'give the endpoint\'s port, e.g. 443.', 'HK-NETWORK-003');
+    }
+    return { cidrs: [...(cidrs as string[])].sort(), port };
+  }
+}
