@@ -26,6 +26,7 @@ const project = new typescript.TypeScriptProject({
     '@aws-sdk/client-kms@3.1164.0',
     'age-encryption@0.3.1',
     'commander@^14.0.0',
+    'packageurl-js@^2.0.1',
     'yaml@^2.9.0',
   ],
   devDeps: [
@@ -38,6 +39,7 @@ const project = new typescript.TypeScriptProject({
     'kubernetes-models@4.5.1',
     '@marcbachmann/cel-js@^8.0.0',
     '@microsoft/jest-sarif@1.0.0-beta.0',
+    '@cyclonedx/cyclonedx-library@^10.3.0',
   ],
   tsconfig: {
     compilerOptions: {

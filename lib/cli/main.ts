@@ -3,13 +3,14 @@ import * as access from './access-command';
 import * as audit from './audit-command';
 import * as decrypt from './decrypt-command';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes';
+import * as images from './images-command';
 import { packageVersion } from '../audit/report';
 
 /** Adds one subcommand (with its options and action) to the program. */
 export type CommandRegistrar = (program: Command) => void;
 
 /** Every subcommand of the CLI; each module registers its own command, options and help. */
-export const COMMANDS: readonly CommandRegistrar[] = [audit.register, decrypt.register, access.register];
+export const COMMANDS: readonly CommandRegistrar[] = [audit.register, decrypt.register, access.register, images.register];
 
 /** Builds the `cdk8s-hardened` program with every registered subcommand. */
 export function createProgram(): Command {
