@@ -71,3 +71,6 @@ export * from './cluster/encryption-configuration';
 export * from './cluster/audit-policy';
 export * from './cluster/cis-benchmark';
 export * from './cluster/privileged-namespace';
+
+export * from './images/image-inventory';
+export * from './images/render';
