@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { admissionPractices } from './admission-practices';
 import { emitGatekeeperPolicies } from './gatekeeper';
-import { emitKyvernoImageVerification, emitKyvernoPolicies, ImageVerification } from './kyverno';
+import { emitKyvernoImageVerification, emitKyvernoPolicies, ImageSigner, ImageVerification, TRIVY_SCANNER_URI } from './kyverno';
 import { LabelSelectorSpec, LOCKED_LABEL } from './policy-options';
 import { validateAllowedRegistries } from './registries';
 import { emitValidatingAdmissionPolicies } from './vap';
@@ -130,9 +130,17 @@ export class AdmissionPolicies extends Construct {
       if (!engines.includes(PolicyEngine.KYVERNO)) {
         this.refuse('imageVerification', 'needs Kyverno, which engines does not include', 'add PolicyEngine.KYVERNO to engines.', 'HK-IMAGE-005');
       }
-      const signer = props.imageVerification.signer;
-      if ((signer.publicKey === undefined) === (signer.keyless === undefined)) {
-        this.refuse('imageVerification.signer', 'must name exactly one of publicKey and keyless', 'give a cosign publicKey (PEM or k8s://<ns>/<secret>) or a keyless { issuer, subject }.', 'HK-IMAGE-005');
+      this.checkSigner('imageVerification.signer', props.imageVerification.signer);
+      if (props.imageVerification.scanAttestor !== undefined) this.checkSigner('imageVerification.scanAttestor', props.imageVerification.scanAttestor);
+      const maxAge: unknown = props.imageVerification.maxScanAgeHours;
+      if (maxAge !== undefined && !(typeof maxAge === 'number' && Number.isInteger(maxAge) && maxAge >= 0)) {
+        this.refuse('imageVerification.maxScanAgeHours', `is ${describeValue(maxAge)}, not a whole number of hours`,
+          'give the maximum age of the vulnerability scan in hours, e.g. 168 (one week); 0 turns the scan attestation off.', 'HK-IMAGE-005');
+      }
+      const scanner: unknown = props.imageVerification.scannerUri;
+      if (scanner !== undefined && (typeof scanner !== 'string' || scanner.trim().length === 0)) {
+        this.refuse('imageVerification.scannerUri', `is ${describeValue(scanner)}, not a scanner URI`,
+          `give the scanner.uri the attestations carry, e.g. '${TRIVY_SCANNER_URI}'.`, 'HK-IMAGE-005');
       }
       const refs = props.imageVerification.imageReferences ?? allowedRegistries.map((r) => `${r}/*`);
       if (refs.length === 0) {
@@ -142,6 +150,25 @@ export class AdmissionPolicies extends Construct {
         findPractice('HK-IMAGE-005')?.title ?? 'Admit only scanned and signed images');
     }
     for (const o of this.node.findAll().filter(ApiObject.isApiObject)) stampProvenance(o, { name: o.name, partOf: MANAGED_BY });
+  }
+
+  /** A signer names exactly one of a cosign public key and a keyless identity, each with non-empty text. */
+  private checkSigner(prop: string, signer: unknown): void {
+    const fix = 'give a cosign publicKey (PEM or k8s://<ns>/<secret>) or a keyless { issuer, subject }.';
+    if (typeof signer !== 'object' || signer === null) this.refuse(prop, `is ${describeValue(signer)}, not a signer`, fix, 'HK-IMAGE-005');
+    const { publicKey, keyless } = signer as ImageSigner;
+    if ((publicKey === undefined) === (keyless === undefined)) this.refuse(prop, 'must name exactly one of publicKey and keyless', fix, 'HK-IMAGE-005');
+    if (publicKey !== undefined && (typeof publicKey !== 'string' || publicKey.trim().length === 0)) {
+      this.refuse(`${prop}.publicKey`, `is ${describeValue(publicKey)}, not a PEM key or k8s:// reference`, fix, 'HK-IMAGE-005');
+    }
+    if (keyless !== undefined) {
+      for (const field of ['issuer', 'subject'] as const) {
+        const value: unknown = (keyless as any)?.[field];
+        if (typeof value !== 'string' || value.trim().length === 0) {
+          this.refuse(`${prop}.keyless.${field}`, `is ${describeValue(value)}, not a non-empty string`, fix, 'HK-IMAGE-005');
+        }
+      }
+    }
   }
 
   private targetVersion(text: string) {
@@ -160,4 +187,13 @@ export class AdmissionPolicies extends Construct {
   private refuse(prop: string, problem: string, fix: string, practiceId = 'HK-CLUSTER-001'): never {
     throw new HardenedError({ scope: this, construct: 'AdmissionPolicies', prop, problem, practiceId, practiceTitle: findPractice(practiceId)?.title, fix });
   }
+}
+
+/** A value as a message shows it: strings quoted, everything else by type or JSON. */
+function describeValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  return typeof value === 'object' ? 'an object' : String(value);
 }

@@ -10,6 +10,7 @@ const Operation = kyverno.ClusterPolicySpecRulesMatchAnyResourcesOperations;
 const WRITE_OPERATIONS = [Operation.CREATE, Operation.UPDATE];
 const RuleAction = kyverno.ClusterPolicySpecRulesValidateFailureAction;
 const ImageAction = kyverno.ClusterPolicySpecRulesVerifyImagesFailureAction;
+const Condition = kyverno.ClusterPolicySpecRulesVerifyImagesAttestationsConditionsAllOperator;
 
 /** The cosign predicate type of vulnerability-scan attestations (current cosign; older ones omit `https://`). */
 export const DEFAULT_VULN_PREDICATE_TYPE = 'https://cosign.sigstore.dev/attestation/vuln/v1';
@@ -28,17 +29,31 @@ export interface ImageSigner {
   readonly keyless?: { readonly issuer: string; readonly subject: string };
 }
 
+/**
+ * The scanner the vulnerability-scan attestation must come from: the `scanner.uri` of a cosign `vuln/v1` predicate,
+ * with Kyverno wildcards. Trivy's `--format cosign-vuln` writes `pkg:github/aquasecurity/trivy@<version>` and puts its
+ * JSON report (`Results[].Vulnerabilities[].Severity`) in `scanner.result`, which the critical-findings condition reads.
+ */
+export const TRIVY_SCANNER_URI = 'pkg:github/aquasecurity/trivy@*';
+
 /** Signature and scan requirements for images, rendered as a Kyverno `verifyImages` rule. */
 export interface ImageVerification {
   /** The signer every image must be signed by. */
   readonly signer: ImageSigner;
+  /**
+   * Who signs the vulnerability-scan attestations, when that is not the image signer (e.g. a scanning pipeline with
+   * its own key or keyless identity). Give exactly one of `publicKey` and `keyless`.
+   * @default - the image signer
+   */
+  readonly scanAttestor?: ImageSigner;
   /**
    * Image reference globs to verify.
    * @default - every allowed registry, as `<registry>/*`
    */
   readonly imageReferences?: string[];
   /**
-   * Require a vulnerability-scan attestation by the same signer, no older than this many hours.
+   * Require a vulnerability-scan attestation, by `scanAttestor`, no older than this many hours and reporting no
+   * critical vulnerability. 0 turns the scan attestation off (signatures are still verified).
    * @default 168 (one week)
    */
   readonly maxScanAgeHours?: number;
@@ -47,6 +62,12 @@ export interface ImageVerification {
    * @default DEFAULT_VULN_PREDICATE_TYPE
    */
   readonly vulnPredicateType?: string;
+  /**
+   * The scanner the attestation must name (`scanner.uri`, Kyverno wildcards). The critical-findings condition reads
+   * Trivy's report layout, so an attestation from any other scanner is refused rather than passed unread.
+   * @default TRIVY_SCANNER_URI
+   */
+  readonly scannerUri?: string;
 }
 
 /** Emits one Kyverno ClusterPolicy per practice, each rule with its own `validate.failureAction` and CEL. */
@@ -101,9 +122,8 @@ export function emitKyvernoPolicies(
 export function emitKyvernoImageVerification(scope: Construct, verification: ImageVerification, imageReferences: string[], enforce: boolean,
   namespaceSelector: PolicyObjectOptions['namespaceSelector'], practiceTitle: string): kyverno.ClusterPolicy {
   const failureAction = enforce ? ImageAction.ENFORCE : ImageAction.AUDIT;
-  const entries = [verification.signer.publicKey !== undefined
-    ? { keys: { publicKeys: verification.signer.publicKey } }
-    : { keyless: { issuer: verification.signer.keyless!.issuer, subject: verification.signer.keyless!.subject } }];
+  const entries = [attestorEntry(verification.signer)];
+  const scanEntries = [attestorEntry(verification.scanAttestor ?? verification.signer)];
   const maxAge = verification.maxScanAgeHours ?? 168;
   const verify: kyverno.ClusterPolicySpecRulesVerifyImages[] = [{
     imageReferences,
@@ -121,13 +141,29 @@ export function emitKyvernoImageVerification(scope: Construct, verification: Ima
       verifyDigest: true,
       attestations: [{
         type: verification.vulnPredicateType ?? DEFAULT_VULN_PREDICATE_TYPE,
-        attestors: [{ entries }],
+        attestors: [{ entries: scanEntries }],
         conditions: [{
-          all: [{
-            key: '{{ time_since(\'\', \'{{ metadata.scanFinishedOn }}\', \'\') }}',
-            operator: kyverno.ClusterPolicySpecRulesVerifyImagesAttestationsConditionsAllOperator.LESS_THAN_OR_EQUALS,
-            value: `${maxAge}h`,
-          }],
+          all: [
+            {
+              key: '{{ time_since(\'\', \'{{ metadata.scanFinishedOn }}\', \'\') }}',
+              operator: Condition.LESS_THAN_OR_EQUALS,
+              value: `${maxAge}h`,
+              message: `the vulnerability scan is older than ${maxAge}h: re-scan the image and attest the result`,
+            },
+            {
+              key: '{{ scanner.uri }}',
+              operator: Condition.EQUALS,
+              value: verification.scannerUri ?? TRIVY_SCANNER_URI,
+              message: 'the vulnerability scan comes from a scanner whose report this policy cannot read',
+            },
+            {
+              // Trivy's report in the predicate: every result's vulnerabilities, critical ones counted.
+              key: '{{ scanner.result.Results[].Vulnerabilities[?Severity == \'CRITICAL\'][] | length(@) }}',
+              operator: Condition.EQUALS,
+              value: 0,
+              message: 'the image has critical vulnerabilities: fix them, rebuild, re-scan',
+            },
+          ],
         }],
       }],
     });
@@ -161,4 +197,10 @@ export function emitKyvernoImageVerification(scope: Construct, verification: Ima
       }],
     },
   });
+}
+
+function attestorEntry(signer: ImageSigner): kyverno.ClusterPolicySpecRulesVerifyImagesAttestorsEntries {
+  return signer.publicKey !== undefined
+    ? { keys: { publicKeys: signer.publicKey } }
+    : { keyless: { issuer: signer.keyless!.issuer, subject: signer.keyless!.subject } };
 }
