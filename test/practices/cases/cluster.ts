@@ -1,5 +1,5 @@
 import { Manifest } from '../../../lib/practices/manifest';
-import { DIGEST, plus, provenance, withDeployment, withObject } from '../fixtures';
+import { compliantSet, DIGEST, plus, provenance, withDeployment, withObject } from '../fixtures';
 import { PracticeCases } from './types';
 
 const STRONG_CIPHERS = 'TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256';
@@ -183,6 +183,15 @@ function object(apiVersion: string, kind: string, spec: unknown = {}): Manifest 
   return { apiVersion, kind, metadata: { name: 'x', namespace: 'shop', ...provenance('x', 'test/x') }, spec };
 }
 
+/** The compliant set whose namespace requires node pool `requirement`; `edit` changes the Deployment. */
+function withNodePool(requirement: string, edit: (d: any) => void = () => undefined): Manifest[] {
+  const set = withObject('Namespace', (n) => { n.metadata.annotations = { ...n.metadata.annotations, 'cdk8s-hardened.io/node-pool': requirement }; }) as any[];
+  edit(set.find((o) => o.kind === 'Deployment'));
+  return set;
+}
+
+const POOL = 'node.example.com/image=cis-al2023';
+
 export const CLUSTER_CASES: PracticeCases = {
   'HK-CLUSTER-001': {
     pass: [
@@ -307,5 +316,33 @@ export const CLUSTER_CASES: PracticeCases = {
       { name: 'PSA version latest', objects: withObject('Namespace', (n) => { n.metadata.labels['pod-security.kubernetes.io/enforce-version'] = 'latest'; }) },
     ],
   },
+  'HK-CLUSTER-007': {
+    pass: [
+      { name: 'no namespace requires a node pool', objects: compliantSet() },
+      { name: 'pinned by nodeSelector', objects: withNodePool(POOL, (d) => { d.spec.template.spec.nodeSelector = { 'node.example.com/image': 'cis-al2023' }; }) },
+      {
+        name: 'pinned by required node affinity',
+        objects: withNodePool(POOL, (d) => {
+          d.spec.template.spec.affinity = {
+            ...d.spec.template.spec.affinity,
+            nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'node.example.com/image', operator: 'In', values: ['cis-al2023'] }] }] } },
+          };
+        }),
+      },
+    ],
+    fail: [
+      { name: 'workload not pinned', objects: withNodePool(POOL) },
+      { name: 'pinned to another pool', objects: withNodePool(POOL, (d) => { d.spec.template.spec.nodeSelector = { 'node.example.com/image': 'stock' }; }) },
+      {
+        name: 'affinity that also admits other nodes',
+        objects: withNodePool(POOL, (d) => {
+          d.spec.template.spec.affinity = {
+            ...d.spec.template.spec.affinity,
+            nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: 'node.example.com/image', operator: 'In', values: ['cis-al2023', 'stock'] }] }] } },
+          };
+        }),
+      },
+      { name: 'malformed requirement', objects: withNodePool('cis-al2023') },
+    ],
+  },
 };
-

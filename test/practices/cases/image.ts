@@ -83,6 +83,17 @@ function withServicePort(port: Record<string, unknown>): Manifest[] {
   return withObject('Service', (s) => { s.spec.ports = [{ name: 'p', protocol: 'TCP', ...port }]; });
 }
 
+/** The Trivy Operator's two judged ConfigMaps as TrivyOperatorConfig writes them; `edit` changes their data. */
+function trivyConfig(edit: (operator: Record<string, string>, trivy: Record<string, string>) => void = () => undefined): Manifest[] {
+  const operator: Record<string, string> = { OPERATOR_VULNERABILITY_SCANNER_ENABLED: 'true', OPERATOR_SCANNER_REPORT_TTL: '24h0m0s', OPERATOR_METRICS_FINDINGS_ENABLED: 'true' };
+  const trivy: Record<string, string> = { 'trivy.repository': 'mirror.gcr.io/aquasec/trivy', 'trivy.tag': `0.67.2@${DIGEST}`, 'trivy.severity': 'UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL' };
+  edit(operator, trivy);
+  const cm = (name: string, data: Record<string, string>) => ({
+    apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'trivy-system', ...provenance('trivy-operator', `test/${name}`) }, data,
+  });
+  return plus(cm('trivy-operator-config', operator), cm('trivy-operator-trivy-config', trivy));
+}
+
 export const IMAGE_CASES: PracticeCases = {
   'HK-IMAGE-001': {
     pass: [
@@ -208,6 +219,24 @@ export const IMAGE_CASES: PracticeCases = {
       },
       { name: 'Service targetPort 22', objects: withServicePort({ port: 2222, targetPort: 22 }) },
       { name: 'Service port 22 with targetPort defaulted', objects: withServicePort({ port: 22 }) },
+    ],
+  },
+  'HK-IMAGE-007': {
+    pass: [
+      { name: 'no Trivy Operator configuration in the set (not judged)', objects: compliantSet() },
+      { name: 'TrivyOperatorConfig defaults: rescan every 24h, scanner pinned, findings metrics', objects: trivyConfig() },
+      { name: 'weekly rescan', objects: trivyConfig((o) => { o.OPERATOR_SCANNER_REPORT_TTL = '168h'; }) },
+      { name: 'severity left to the default (every severity)', objects: trivyConfig((_o, t) => { delete t['trivy.severity']; }) },
+    ],
+    fail: [
+      { name: 'vulnerability scanner disabled', objects: trivyConfig((o) => { o.OPERATOR_VULNERABILITY_SCANNER_ENABLED = 'false'; }) },
+      { name: 'reports never expire (no TTL)', objects: trivyConfig((o) => { delete o.OPERATOR_SCANNER_REPORT_TTL; }) },
+      { name: 'rescan only every 30 days', objects: trivyConfig((o) => { o.OPERATOR_SCANNER_REPORT_TTL = '720h'; }) },
+      { name: 'TTL not a duration', objects: trivyConfig((o) => { o.OPERATOR_SCANNER_REPORT_TTL = 'daily'; }) },
+      { name: 'no findings metrics to alert on', objects: trivyConfig((o) => { delete o.OPERATOR_METRICS_FINDINGS_ENABLED; }) },
+      { name: 'scanner image by tag only', objects: trivyConfig((_o, t) => { t['trivy.tag'] = '0.67.2'; }) },
+      { name: 'CRITICAL not recorded', objects: trivyConfig((_o, t) => { t['trivy.severity'] = 'LOW,MEDIUM'; }) },
+      { name: 'unfixed vulnerabilities ignored', objects: trivyConfig((_o, t) => { t['trivy.ignoreUnfixed'] = 'true'; }) },
     ],
   },
 };

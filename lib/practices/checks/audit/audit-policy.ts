@@ -62,6 +62,15 @@ function applicable(rules: readonly any[], p: Probe, verb: string): { partial: {
   return { partial };
 }
 
+/**
+ * The level at which an audit Policy's rules log every request of one verb on one resource (first full match
+ * wins; `None` when no rule matches). Partial matches (rules limited to some users, namespaces or names) log only
+ * some requests, so they do not count: what every request is logged at is what an alert can rely on.
+ */
+export function loggedLevel(rules: readonly any[], group: string, resource: string, verb: string): string {
+  return applicable(rules, { group, resource, verbs: [verb] }, verb).full?.rule?.level ?? 'None';
+}
+
 function label(p: Probe): string {
   return p.group ? `${p.resource}.${p.group}` : p.resource;
 }

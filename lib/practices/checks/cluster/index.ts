@@ -2,6 +2,7 @@ import { admissionEngine } from './admission-engine';
 import { apiserverHardening } from './apiserver-hardening';
 import { cisBenchmarkJob } from './cis-benchmark-job';
 import { etcdMutualTls } from './etcd-mutual-tls';
+import { hardenedNodePool } from './hardened-node-pool';
 import { kubeletHardening } from './kubelet-hardening';
 import { stableApiVersions } from './stable-api-versions';
 import { Practice } from '../../practice';
@@ -14,4 +15,5 @@ export const CLUSTER_PRACTICES: readonly Practice[] = [
   kubeletHardening,
   cisBenchmarkJob,
   stableApiVersions,
+  hardenedNodePool,
 ];

@@ -3,6 +3,7 @@ import { leanRuntime } from './lean-runtime';
 import { noLatestTag } from './no-latest-tag';
 import { pinnedDigest } from './pinned-digest';
 import { pullAlways } from './pull-always';
+import { runningImagesRescanned } from './running-images-rescanned';
 import { signedImages } from './signed-images';
 import { Practice } from '../../practice';
 
@@ -13,4 +14,5 @@ export const IMAGE_PRACTICES: readonly Practice[] = [
   pullAlways,
   signedImages,
   leanRuntime,
+  runningImagesRescanned,
 ];
