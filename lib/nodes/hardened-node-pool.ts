@@ -111,6 +111,7 @@ export class HardenedNodePool extends Construct {
   }
 
   private refuse(prop: string, problem: string, fix: string, practiceId?: string): never {
-    throw new HardenedError({ scope: this, construct: CONSTRUCT, prop, problem, practiceId, practiceTitle: practiceId ? findPractice(practiceId)?.title : undefined, fix });
+    const practiceTitle = practiceId ? findPractice(practiceId)?.title : undefined;
+    throw new HardenedError({ scope: this, construct: CONSTRUCT, prop, problem, practiceId, practiceTitle, fix });
   }
 }

@@ -116,7 +116,7 @@ export function securityAlertRules(s: AlertRuleSettings): SecurityAlertRule[] {
       summary: 'A workload with a recorded practice exception appeared in {{ $labels.namespace }}',
       description: 'A Deployment, StatefulSet, DaemonSet or CronJob records an exceptions.cdk8s-hardened.io/<practice> annotation that was not '
         + 'there an hour ago. Review the reason in its manifest; the practice is relaxed for it.',
-      requires: `kube-state-metrics with --metric-annotations-allowlist as kubeStateMetricsAnnotationsAllowlist() gives it`,
+      requires: 'kube-state-metrics with --metric-annotations-allowlist as kubeStateMetricsAnnotationsAllowlist() gives it',
     },
     {
       alert: 'PodExecOrAttach',

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { stringify } from 'yaml';
-import { checkNamespaceName, refuseRuntime, shown } from './runtime-props';
+import { checkNamespaceName, orDefault, refuseRuntime, shown } from './runtime-props';
 import { objectMeta } from '../cluster/object-meta';
 import { DNS_LABEL } from '../practices/manifest';
 
@@ -104,10 +104,11 @@ export class FalcoRules extends Construct {
 
   constructor(scope: Construct, id: string, props: FalcoRulesProps = {}) {
     super(scope, id);
-    const namespace = checkNamespaceName(this, CONSTRUCT, 'namespace', props.namespace ?? 'falco');
+    props = props ?? {};
+    const namespace = checkNamespaceName(this, CONSTRUCT, 'namespace', orDefault(props.namespace, 'falco'));
     this.rules = falcoRules({
       watchNamespaces: props.watchNamespaces === undefined ? undefined : this.namespaces(props.watchNamespaces),
-      allowedNetworks: this.networks(props.allowedNetworks ?? [...DEFAULT_INTERNAL_NETWORKS]),
+      allowedNetworks: this.networks(orDefault(props.allowedNetworks, [...DEFAULT_INTERNAL_NETWORKS])),
     });
     this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
       metadata: objectMeta({ scope: this, id: 'Resource', name: 'cdk8s-hardened-falco-rules', namespace, appName: 'falco-rules', partOf: namespace }),

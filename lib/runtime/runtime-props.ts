@@ -8,7 +8,16 @@ import { DNS_LABEL } from '../practices/manifest';
 
 /** Throws the library's refusal for `prop` of `construct`. */
 export function refuseRuntime(scope: IConstruct, construct: string, prop: string, problem: string, fix: string, practiceId?: string): never {
-  throw new HardenedError({ scope, construct, prop, problem, practiceId, practiceTitle: practiceId ? findPractice(practiceId)?.title : undefined, fix });
+  const practiceTitle = practiceId ? findPractice(practiceId)?.title : undefined;
+  throw new HardenedError({ scope, construct, prop, problem, practiceId, practiceTitle, fix });
+}
+
+/**
+ * The prop's value, or the default when it is absent. Only `undefined` means absent: a `null` from plain JavaScript
+ * reaches the prop's check and is refused there, never silently replaced by the default.
+ */
+export function orDefault<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
 }
 
 /** A value as a message shows it: strings quoted, other types named. */
@@ -25,6 +34,14 @@ export function checkNamespaceName(scope: IConstruct, construct: string, prop: s
   if (typeof value !== 'string' || !DNS_LABEL.test(value) || value.length > 63 || isReservedNamespace(value)) {
     refuseRuntime(scope, construct, prop, `is ${shown(value)}, not a DNS label of its own (never default or kube-*)`,
       'give a lower-case name such as \'monitoring\'.', 'HK-NAMESPACE-001');
+  }
+  return value;
+}
+
+/** An object name that must be a DNS label (CronJob names, which prefix their Jobs' names). */
+export function checkDnsLabel(scope: IConstruct, construct: string, prop: string, value: unknown, example: string): string {
+  if (typeof value !== 'string' || !DNS_LABEL.test(value) || value.length > 52) {
+    refuseRuntime(scope, construct, prop, `is ${shown(value)}, not a DNS label of at most 52 characters`, `give a lower-case name such as '${example}'.`);
   }
   return value;
 }

@@ -1,9 +1,9 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { AlertRuleSettings, securityAlertRules, SecurityAlertRule } from './alert-rules';
-import { checkLabels, checkNamespaceName, refuseRuntime } from './runtime-props';
-import * as monitoring from '../imports/prometheus-rule-monitoring.coreos.com';
+import { checkDnsLabel, checkLabels, checkNamespaceName, orDefault, refuseRuntime } from './runtime-props';
 import { objectMeta } from '../cluster/object-meta';
+import * as monitoring from '../imports/prometheus-rule-monitoring.coreos.com';
 import { practice } from '../practices/catalogue';
 
 const CONSTRUCT = 'SecurityAlerts';
@@ -62,14 +62,15 @@ export class SecurityAlerts extends Construct {
 
   constructor(scope: Construct, id: string, props: SecurityAlertsProps = {}) {
     super(scope, id);
-    const namespace = checkNamespaceName(this, CONSTRUCT, 'namespace', props.namespace ?? 'monitoring');
-    const ruleLabels = checkLabels(this, CONSTRUCT, 'ruleLabels', props.ruleLabels ?? {});
+    props = props ?? {};
+    const namespace = checkNamespaceName(this, CONSTRUCT, 'namespace', orDefault(props.namespace, 'monitoring'));
+    const ruleLabels = checkLabels(this, CONSTRUCT, 'ruleLabels', orDefault(props.ruleLabels, {}));
     const settings: AlertRuleSettings = {
-      cisBenchmarkNamespace: checkNamespaceName(this, CONSTRUCT, 'cisBenchmarkNamespace', props.cisBenchmarkNamespace ?? 'cis-benchmark'),
-      restoreDrillName: checkNamespaceName(this, CONSTRUCT, 'restoreDrillName', props.restoreDrillName ?? 'restore-drill'),
-      maxBackupAgeSeconds: this.ageSeconds('maxBackupAge', props.maxBackupAge ?? Duration.hours(25)),
-      maxJobAgeSeconds: this.ageSeconds('maxJobAge', props.maxJobAge ?? Duration.days(8)),
-      admissionDenialRatio: this.ratio(props.admissionDenialRatio ?? 3),
+      cisBenchmarkNamespace: checkNamespaceName(this, CONSTRUCT, 'cisBenchmarkNamespace', orDefault(props.cisBenchmarkNamespace, 'cis-benchmark')),
+      restoreDrillName: checkDnsLabel(this, CONSTRUCT, 'restoreDrillName', orDefault(props.restoreDrillName, 'restore-drill'), 'restore-drill'),
+      maxBackupAgeSeconds: this.ageSeconds('maxBackupAge', orDefault(props.maxBackupAge, Duration.hours(25))),
+      maxJobAgeSeconds: this.ageSeconds('maxJobAge', orDefault(props.maxJobAge, Duration.days(8))),
+      admissionDenialRatio: this.ratio(orDefault(props.admissionDenialRatio, 3)),
       admissionDenialFloorPerSecond: 0.01,
     };
     this.rules = securityAlertRules(settings);

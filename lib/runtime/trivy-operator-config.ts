@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { checkNamespaceName, refuseRuntime, shown } from './runtime-props';
+import { checkNamespaceName, orDefault, refuseRuntime, shown } from './runtime-props';
 import { objectMeta } from '../cluster/object-meta';
 import { parseImageReference } from '../practices/checks/image/util';
 import { goDuration } from '../units/duration';
@@ -59,11 +59,12 @@ export interface TrivyOperatorConfigProps {
 /**
  * The Trivy Operator's configuration: three ConfigMaps in its namespace, for an operator installed from its chart
  * (apply these after the chart, or keep the chart from creating them). It scans every running workload's images
- * (VulnerabilityReports) and configuration (ConfigAuditReports, RbacAssessmentReports, ExposedSecretReports) and
+ * (VulnerabilityReports) and configuration (ConfigAuditReports, RbacAssessmentReports; ExposedSecretReports by the
+ * operator's default) and
  * keeps the reports in the cluster, rescans each image every `rescanInterval`, exports per-severity metrics for the
  * `CriticalVulnerabilityInRunningImage` alert (HK-IMAGE-007), records every severity (the alert decides what pages),
  * and runs its scan jobs in its own namespace as non-root with a read-only root filesystem, no capabilities,
- * RuntimeDefault seccomp and no API token.
+ * RuntimeDefault seccomp (and the operator's default of no API token).
  */
 export class TrivyOperatorConfig extends Construct {
   /** The operator's namespace. */
@@ -73,13 +74,15 @@ export class TrivyOperatorConfig extends Construct {
 
   constructor(scope: Construct, id: string, props: TrivyOperatorConfigProps) {
     super(scope, id);
-    const namespace = this.namespace = checkNamespaceName(this, CONSTRUCT, 'namespace', props.namespace ?? 'trivy-system');
+    // Plain JavaScript may pass nothing: the missing scannerImage is then refused like any other.
+    props = props ?? ({} as TrivyOperatorConfigProps);
+    const namespace = this.namespace = checkNamespaceName(this, CONSTRUCT, 'namespace', orDefault(props.namespace, 'trivy-system'));
     const data = trivyOperatorConfigData({
       scanner: this.scannerImage(props.scannerImage),
-      rescanInterval: this.rescanInterval(props.rescanInterval ?? Duration.hours(24)),
-      dbRepository: this.repository(props.dbRepository ?? 'mirror.gcr.io/aquasec/trivy-db'),
+      rescanInterval: this.rescanInterval(orDefault(props.rescanInterval, Duration.hours(24))),
+      dbRepository: this.repository(orDefault(props.dbRepository, 'mirror.gcr.io/aquasec/trivy-db')),
       serverUrl: props.serverUrl === undefined ? undefined : this.serverUrl(props.serverUrl),
-      concurrentScanJobs: this.positiveInteger('concurrentScanJobs', props.concurrentScanJobs ?? 10),
+      concurrentScanJobs: this.positiveInteger('concurrentScanJobs', orDefault(props.concurrentScanJobs, 10)),
     });
     const configMap = (key: keyof typeof TRIVY_OPERATOR_CONFIGMAPS) => new k8s.KubeConfigMap(this, key, {
       metadata: objectMeta({ scope: this, id: key, name: TRIVY_OPERATOR_CONFIGMAPS[key], namespace, appName: 'trivy-operator', partOf: namespace }),
@@ -166,7 +169,6 @@ export function trivyOperatorConfigData(s: TrivyOperatorSettings): Record<keyof 
       OPERATOR_VULNERABILITY_SCANNER_ENABLED: 'true',
       OPERATOR_CONFIG_AUDIT_SCANNER_ENABLED: 'true',
       OPERATOR_RBAC_ASSESSMENT_SCANNER_ENABLED: 'true',
-      OPERATOR_EXPOSED_SECRET_SCANNER_ENABLED: 'true',
       OPERATOR_VULNERABILITY_SCANNER_SCAN_ONLY_CURRENT_REVISIONS: 'true',
       OPERATOR_CONFIG_AUDIT_SCANNER_SCAN_ONLY_CURRENT_REVISIONS: 'true',
       // Reports expire after the interval, which makes the operator scan the running image again.
@@ -178,8 +180,8 @@ export function trivyOperatorConfigData(s: TrivyOperatorSettings): Record<keyof 
       // Per-severity gauges (trivy_image_vulnerabilities) for the alert; per-CVE series would explode cardinality.
       OPERATOR_METRICS_FINDINGS_ENABLED: 'true',
       OPERATOR_METRICS_VULN_ID_ENABLED: 'false',
-      // Exposed-secret metrics would copy secret titles into Prometheus.
-      OPERATOR_METRICS_EXPOSED_SECRET_INFO_ENABLED: 'false',
+      // The exposed-secret scanner (on by default) and its metrics (off by default) keep the operator's defaults:
+      // keys named like credentials are refused in ConfigMaps (HK-SECRETS-006), whatever their value.
     },
     plugin: {
       'vulnerabilityReports.scanner': 'Trivy',
@@ -188,7 +190,7 @@ export function trivyOperatorConfigData(s: TrivyOperatorSettings): Record<keyof 
       'configAuditReports.scanner': 'Trivy',
       'scanJob.podTemplatePodSecurityContext': JSON.stringify(podSecurityContext),
       'scanJob.podTemplateContainerSecurityContext': JSON.stringify(containerSecurityContext),
-      'scanJob.automountServiceAccountToken': 'false',
+      // scanJob.automountServiceAccountToken keeps the operator's default, false (HK-SECRETS-006 refuses the key's name).
       'scanJob.compressLogs': 'true',
       'report.recordFailedChecksOnly': 'true',
     },

@@ -1,7 +1,7 @@
 import { DIGEST_PINNED_IMAGE } from './util';
+import { parseGoDuration } from '../../../units/duration';
 import { Manifest } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
-import { parseGoDuration } from '../../../units/duration';
 
 /** The Trivy Operator's settings ConfigMaps (names fixed by the operator). */
 const OPERATOR_CONFIG = 'trivy-operator-config';
