@@ -12,6 +12,7 @@ import { App, Chart } from 'cdk8s';
 import { addBackupAndBaseline } from './backup';
 import { addLockedNamespace } from './locked-namespace';
 import { addRbacProfiles } from './rbac';
+import { addRuntimeDefense } from './runtime-defense';
 import { addPaymentsSecrets } from './secrets';
 import { WebApiDbChart } from './web-api-db';
 import { HardenedAudit } from '../lib/audit/app-audit';
@@ -55,6 +56,8 @@ async function main(): Promise<void> {
   });
   const backup = new Chart(app, 'backup');
   addBackupAndBaseline(backup, repositoryPassword);
+
+  addRuntimeDefense(new Chart(app, 'runtime-defense'), payments);
 
   await EncryptedSecret.prepareAll(app, {
     previousDir: process.env.CDK8S_HARDENED_PREVIOUS_DIR,

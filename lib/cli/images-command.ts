@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { checkInputs, loadInputs, writeReport } from './io';
+import { packageVersion } from '../audit/report';
 import { describeUse, imageInventory, ImageInventory } from '../images/image-inventory';
 import { CYCLONEDX_SPEC_VERSION, renderImageReferences, renderImagesCycloneDx, renderImagesJson, renderImagesText } from '../images/render';
-import { packageVersion } from '../audit/report';
 
 /** Output formats of `images --format`. */
 export const IMAGE_FORMATS = ['text', 'references', 'json', 'cyclonedx'] as const;

@@ -42,10 +42,18 @@ export interface SecurityAlertRule {
   readonly auditEvidence?: readonly AuditEvidence[];
 }
 
-/** Names of the metrics the Fluent Bit agent derives from the API-server audit log (see FluentBitAgent). */
-export const AUDIT_METRICS = {
+/** Namespace (name prefix) of the metrics the Fluent Bit agent derives from the API-server audit log. */
+export const AUDIT_METRICS_NAMESPACE = 'cdk8s_hardened';
+
+/** Metrics the Fluent Bit agent derives from the API-server audit log (FluentBitAgent), by name without the namespace. */
+export const AUDIT_METRIC_NAMES = {
   /** Counter of Secret get/list/watch requests by subjects outside the expected list; labels user, namespace, verb. */
-  secretReads: 'cdk8s_hardened_audit_secret_reads_total',
+  secretReads: 'audit_secret_reads_total',
+} as const;
+
+/** The full Prometheus names of the audit-derived metrics. */
+export const AUDIT_METRICS = {
+  secretReads: `${AUDIT_METRICS_NAMESPACE}_${AUDIT_METRIC_NAMES.secretReads}`,
 } as const;
 
 /** Resolved settings of the alert rules (every prop of SecurityAlerts, defaults applied). */
