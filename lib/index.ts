@@ -74,3 +74,12 @@ export * from './cluster/privileged-namespace';
 
 export * from './images/image-inventory';
 export * from './images/render';
+
+export * from './runtime/alert-rules';
+export * from './runtime/security-alerts';
+export * from './runtime/trivy-operator-config';
+export * from './runtime/falco-rules';
+export * from './logging/fluent-bit-agent';
+export { FluentBitDestination, fluentBitConfig, FluentBitSettings } from './logging/fluent-bit-config';
+export * from './nodes/hardened-node-pool';
+export { NODE_POOL_ANNOTATION } from './practices/checks/cluster/hardened-node-pool';

@@ -34,6 +34,8 @@ export interface FluentBitSettings {
 const CONTAINER_TAG = 'kube.*';
 const AUDIT_TAG = 'audit.*';
 const METRICS_TAG = 'audit_metrics';
+/** Secret requests copied out of the audit stream, for counting (no output matches it). */
+const SECRETS_TAG = 'audit_secrets';
 
 /** A glob of subjects as one anchored regular expression alternative. */
 function subjectPattern(glob: string): string {
@@ -130,16 +132,20 @@ export function fluentBitConfig(s: FluentBitSettings): string {
       'mem_buf_limit': '50MB',
       'storage.type': 'filesystem',
     });
+    // log_to_metrics applies its rules in order and keeps a record at the first matching `regex`, so two regex rules
+    // cannot both be required: Secret requests are first copied to their own tag, then judged by verb and subject.
+    filters.push({ name: 'rewrite_tag', match: AUDIT_TAG, rule: `$objectRef['resource'] ^secrets$ ${SECRETS_TAG} true`, emitter_name: 'audit_secrets_emitter' });
     filters.push({
       name: 'log_to_metrics',
-      match: AUDIT_TAG,
+      match: SECRETS_TAG,
       tag: METRICS_TAG,
       metric_mode: 'counter',
       metric_namespace: AUDIT_METRICS_NAMESPACE,
       metric_name: AUDIT_METRIC_NAMES.secretReads,
       metric_description: 'Secret get/list/watch requests by subjects outside the expected readers (API-server audit log)',
-      regex: ['$objectRef[\'resource\'] ^secrets$', '$verb ^(get|list|watch)$'],
+      // An expected reader is excluded first; anything else counts when its verb reads.
       ...(s.expectedSecretReaders.length > 0 ? { exclude: `$user['username'] ^(${s.expectedSecretReaders.map(subjectPattern).join('|')})$` } : {}),
+      regex: '$verb ^(get|list|watch)$',
       add_label: ['user $user[\'username\']', 'namespace $objectRef[\'namespace\']', 'verb $verb'],
     });
     outputs.push(outputsFor(s.destination, AUDIT_TAG, 'audit'));

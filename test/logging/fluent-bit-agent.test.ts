@@ -58,8 +58,12 @@ describe('FluentBitAgent', () => {
       ['audit.*', '/var/log/kubernetes/audit/audit.log'],
     ]);
     expect(config.pipeline.outputs.map((o: any) => [o.name, o.match])).toEqual([['s3', 'kube.*'], ['s3', 'audit.*'], ['prometheus_exporter', 'audit_metrics']]);
-    const metric = config.pipeline.filters[0];
-    expect([metric.name, metric.metric_namespace, metric.metric_name]).toEqual(['log_to_metrics', 'cdk8s_hardened', 'audit_secret_reads_total']);
+    const [copy, metric] = config.pipeline.filters;
+    expect([copy.name, copy.match, copy.rule]).toEqual(['rewrite_tag', 'audit.*', '$objectRef[\'resource\'] ^secrets$ audit_secrets true']);
+    expect([metric.name, metric.match, metric.metric_namespace, metric.metric_name]).toEqual(['log_to_metrics', 'audit_secrets', 'cdk8s_hardened', 'audit_secret_reads_total']);
+    // First match wins in log_to_metrics: the exclusion comes before the one required regex.
+    expect(Object.keys(metric).filter((k) => k === 'exclude' || k === 'regex')).toEqual(['exclude', 'regex']);
+    expect(metric.regex).toBe('$verb ^(get|list|watch)$');
     expect(metric.exclude).toBe('$user[\'username\'] ^(system:node:.*|system:kube-controller-manager|system:kube-scheduler|system:apiserver|system:serviceaccount:kube-system:.*)$');
   });
 
