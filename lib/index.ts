@@ -80,6 +80,7 @@ export * from './runtime/security-alerts';
 export * from './runtime/trivy-operator-config';
 export * from './runtime/falco-rules';
 export * from './logging/fluent-bit-agent';
-export { FluentBitDestination, fluentBitConfig, FluentBitSettings } from './logging/fluent-bit-config';
+export { fluentBitConfig } from './logging/fluent-bit-config';
+export type { FluentBitDestination, FluentBitSettings } from './logging/fluent-bit-config';
 export * from './nodes/hardened-node-pool';
 export { NODE_POOL_ANNOTATION } from './practices/checks/cluster/hardened-node-pool';
