@@ -9,9 +9,12 @@ import { SecureDeployment } from '../../lib/workload/secure-deployment';
 /** Readiness asks the application; liveness stays the default TCP check (HK-WORKLOAD-020). */
 const READY = HealthCheck.httpGet('/ready');
 
-/** `n` workloads over `charts` charts, each namespace a LockedNamespace, the audit on. */
-export function build(app: App, n: number, charts: number): void {
-  HardenedAudit.enable(app);
+/**
+ * `n` workloads over `charts` charts, each namespace a LockedNamespace; the app-wide audit on unless `appAudit` is
+ * false (the constructs then only check their own objects against the per-object practices).
+ */
+export function build(app: App, n: number, charts: number, appAudit = true): void {
+  if (appAudit) HardenedAudit.enable(app);
   const chartList = Array.from({ length: charts }, (_, c) => new Chart(app, `bench-${c}`));
   const all: SecureDeployment[] = [];
   for (const slot of layout(n, charts)) {

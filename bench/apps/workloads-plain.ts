@@ -7,7 +7,7 @@ import { Deployment, Namespace, Probe } from 'cdk8s-plus-28';
 import { callerOf, IMAGE, layout } from './workloads';
 
 /** `n` workloads over `charts` charts, laid out as the hardened app lays them out. */
-export function build(app: App, n: number, charts: number): void {
+export function build(app: App, n: number, charts: number, _appAudit = true): void {
   const chartList = Array.from({ length: charts }, (_, c) => new Chart(app, `bench-${c}`));
   const all: Deployment[] = [];
   for (const slot of layout(n, charts)) {
