@@ -7,6 +7,7 @@ import {
 } from './fluent-bit-config';
 import { objectMeta } from '../cluster/object-meta';
 import { PrivilegedNamespace } from '../cluster/privileged-namespace';
+import * as monitoring from '../imports/service-monitor-monitoring.coreos.com';
 import { PracticeException } from '../practices/exceptions';
 import { checkLabels, checkNamespaceName, orDefault, refuseRuntime, shown } from '../runtime/runtime-props';
 import { IMountableSecret } from '../secrets/mountable-secret';
@@ -143,6 +144,11 @@ export interface FluentBitAgentProps {
    * @default - a PriorityClass of tier CRITICAL, created in the agent's construct
    */
   readonly priorityClass?: IPriorityClass;
+  /**
+   * Labels the Prometheus `serviceMonitorSelector` matches, e.g. `{ release: 'kube-prometheus-stack' }`.
+   * @default - none
+   */
+  readonly serviceMonitorLabels?: Record<string, string>;
   /** Further exceptions, e.g. HK-NETWORK-004 for internet egress. @default - only the agent's own host-access exceptions */
   readonly exceptions?: PracticeException[];
 }
@@ -172,6 +178,8 @@ export class FluentBitAgent extends Construct {
   public readonly daemonSet: SecureDaemonSet;
   /** The ConfigMap holding the Fluent Bit configuration. */
   public readonly configMap: k8s.KubeConfigMap;
+  /** The ServiceMonitor through which Prometheus scrapes both metrics ports. */
+  public readonly serviceMonitor: monitoring.ServiceMonitor;
 
   constructor(scope: Construct, id: string, props: FluentBitAgentProps) {
     super(scope, id);
@@ -212,6 +220,17 @@ export class FluentBitAgent extends Construct {
     this.daemonSet.allowFromNamespace(prometheusNamespace, { ...prometheus, port: FLUENT_BIT_METRICS_PORT });
     if (clientCertificate) this.daemonSet.mountSecret(clientCertificate, FLUENT_BIT_TLS_DIR);
     if (roleArn) this.daemonSet.serviceAccount.metadata.addAnnotation('eks.amazonaws.com/role-arn', roleArn);
+    const monitorLabels = checkLabels(this, CONSTRUCT, 'serviceMonitorLabels', orDefault(props.serviceMonitorLabels, {}));
+    this.serviceMonitor = new monitoring.ServiceMonitor(this.namespace, 'FluentBitMonitor', {
+      metadata: objectMeta({ scope: this.namespace, id: 'FluentBitMonitor', name: 'fluent-bit', namespace: nsName, appName: 'fluent-bit', partOf: nsName, labels: monitorLabels }),
+      spec: {
+        selector: { matchLabels: { 'app.kubernetes.io/name': 'fluent-bit', 'app.kubernetes.io/part-of': nsName } },
+        endpoints: [
+          { port: 'http', path: '/api/v2/metrics/prometheus', interval: '30s' },
+          { port: 'metrics', path: '/metrics', interval: '30s' },
+        ],
+      },
+    });
     // SecureDaemonSet mounts no ConfigMap yet: the configuration volume is patched in, read-only like every mount.
     ApiObject.of(this.daemonSet).addJsonPatch(
       JsonPatch.add('/spec/template/spec/volumes/-', { name: 'fluent-bit-config', configMap: { name: 'fluent-bit-config', defaultMode: 0o444 } }),

@@ -8,6 +8,7 @@ import { resolve } from 'path';
 import Ajv from 'ajv';
 import { Testing } from 'cdk8s';
 import { parse } from 'yaml';
+import { FluentBitAgent, LogDestination } from '../../lib/logging/fluent-bit-agent';
 import { AdmissionPolicies, PolicyEngine } from '../../lib/policy/admission-policies';
 import { SecurityAlerts } from '../../lib/runtime/security-alerts';
 
@@ -40,6 +41,13 @@ function generated(): any[] {
       imageReferences: ['registry.example.com/*'],
     },
   });
+  new FluentBitAgent(chart, 'logs', {
+    image: `cr.fluentbit.io/fluent/fluent-bit:3.2.10@sha256:${'c'.repeat(64)}`,
+    owner: 'platform-team',
+    egressTo: ['10.20.0.0/24'],
+    destination: LogDestination.loki({ host: 'loki.example.com' }),
+    serviceMonitorLabels: { release: 'kube-prometheus-stack' },
+  });
   return Testing.synth(chart);
 }
 
@@ -56,4 +64,10 @@ test('the verifyImages policy with a scan attestor validates against the Kyverno
   const policy = objects.find((o) => o.kind === 'ClusterPolicy' && o.metadata.name === 'hardened-hk-image-005');
   expect(policy.spec.rules[0].verifyImages[1].attestations[0].conditions[0].all).toHaveLength(3);
   expect(validate(policy) ? [] : validate.errors).toEqual([]);
+});
+
+test('the Fluent Bit ServiceMonitor validates against the Prometheus Operator CRD', () => {
+  const validate = ajv.compile(schemaOf('prometheus-operator/monitoring.coreos.com_servicemonitors.yaml', 'v1'));
+  const monitor = objects.find((o) => o.kind === 'ServiceMonitor');
+  expect(validate(monitor) ? [] : validate.errors).toEqual([]);
 });

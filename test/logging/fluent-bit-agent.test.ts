@@ -67,6 +67,15 @@ describe('FluentBitAgent', () => {
     expect(metric.exclude).toBe('$user[\'username\'] ^(system:node:.*|system:kube-controller-manager|system:kube-scheduler|system:apiserver|system:serviceaccount:kube-system:.*)$');
   });
 
+  test('Prometheus scrapes both metrics ports through a ServiceMonitor that selects the agent\'s Service', () => {
+    const monitor = objects.find((o) => o.kind === 'ServiceMonitor');
+    const service = objects.find((o) => o.kind === 'Service' && o.metadata.namespace === 'logging');
+    expect(monitor.apiVersion).toBe('monitoring.coreos.com/v1');
+    for (const [k, v] of Object.entries(monitor.spec.selector.matchLabels)) expect(service.metadata.labels[k]).toBe(v);
+    expect(monitor.spec.endpoints.map((e: any) => [e.port, e.path])).toEqual([['http', '/api/v2/metrics/prometheus'], ['metrics', '/metrics']]);
+    expect(service.spec.ports.map((p: any) => p.name)).toEqual(['http', 'metrics']);
+  });
+
   test('OpenSearch and Loki are reached over verified TLS', () => {
     const os = parse(synth({ destination: LogDestination.openSearch({ host: 'search.example.com', aws: { region: 'eu-west-1', roleArn: ROLE } }) })
       .find((o) => o.metadata.name === 'fluent-bit-config').data['fluent-bit.yaml']);
