@@ -55,6 +55,7 @@ export * from './secrets/encrypted-secret';
 export { PrepareEncryptedSecretsOptions } from './secrets/sops-preparation';
 export { decryptSopsYaml, renderDecrypted, SopsKeyOptions, DecryptedSopsFile } from './secrets/sops/decrypt';
 export { SopsError } from './secrets/sops/sops-error';
+export { IKmsClient } from './secrets/sops/kms-keys';
 export * from './secrets/sealed-secret';
 export * from './secrets/secret-store';
 export * from './secrets/external-secret';

@@ -1,10 +1,9 @@
 import { promises as fs } from 'fs';
-import { KMSClient } from '@aws-sdk/client-kms';
 import { Command } from 'commander';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { ageIdentitiesFromEnvironment, readIdentityFile } from '../secrets/sops/age-keys';
 import { decryptSopsYaml, renderDecrypted } from '../secrets/sops/decrypt';
-import { cachingKmsClientProvider } from '../secrets/sops/kms-keys';
+import { cachingKmsClientProvider, defaultKmsClient } from '../secrets/sops/kms-keys';
 import { SopsError } from '../secrets/sops/sops-error';
 
 /** Parsed options of `decrypt`. */
@@ -46,7 +45,7 @@ export async function runDecrypt(file: string, options: DecryptCommandOptions): 
       throw new SopsError(`${file} cannot be read`, 'check the path and its permissions');
     });
     const ageIdentities = [...options.identity.flatMap((f) => readIdentityFile(f, '--identity')), ...ageIdentitiesFromEnvironment()];
-    const kmsClients = cachingKmsClientProvider((region) => new KMSClient({ region }));
+    const kmsClients = cachingKmsClientProvider((region) => defaultKmsClient(region));
     const decrypted = await decryptSopsYaml(text, { ageIdentities, kmsClients }, file);
     process.stdout.write(renderDecrypted(decrypted.documents));
     return EXIT_OK;

@@ -1,11 +1,10 @@
 import { randomBytes as cryptoRandomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
-import { DescribeKeyCommand, KMSClient } from '@aws-sdk/client-kms';
 import { Duration } from 'cdk8s';
 import { ageIdentitiesFromEnvironment, wrapForAge } from './sops/age-keys';
 import { decryptSopsYaml, DecryptedSopsFile } from './sops/decrypt';
-import { cachingKmsClientProvider, encryptDataKey, generateDataKey, KmsClientProvider, kmsFailure, regionOfArn } from './sops/kms-keys';
+import { cachingKmsClientProvider, defaultKmsClient, describeKeyArn, encryptDataKey, generateDataKey, IKmsClient, KmsClientProvider } from './sops/kms-keys';
 import { AgeKeyEntry, KmsKeyEntry } from './sops/metadata';
 import { encryptSecretDocument, PreviousEncryption, SecretEntry } from './sops/secret-envelope';
 import { SopsError } from './sops/sops-error';
@@ -30,11 +29,12 @@ export interface PrepareEncryptedSecretsOptions {
    */
   readonly ageIdentities?: string[];
   /**
-   * The KMS client for a region (e.g. one with a custom endpoint or credentials).
+   * The KMS client for a region (e.g. one with a custom endpoint or credentials): any object with the SDK's
+   * `send(command)`, such as `new KMSClient({ region, credentials })` of `@aws-sdk/client-kms`.
    * @default - `new KMSClient({ region })` per region, with the SDK's standard credential and endpoint chain
    *   (AWS_PROFILE, AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL_KMS, ...) and the `kmsTimeout` below
    */
-  readonly kmsClient?: (region: string) => KMSClient;
+  readonly kmsClient?: (region: string) => IKmsClient;
   /**
    * How long one KMS request may take before it counts as failed (the SDK retries it).
    * @default Duration.seconds(10)
@@ -88,10 +88,7 @@ export class SopsPreparation {
 
   constructor(private readonly outdir: string, private readonly options: PrepareEncryptedSecretsOptions) {
     const timeout = (options.kmsTimeout ?? Duration.seconds(10)).toMilliseconds();
-    this.kms = cachingKmsClientProvider(options.kmsClient ?? ((region) => new KMSClient({
-      region,
-      requestHandler: { requestTimeout: timeout, connectionTimeout: timeout, throwOnRequestTimeout: true },
-    })));
+    this.kms = cachingKmsClientProvider(options.kmsClient ?? ((region) => defaultKmsClient(region, timeout)));
     this.ageIdentities = options.ageIdentities ?? ageIdentitiesFromEnvironment();
     this.clock = options.clock ?? (() => new Date());
     this.randomBytes = options.randomBytes ?? cryptoRandomBytes;
@@ -185,10 +182,7 @@ export class SopsPreparation {
     if (!/:alias\//.test(arn)) return Promise.resolve(arn);
     let resolved = this.aliases.get(arn);
     if (!resolved) {
-      resolved = this.kms(regionOfArn(arn)).send(new DescribeKeyCommand({ KeyId: arn }))
-        .then((out) => out.KeyMetadata?.Arn ?? arn, (e) => {
-          throw kmsFailure(e, 'DescribeKey', arn);
-        });
+      resolved = describeKeyArn(this.kms, arn);
       this.aliases.set(arn, resolved);
     }
     return resolved;

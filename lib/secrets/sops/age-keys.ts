@@ -1,9 +1,21 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { armor, Decrypter, Encrypter } from 'age-encryption';
+import { importEsm } from './load-esm';
 import { AgeKeyEntry } from './metadata';
 import { SopsError } from './sops-error';
+
+type AgeModule = typeof import('age-encryption');
+
+let ageModule: Promise<AgeModule> | undefined;
+
+/** age-encryption is ES-module-only: loaded on first use, once, so that importing the library never needs it. */
+function loadAge(): Promise<AgeModule> {
+  ageModule ??= importEsm<AgeModule>('age-encryption', 'age encryption (SopsRecipient.age, age identities)');
+  // A failed load is not cached: the next call tries again and reports the same error.
+  ageModule.catch(() => { ageModule = undefined; });
+  return ageModule;
+}
 
 /** What an age recipient string must look like: X25519 (`age1...`) or hybrid post-quantum (`age1pq1...`). */
 export const AGE_RECIPIENT = /^age1(pq1)?[02-9ac-hj-np-z]+$/;
@@ -13,6 +25,8 @@ export const AGE_RECIPIENT = /^age1(pq1)?[02-9ac-hj-np-z]+$/;
  * the payload is the raw 32 bytes, armored.
  */
 export async function wrapForAge(dataKey: Buffer, recipients: readonly string[]): Promise<AgeKeyEntry[]> {
+  if (recipients.length === 0) return [];
+  const { armor, Encrypter } = await loadAge();
   return Promise.all(recipients.map(async (recipient) => {
     const encrypter = new Encrypter();
     encrypter.addRecipient(recipient);
@@ -27,6 +41,7 @@ export async function wrapForAge(dataKey: Buffer, recipients: readonly string[])
  */
 export async function unwrapWithAge(entries: readonly AgeKeyEntry[], identities: readonly string[], where: string): Promise<Buffer | undefined> {
   if (identities.length === 0 || entries.length === 0) return undefined;
+  const { armor, Decrypter } = await loadAge();
   const decrypter = new Decrypter();
   for (const identity of identities) decrypter.addIdentity(identity);
   for (const entry of entries) {

@@ -1,4 +1,4 @@
-import { DecryptCommand, EncryptCommand, GenerateDataKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import type { DecryptCommandOutput, DescribeKeyCommandOutput, EncryptCommandOutput, GenerateDataKeyCommandOutput } from '@aws-sdk/client-kms';
 import { KmsKeyEntry } from './metadata';
 import { SopsError } from './sops-error';
 import { DATA_KEY_BYTES } from './value-cipher';
@@ -6,8 +6,48 @@ import { DATA_KEY_BYTES } from './value-cipher';
 /** The ARN form sops accepts in `sops.kms[].arn` (it takes the region from it). */
 export const KMS_ARN = /^arn:aws[\w-]*:kms:(.+):[0-9]+:(key|alias)\/.+$/;
 
+/**
+ * The one method of an AWS SDK v3 client the library calls; a `KMSClient` of `@aws-sdk/client-kms` satisfies it.
+ * Declared here so that the SDK's own declarations, which need newer Node typings than a stock cdk8s project has,
+ * stay out of the library's public API.
+ */
+export interface IKmsClient {
+  /** Sends one `@aws-sdk/client-kms` command (GenerateDataKey, Encrypt, Decrypt, DescribeKey) and resolves its output. */
+  send(command: object): Promise<unknown>;
+}
+
 /** Returns the KMS client for a region; one client per region is shared by every file of a synth. */
-export type KmsClientProvider = (region: string) => KMSClient;
+export type KmsClientProvider = (region: string) => IKmsClient;
+
+type KmsSdk = typeof import('@aws-sdk/client-kms');
+
+/** The SDK is loaded on the first KMS call: the audit CLI and apps without KMS recipients never pay its start-up. */
+function kmsSdk(): KmsSdk {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('@aws-sdk/client-kms') as KmsSdk;
+}
+
+/**
+ * A `KMSClient` for the region with the SDK's standard credential and endpoint chain (AWS_PROFILE,
+ * AWS_ACCESS_KEY_ID, AWS_ENDPOINT_URL_KMS, ...), failing a request after `timeoutMs` when one is given.
+ */
+export function defaultKmsClient(region: string, timeoutMs?: number): IKmsClient {
+  const { KMSClient } = kmsSdk();
+  return new KMSClient({
+    region,
+    ...(timeoutMs === undefined ? {} : { requestHandler: { requestTimeout: timeoutMs, connectionTimeout: timeoutMs, throwOnRequestTimeout: true } }),
+  });
+}
+
+/** Resolves the key ARN an alias points at (`kms:DescribeKey`); the alias itself when KMS names no ARN. */
+export async function describeKeyArn(clients: KmsClientProvider, arn: string): Promise<string> {
+  try {
+    const out = await clients(regionOfArn(arn)).send(new (kmsSdk().DescribeKeyCommand)({ KeyId: arn })) as DescribeKeyCommandOutput;
+    return out.KeyMetadata?.Arn ?? arn;
+  } catch (e) {
+    throw kmsFailure(e, 'DescribeKey', arn);
+  }
+}
 
 /** The KMS operation a failure happened in, as IAM names it. */
 export type KmsOperation = 'GenerateDataKey' | 'Encrypt' | 'Decrypt' | 'DescribeKey';
@@ -20,8 +60,8 @@ export function regionOfArn(arn: string): string {
 }
 
 /** A client provider that builds each region's client once, with the SDK's standard credential and endpoint chain. */
-export function cachingKmsClientProvider(factory: (region: string) => KMSClient): KmsClientProvider {
-  const clients = new Map<string, KMSClient>();
+export function cachingKmsClientProvider(factory: (region: string) => IKmsClient): KmsClientProvider {
+  const clients = new Map<string, IKmsClient>();
   return (region) => {
     let client = clients.get(region);
     if (!client) {
@@ -44,7 +84,7 @@ export async function generateDataKey(
   createdAt: string,
 ): Promise<{ dataKey: Buffer; entry: KmsKeyEntry }> {
   try {
-    const out = await clients(regionOfArn(arn)).send(new GenerateDataKeyCommand({ KeyId: arn, KeySpec: 'AES_256', EncryptionContext: context ?? {} }));
+    const out = await clients(regionOfArn(arn)).send(new (kmsSdk().GenerateDataKeyCommand)({ KeyId: arn, KeySpec: 'AES_256', EncryptionContext: context ?? {} })) as GenerateDataKeyCommandOutput;
     if (!out.Plaintext || out.Plaintext.length !== DATA_KEY_BYTES || !out.CiphertextBlob) {
       throw new SopsError(`KMS GenerateDataKey with key ${arn} returned no 32-byte data key`, 'check that the key is a symmetric ENCRYPT_DECRYPT key');
     }
@@ -66,7 +106,7 @@ export async function encryptDataKey(
   createdAt: string,
 ): Promise<KmsKeyEntry> {
   try {
-    const out = await clients(regionOfArn(arn)).send(new EncryptCommand({ KeyId: arn, Plaintext: dataKey, EncryptionContext: context ?? {} }));
+    const out = await clients(regionOfArn(arn)).send(new (kmsSdk().EncryptCommand)({ KeyId: arn, Plaintext: dataKey, EncryptionContext: context ?? {} })) as EncryptCommandOutput;
     if (!out.CiphertextBlob) throw new SopsError(`KMS Encrypt with key ${arn} returned no ciphertext`, 'check that the key is a symmetric ENCRYPT_DECRYPT key');
     return { arn: out.KeyId ?? arn, context, createdAt, enc: Buffer.from(out.CiphertextBlob).toString('base64'), awsProfile: '' };
   } catch (e) {
@@ -77,11 +117,11 @@ export async function encryptDataKey(
 /** Unwraps the data key of one `sops.kms[]` entry (`kms:Decrypt` with the entry's ARN and context). */
 export async function decryptDataKey(clients: KmsClientProvider, entry: KmsKeyEntry): Promise<Buffer> {
   try {
-    const out = await clients(regionOfArn(entry.arn)).send(new DecryptCommand({
+    const out = await clients(regionOfArn(entry.arn)).send(new (kmsSdk().DecryptCommand)({
       KeyId: entry.arn,
       CiphertextBlob: Buffer.from(entry.enc, 'base64'),
       EncryptionContext: entry.context ?? {},
-    }));
+    })) as DecryptCommandOutput;
     if (!out.Plaintext || out.Plaintext.length !== DATA_KEY_BYTES) {
       throw new SopsError(`KMS Decrypt with key ${entry.arn} did not return a 32-byte data key`, 'restore the file from version control');
     }
