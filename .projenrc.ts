@@ -1,4 +1,5 @@
 import { javascript, typescript } from 'projen';
+import { configurePackaging, peerDependencyRanges, peerDevDependencies, REPOSITORY } from './projenrc/packaging';
 
 const project = new typescript.TypeScriptProject({
   name: 'cdk8s-hardened',
@@ -21,15 +22,23 @@ const project = new typescript.TypeScriptProject({
   licensed: true,
   license: 'Apache-2.0',
   copyrightOwner: 'cdk8s-hardened authors',
-  peerDeps: ['cdk8s@^2.70.106', 'cdk8s-plus-28@^2.5.6', 'constructs@^10.8.1'],
+  // Packaging (issue 13): floors, ranges and metadata live in projenrc/packaging.ts.
+  repository: REPOSITORY,
+  npmignoreEnabled: false,
+  peerDeps: peerDependencyRanges(),
+  peerDependencyOptions: { pinnedDevDependency: false },
   deps: [
-    '@aws-sdk/client-kms@3.1164.0',
-    'age-encryption@0.3.1',
+    // Releases of the SDK after early 2027 need Node 22 (toolchain.md): patch updates only.
+    '@aws-sdk/client-kms@~3.1164.0',
+    'age-encryption@^0.3.1',
     'commander@^14.0.0',
     'packageurl-js@^2.0.1',
     'yaml@^2.9.0',
   ],
   devDeps: [
+    ...peerDevDependencies(),
+    'typedoc@^0.28.0',
+    'typedoc-plugin-markdown@^4.9.0',
     'cdk8s-cli@2.207.60',
     'ts-node@^10.9.2',
     'fast-check@^4.0.0',
@@ -46,6 +55,9 @@ const project = new typescript.TypeScriptProject({
       lib: ['es2022'],
       target: 'ES2022',
       skipLibCheck: true,
+      // The package ships no sources, so no source maps either (inline ones with sources were 6 MB of 8).
+      inlineSourceMap: false,
+      inlineSources: false,
     },
     exclude: ['examples/out', 'cdk8s.out'],
   },
@@ -147,5 +159,8 @@ project.addTask('import', {
   description: 'Regenerate lib/imports from the upstream CRDs in ../shared/crds (see lib/imports/README.md)',
   exec: 'cdk8s import --no-check-upgrade --no-save --output lib/imports',
 });
+
+// Packaging (issue 13): files, exports, metadata, prepare, API docs and the consumer test.
+configurePackaging(project);
 
 project.synth();

@@ -17,6 +17,7 @@ export * from './audit/app-audit';
 export * from './audit/synth-pass';
 export * from './audit/report';
 export * from './audit/load';
+export * from './validation/hardened-validation';
 
 export { parseImageReference, ImageReference, ALLOWED_REGISTRIES_ANNOTATION } from './practices/checks/image/util';
 export { RbacModel, RoleModel, BindingModel, Subject, PolicyRule, EffectiveRule, Access, canI } from './practices/checks/rbac/util';
