@@ -7,11 +7,11 @@ export const REPOSITORY = 'https://github.com/cdk8s-hardened/cdk8s-hardened';
 
 /**
  * The oldest releases of the peers the library is tested with (`npm run test:consumer -- --peers=floor` installs
- * exactly these). cdk8s-plus-28's own first release needs cdk8s ^2.68.11 and constructs ^10.3.0, and the library
- * uses nothing newer.
+ * exactly these). cdk8s-plus-28's first release needs cdk8s ^2.68.11 and constructs ^10.3.0; 2.68.12 is the oldest
+ * cdk8s above that which the registry serves.
  */
 export const PEER_FLOORS: Readonly<Record<string, string>> = {
-  'cdk8s': '2.68.11',
+  'cdk8s': '2.68.12',
   'cdk8s-plus-28': '2.0.3',
   'constructs': '10.3.0',
 };
