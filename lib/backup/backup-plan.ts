@@ -12,7 +12,7 @@ import { isReservedNamespace } from '../practices/checks/namespace/dedicated-nam
 import { PracticeException } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { IMountableSecret } from '../secrets/mountable-secret';
-import { isCronProblem, parseCron, worstCaseInterval } from '../units/cron';
+import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
 import { describeDuration, goDuration, seconds } from '../units/duration';
 
 /** Annotation with a plan's recovery point objective, as a Go duration (read by audits and monitors). */
@@ -314,7 +314,7 @@ export class BackupPlan extends Construct implements IBackupPlan {
       refuse(this, CONSTRUCT, 'schedule', `is '${cron}', which ${parsed.problem}`,
         'write five cron fields \'minute hour day-of-month month day-of-week\', e.g. \'15 * * * *\' for hourly.', 'HK-BACKUP-001');
     }
-    const gap = worstCaseInterval(parsed);
+    const gap = Duration.seconds(worstCaseIntervalSeconds(parsed));
     // NaN compares false with everything: without this, a NaN rpo would accept any schedule, even a yearly one.
     if (!(seconds(this.rpo) > 0) || !Number.isFinite(seconds(this.rpo))) {
       const given = Number.isFinite(seconds(this.rpo)) ? describeDuration(this.rpo) : `${seconds(this.rpo)} seconds`;

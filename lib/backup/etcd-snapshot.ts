@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SynthPass } from '../audit/synth-pass';
@@ -6,7 +7,7 @@ import { objectMeta, refuse, requirePinnedImage } from '../cluster/object-meta';
 import { PrivilegedNamespace } from '../cluster/privileged-namespace';
 import { enableAppChecks } from '../coherence/app-checks';
 import { PracticeException } from '../practices/exceptions';
-import { isCronProblem, parseCron, worstCaseInterval } from '../units/cron';
+import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
 import { describeDuration } from '../units/duration';
 
 const CONSTRUCT = 'EtcdSnapshot';
@@ -110,8 +111,8 @@ export class EtcdSnapshot extends Construct {
     if (!Number.isInteger(retention) || retention < 1) {
       refuse(this, CONSTRUCT, 'retentionDays', `is ${retention}, not a whole number of days of at least 1`, 'keep snapshots for e.g. 14 days.', 'HK-BACKUP-006');
     }
-    if (retention * 86400 < worstCaseInterval(parsed).toSeconds()) {
-      refuse(this, CONSTRUCT, 'retentionDays', `is ${retention}, shorter than the longest gap between snapshots (${describeDuration(worstCaseInterval(parsed))})`,
+    if (retention * 86400 < worstCaseIntervalSeconds(parsed)) {
+      refuse(this, CONSTRUCT, 'retentionDays', `is ${retention}, shorter than the longest gap between snapshots (${describeDuration(Duration.seconds(worstCaseIntervalSeconds(parsed)))})`,
         'keep snapshots at least as long as the schedule\'s longest gap, so one always exists.', 'HK-BACKUP-006');
     }
     if (!/^[a-z0-9][a-z0-9.-]*$/.test(props.storageClassName ?? '')) {

@@ -9,7 +9,7 @@ import * as velero from '../imports/velero-restore-velero.io';
 import { LockedNamespace, NamespaceQuota } from '../namespace/locked-namespace';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL } from '../practices/manifest';
-import { isCronProblem, parseCron, worstCaseInterval } from '../units/cron';
+import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
 import { describeDuration, goDuration, seconds } from '../units/duration';
 
 const CONSTRUCT = 'RestoreDrill';
@@ -315,7 +315,7 @@ export class RestoreDrill extends Construct {
       refuse(this, CONSTRUCT, 'schedule', `is '${cron}', which ${parsed.problem}`,
         'write five cron fields \'minute hour day-of-month month day-of-week\', e.g. \'0 4 * * 1\' for Mondays at 04:00.', 'HK-BACKUP-005');
     }
-    const interval = worstCaseInterval(parsed);
+    const interval = Duration.seconds(worstCaseIntervalSeconds(parsed));
     if (seconds(interval) > seconds(plan.ttl)) {
       refuse(this, CONSTRUCT, 'schedule', `is '${cron}', whose longest gap between drills (${describeDuration(interval)}) exceeds the backup ttl `
         + `(${describeDuration(plan.ttl)}), so backups expire without ever being drilled`,

@@ -1,4 +1,3 @@
-import { Duration } from 'cdk8s';
 import { parseGoDuration } from './duration';
 
 /**
@@ -135,10 +134,11 @@ export function parseCron(expression: string): CronSchedule | CronProblem {
 /**
  * The longest time between two consecutive runs, over a whole 400-year Gregorian cycle (so `0 0 29 2 *` yields
  * the eight years around a skipped leap day). With a time zone that observes daylight saving, one hour is added:
- * a clock change can stretch a gap by that much.
+ * a clock change can stretch a gap by that much. In seconds, so that the audit (which judges schedules too) runs
+ * without cdk8s: constructs wrap it in `Duration.seconds`.
  */
-export function worstCaseInterval(schedule: CronSchedule): Duration {
-  if (schedule.everySeconds !== undefined) return Duration.seconds(schedule.everySeconds);
+export function worstCaseIntervalSeconds(schedule: CronSchedule): number {
+  if (schedule.everySeconds !== undefined) return schedule.everySeconds;
   const times = [];
   for (const h of schedule.hours) for (const m of schedule.minutes) times.push(h * 60 + m);
   times.sort((a, b) => a - b);
@@ -148,7 +148,7 @@ export function worstCaseInterval(schedule: CronSchedule): Duration {
   const longest = dayGaps(schedule).longest ?? CYCLE_DAYS;
   worst = Math.max(worst, longest * MINUTES_PER_DAY - times[times.length - 1] + times[0]);
   const dst = schedule.timeZone !== undefined && !FIXED_ZONES.includes(schedule.timeZone) ? 60 : 0;
-  return Duration.minutes(worst + dst);
+  return (worst + dst) * 60;
 }
 
 interface Calendar {

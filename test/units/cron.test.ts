@@ -1,11 +1,11 @@
 import { Duration } from 'cdk8s';
-import { CronSchedule, isCronProblem, parseCron, worstCaseInterval } from '../../lib/units/cron';
+import { CronSchedule, isCronProblem, parseCron, worstCaseIntervalSeconds } from '../../lib/units/cron';
 import { describeDuration, goDuration, parseGoDuration } from '../../lib/units/duration';
 
 function gap(expression: string): string {
   const parsed = parseCron(expression);
   if (isCronProblem(parsed)) throw new Error(`unexpected problem: ${parsed.problem}`);
-  return describeDuration(worstCaseInterval(parsed as CronSchedule));
+  return describeDuration(Duration.seconds(worstCaseIntervalSeconds(parsed as CronSchedule)));
 }
 
 function problem(expression: string): string {
@@ -14,7 +14,7 @@ function problem(expression: string): string {
   return parsed.problem;
 }
 
-describe('worstCaseInterval', () => {
+describe('worstCaseIntervalSeconds', () => {
   test.each([
     ['0 * * * *', '1h'],
     ['*/15 * * * *', '15m'],
