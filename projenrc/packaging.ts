@@ -68,6 +68,9 @@ export function configurePackaging(project: typescript.TypeScriptProject): void 
   });
   project.tasks.tryFind('docs')?.spawn(apiDocs);
 
+  // The consumer app (scripts/consumer-app) imports the package by name; in the checkout that is lib/.
+  project.tsconfigDev.file.addOverride('compilerOptions.paths', { 'cdk8s-hardened': ['../lib/index.ts'] });
+
   project.addTask('test:consumer', {
     description: 'Pack the library, install it into a fresh cdk8s typescript-app and build, test and synth that app',
     exec: 'ts-node -T scripts/consumer-test.ts',

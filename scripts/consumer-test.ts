@@ -91,6 +91,8 @@ async function main(): Promise<void> {
     fs.cpSync(TEMPLATE, staging, { recursive: true, filter: (src) => path.basename(src) !== '.hooks.sscaff.js' });
     const cliPackage = readJson(path.join(CLI_DIR, 'package.json'));
     fs.mkdirSync(app);
+    // sscaff is cdk8s-cli's own dependency (what `cdk8s init` scaffolds with), not one of ours.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { sscaff } = require(require.resolve('sscaff', { paths: [CLI_DIR] }));
     await sscaff(staging, app, {
       cdk8s_core_version: versionOf('cdk8s', CLI_DIR),

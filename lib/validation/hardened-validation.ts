@@ -1,9 +1,9 @@
 import { promises as fs } from 'fs';
 import { audit, DEFAULT_TARGET_VERSION, Finding, parseKubernetesVersion, SourceLocation } from '../audit/audit';
 import { parseManifests } from '../audit/load';
+import { failingAt, packageVersion, summaryLine } from '../audit/report';
 import { Manifest } from '../practices/manifest';
 import { Severity } from '../practices/practice';
-import { failingAt, packageVersion, summaryLine } from '../audit/report';
 
 /** Severities `failOn` accepts, most severe first; `none` reports without failing. */
 const FAIL_ON: readonly string[] = ['critical', 'high', 'medium', 'low', 'none'];

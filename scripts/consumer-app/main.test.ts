@@ -1,8 +1,8 @@
 // Runs under the template's own Jest config (ts-jest, no transform for node_modules): importing cdk8s-hardened
 // must not load its ES-module-only dependencies.
 import { App, Testing } from 'cdk8s';
-import { audit, EncryptedSecret } from 'cdk8s-hardened';
 import { buildApp, ShopChart } from './main';
+import { audit, EncryptedSecret } from 'cdk8s-hardened';
 
 describe('the shop chart', () => {
   test('synthesizes hardened objects the audit passes', () => {

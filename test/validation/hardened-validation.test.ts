@@ -4,8 +4,8 @@
  */
 import { spawnSync } from 'child_process';
 import { join } from 'path';
-import { ROOT, scratch } from '../cli/run-cli';
 import { HardenedValidation } from '../../lib/validation/hardened-validation';
+import { ROOT, scratch } from '../cli/run-cli';
 
 const CDK8S = join(ROOT, 'node_modules', '.bin', 'cdk8s');
 const DIGEST = 'sha256:' + 'a'.repeat(64);
@@ -89,14 +89,14 @@ describe('HardenedValidation properties', () => {
   });
 
   test.each([
-    [{ failOn: 'severe' }, `cdk8s-hardened validation plugin: 'failOn' is 'severe'.\nFix: use one of critical, high, medium, low, none`],
-    [{ failOn: 3 }, `cdk8s-hardened validation plugin: 'failOn' is number 3.\nFix: use one of critical, high, medium, low, none`],
-    [{ targetVersion: 1.3 }, `cdk8s-hardened validation plugin: 'targetVersion' is number 1.3, not a Kubernetes version.\nFix: give a minor version as a quoted string, e.g. targetVersion: "1.31"`],
-    [{ targetVersion: 'latest' }, `cdk8s-hardened validation plugin: 'targetVersion' is 'latest', not a Kubernetes version.\nFix: give a minor version as a quoted string, e.g. targetVersion: "1.31"`],
-    [{ allowedRegistries: 'registry.example.com' }, `cdk8s-hardened validation plugin: 'allowedRegistries' is 'registry.example.com'.\nFix: give a list of registry hosts or prefixes, e.g. allowedRegistries: [registry.example.com]`],
-    [{ allowedRegistries: [''] }, `cdk8s-hardened validation plugin: 'allowedRegistries' is a list ([""]).\nFix: give a list of registry hosts or prefixes, e.g. allowedRegistries: [registry.example.com]`],
-    [{ failon: 'high' }, `cdk8s-hardened validation plugin: unknown property 'failon'.\nFix: use only failOn, targetVersion, allowedRegistries`],
-    [['high'], `cdk8s-hardened validation plugin: 'properties' is a list (["high"]), not a map.\nFix: give properties as a map, e.g. properties: { failOn: high }`],
+    [{ failOn: 'severe' }, 'cdk8s-hardened validation plugin: \'failOn\' is \'severe\'.\nFix: use one of critical, high, medium, low, none'],
+    [{ failOn: 3 }, 'cdk8s-hardened validation plugin: \'failOn\' is number 3.\nFix: use one of critical, high, medium, low, none'],
+    [{ targetVersion: 1.3 }, 'cdk8s-hardened validation plugin: \'targetVersion\' is number 1.3, not a Kubernetes version.\nFix: give a minor version as a quoted string, e.g. targetVersion: "1.31"'],
+    [{ targetVersion: 'latest' }, 'cdk8s-hardened validation plugin: \'targetVersion\' is \'latest\', not a Kubernetes version.\nFix: give a minor version as a quoted string, e.g. targetVersion: "1.31"'],
+    [{ allowedRegistries: 'registry.example.com' }, 'cdk8s-hardened validation plugin: \'allowedRegistries\' is \'registry.example.com\'.\nFix: give a list of registry hosts or prefixes, e.g. allowedRegistries: [registry.example.com]'],
+    [{ allowedRegistries: [''] }, 'cdk8s-hardened validation plugin: \'allowedRegistries\' is a list ([""]).\nFix: give a list of registry hosts or prefixes, e.g. allowedRegistries: [registry.example.com]'],
+    [{ failon: 'high' }, 'cdk8s-hardened validation plugin: unknown property \'failon\'.\nFix: use only failOn, targetVersion, allowedRegistries'],
+    [['high'], 'cdk8s-hardened validation plugin: \'properties\' is a list (["high"]), not a map.\nFix: give properties as a map, e.g. properties: { failOn: high }'],
   ])('%j is refused', (props, message) => {
     expect(refused(props)).toBe(message);
   });

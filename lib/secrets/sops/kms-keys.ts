@@ -106,7 +106,8 @@ export async function encryptDataKey(
   createdAt: string,
 ): Promise<KmsKeyEntry> {
   try {
-    const out = await clients(regionOfArn(arn)).send(new (kmsSdk().EncryptCommand)({ KeyId: arn, Plaintext: dataKey, EncryptionContext: context ?? {} })) as EncryptCommandOutput;
+    const command = new (kmsSdk().EncryptCommand)({ KeyId: arn, Plaintext: dataKey, EncryptionContext: context ?? {} });
+    const out = await clients(regionOfArn(arn)).send(command) as EncryptCommandOutput;
     if (!out.CiphertextBlob) throw new SopsError(`KMS Encrypt with key ${arn} returned no ciphertext`, 'check that the key is a symmetric ENCRYPT_DECRYPT key');
     return { arn: out.KeyId ?? arn, context, createdAt, enc: Buffer.from(out.CiphertextBlob).toString('base64'), awsProfile: '' };
   } catch (e) {
