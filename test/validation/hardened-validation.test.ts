@@ -32,7 +32,7 @@ app.synth();
 `;
 
 const cleanApp = `${header}const ns = new lib.LockedNamespace(chart, 'shop', { owner: 'shop-team', allowedRegistries: ['registry.example.com/shop'] });
-new lib.SecureDeployment(ns, 'api', { image: 'registry.example.com/shop/api:1.4.2@${DIGEST}', port: 8080 });
+new lib.SecureDeployment(ns, 'api', { image: 'registry.example.com/shop/api:1.4.2@${DIGEST}', port: 8080, readinessProbe: lib.HealthCheck.httpGet('/ready') });
 app.synth();
 `;
 
