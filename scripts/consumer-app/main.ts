@@ -1,6 +1,8 @@
 // The app `npm run test:consumer` writes into a fresh `cdk8s init typescript-app` project: it is compiled by that
 // template's own tsc and tsconfig, tested by its own Jest config and synthesized by `cdk8s synth`.
 import { App, Chart } from 'cdk8s';
+// eslint-disable-next-line import/no-extraneous-dependencies -- a dependency of the template's app, not of the library
+import * as kplus from 'cdk8s-plus-33';
 import { Construct } from 'constructs';
 import {
   EncryptedSecret,
@@ -18,7 +20,7 @@ export const AGE_RECIPIENT = 'age1a0q56e4anpdpdjpe95we73hl36upgg6ptavtknqgf8pcv9
 
 const DIGEST = 'sha256:4b8e2a1f0c3d5e6f7a8b9c0d1e2f3a4b5c6d7e8f9a0b1c2d3e4f5a6b7c8d9e0f';
 
-/** A locked namespace with web → api, and a CI identity that may only roll the api out. */
+/** A locked namespace with web → api, a CI identity that may only roll the api out, and a cdk8s-plus-33 ConfigMap. */
 export class ShopChart extends Chart {
   public readonly api: SecureDeployment;
 
@@ -32,6 +34,12 @@ export class ShopChart extends Chart {
     this.api.allowFrom(web);
     const ci = new RbacProfile(shop, 'ci-deployer');
     ci.rolloutDeployments(['api']);
+    // The template's own cdk8s-plus-33 in the same chart, judged by the same audit.
+    new kplus.ConfigMap(this, 'settings', {
+      metadata: { namespace: 'shop', labels: { 'app.kubernetes.io/name': 'settings', 'app.kubernetes.io/part-of': 'shop' } },
+      data: { LOG_LEVEL: 'info' },
+      immutable: true,
+    });
   }
 }
 
