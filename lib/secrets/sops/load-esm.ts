@@ -25,7 +25,9 @@ export async function importEsm<T>(specifier: string, feature: string): Promise<
   try {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require(specifier) as T;
-  } catch {
+  } catch (e) {
+    // Not installed at all is a broken install, not a runtime that cannot load ES modules.
+    if ((e as NodeJS.ErrnoException)?.code === 'MODULE_NOT_FOUND') throw e;
     throw new SopsError(
       `${feature} needs the ES module '${specifier}', which this runtime can neither import nor require (Jest without ES module support)`,
       `run Jest with NODE_OPTIONS=--experimental-vm-modules, or let it transform the module: transformIgnorePatterns: ['/node_modules/(?!(${specifier}|@noble|@scure)/)'] with a transform for .js files`,
