@@ -32,6 +32,7 @@ const project = new typescript.TypeScriptProject({
     '@aws-sdk/client-kms@~3.1164.0',
     'age-encryption@^0.3.1',
     'commander@^14.0.0',
+    'js-yaml@^5.5.0',
     'packageurl-js@^2.0.1',
     'yaml@^2.9.0',
   ],

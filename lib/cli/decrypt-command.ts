@@ -1,10 +1,11 @@
-import { promises as fs } from 'fs';
 import { Command } from 'commander';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { ageIdentitiesFromEnvironment, readIdentityFile } from '../secrets/sops/age-keys';
 import { decryptSopsYaml, renderDecrypted } from '../secrets/sops/decrypt';
 import { cachingKmsClientProvider, defaultKmsClient } from '../secrets/sops/kms-keys';
 import { SopsError } from '../secrets/sops/sops-error';
+import { readTextFile } from '../yaml/read-text';
+import { YamlInputError } from '../yaml/yaml-input-error';
 
 /** Parsed options of `decrypt`. */
 export interface DecryptCommandOptions {
@@ -41,8 +42,9 @@ export function register(program: Command): void {
 /** Runs `decrypt`; returns the exit code. Errors go to stderr and never contain plaintext. */
 export async function runDecrypt(file: string, options: DecryptCommandOptions): Promise<number> {
   try {
-    const text = await fs.readFile(file, 'utf8').catch(() => {
-      throw new SopsError(`${file} cannot be read`, 'check the path and its permissions');
+    const text = await readTextFile(file).catch((e) => {
+      if (YamlInputError.isYamlInputError(e)) throw new SopsError(e.message, 'give the path of a SOPS-encrypted YAML file');
+      throw e;
     });
     const ageIdentities = [...options.identity.flatMap((f) => readIdentityFile(f, '--identity')), ...ageIdentitiesFromEnvironment()];
     const kmsClients = cachingKmsClientProvider((region) => defaultKmsClient(region));

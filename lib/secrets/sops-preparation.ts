@@ -11,6 +11,8 @@ import { SopsError } from './sops/sops-error';
 import { DATA_KEY_BYTES } from './sops/value-cipher';
 import { getEntry, parseSopsYaml, stringOf } from './sops/yaml-tree';
 import { SopsRecipient } from './sops-recipient';
+import { readTextFileSync } from '../yaml/read-text';
+import { YamlInputError } from '../yaml/yaml-input-error';
 
 /** Options of `EncryptedSecret.prepareAll`: where keys, clock and previous output come from. */
 export interface PrepareEncryptedSecretsOptions {
@@ -107,7 +109,7 @@ export class SopsPreparation {
   private async prepare(request: EncryptionRequest): Promise<Record<string, unknown>> {
     const now = formatTimestamp(this.clock());
     const previousFile = request.previousFile ?? this.findPrevious(request.namespace, request.name);
-    const previous = previousFile !== undefined && fs.existsSync(previousFile) ? fs.readFileSync(previousFile, 'utf8') : undefined;
+    const previous = previousFile !== undefined && fs.existsSync(previousFile) ? readPrevious(previousFile) : undefined;
     const entries = request.readEntries();
     if (previous !== undefined && await this.sameRecipients(previous, request)) {
       const opened = await this.openPrevious(previous, previousFile!);
@@ -194,7 +196,14 @@ export class SopsPreparation {
       this.previousIndex = new Map();
       const dir = this.options.previousDir ?? this.outdir;
       for (const file of yamlFiles(dir)) {
-        const head = fs.readFileSync(file, 'utf8');
+        let head: string;
+        try {
+          head = readTextFileSync(file);
+        } catch (e) {
+          // A pipe, a device or an oversized file is not a previous output of ours; sops never wrote it.
+          if (!YamlInputError.isYamlInputError(e)) throw e;
+          continue;
+        }
         if (!/^sops:/m.test(head)) continue;
         try {
           const first = parseSopsYaml(head, file)[0];
@@ -237,4 +246,14 @@ function yamlFiles(dir: string): string[] {
     else if (entry.isFile() && /\.ya?ml$/.test(entry.name)) out.push(full);
   }
   return out;
+}
+
+/** The previous file of a secret, read by the shared loader's rules (regular file, size limit, UTF-8). */
+function readPrevious(file: string): string {
+  try {
+    return readTextFileSync(file);
+  } catch (e) {
+    if (YamlInputError.isYamlInputError(e)) throw new SopsError(e.message, 'remove or restore the previous output file; it is read to reuse its data key');
+    throw e;
+  }
 }

@@ -1,5 +1,7 @@
 import { Alias, Document, isAlias, isMap, isScalar, isSeq, Node, parseAllDocuments, Scalar } from 'yaml';
 import { SopsError } from './sops-error';
+import { checkYamlText } from '../../yaml/load-yaml';
+import { YamlInputError } from '../../yaml/yaml-input-error';
 
 /**
  * A scalar typed the way go-yaml v3 (the parser of sops, Flux and KSOPS) types it. The MAC hashes these types'
@@ -154,10 +156,18 @@ function toNode(node: unknown, doc: Document, where: string): SopsNode {
 }
 
 /**
- * Parses YAML text into SOPS trees, one per document, typing scalars as go-yaml v3 does. A document whose root is
+ * Parses YAML text into SOPS trees, one per document, typing scalars as go-yaml v3 does. Refuses what the shared
+ * YAML loader refuses (too deep, alias bombs and cycles) before building anything. A document whose root is
  * not a mapping is refused, as sops refuses it; an empty document is an empty mapping.
  */
 export function parseSopsYaml(text: string, where: string): SopsNode[] {
+  // The shared loader's limits first: the tree below expands aliases, so a bomb must never reach it.
+  try {
+    checkYamlText(text, where);
+  } catch (e) {
+    if (YamlInputError.isYamlInputError(e)) throw new SopsError(e.message, 'a file written by sops has no deep nesting, no alias bomb and valid syntax; restore it from version control');
+    throw e;
+  }
   const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, strict: true });
   if (!Array.isArray(docs)) return [];
   return docs.map((doc, index) => {
