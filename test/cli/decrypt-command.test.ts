@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
@@ -5,6 +6,7 @@ import { parse } from 'yaml';
 import { register } from '../../lib/cli/decrypt-command';
 import { SecretValue } from '../../lib/secrets/secret-value';
 import { SopsRecipient } from '../../lib/secrets/sops-recipient';
+import { BILLION_LAUGHS } from '../yaml/bombs';
 import { ageKeyPair, fixedClock, setEnv, synthSecrets, tempDir } from '../secrets/sops/helpers';
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -77,5 +79,25 @@ describe('cdk8s-hardened decrypt FILE', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^cdk8s-hardened decrypt: .*tampered\.yaml: MAC mismatch: /);
     expect(r.stderr).not.toContain('cli-token-value');
+  });
+
+  test('refuses an alias bomb appended to a SOPS file before expanding it (exit 2, file and line)', async () => {
+    const bombed = path.join(tempDir(), 'bombed.yaml');
+    const original = fs.readFileSync(file, 'utf8');
+    fs.writeFileSync(bombed, `${original}${BILLION_LAUGHS.replace(/^/gm, 'x')}\n`);
+    const r = await run(['decrypt', '--identity', identityFile, bombed]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`cdk8s-hardened decrypt: ${bombed}:1: document 1 expands its aliases beyond 10000 added nodes (an alias bomb, or anchors reused far more than `
+      + 'manifests need)\nFix: a file written by sops has no deep nesting, no alias bomb and valid syntax; restore it from version control\n');
+  });
+
+  test('refuses a named pipe without waiting on it (exit 2)', async () => {
+    const fifo = path.join(tempDir(), 'pipe.yaml');
+    execFileSync('mkfifo', [fifo]);
+    const r = await run(['decrypt', '--identity', identityFile, fifo]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`cdk8s-hardened decrypt: ${fifo}: is a named pipe (FIFO), not a regular file; refused without reading (pipe it to standard input with - instead)`
+      + '\nFix: give the path of a SOPS-encrypted YAML file\n');
   });
 });
