@@ -1,4 +1,4 @@
-import { credentialKind, isSensitiveName } from './util';
+import { credentialKind, isCredentialReference, isSensitiveName } from './util';
 import { asArray, containerLabel, containersOf, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -15,7 +15,9 @@ export const noCredentialsInConfig: Practice = {
   why: 'A literal password in `env[].value` or a private key in a ConfigMap is a plaintext secret under another name.',
   criterion: 'No container env entry with a non-empty literal value has a name matching (case-insensitive) password, secret, token, '
     + 'bearer or apikey (api_key, api-key), or equal to AWS_SECRET_ACCESS_KEY, GOOGLE_APPLICATION_CREDENTIALS, AZURE_…KEY or '
-    + 'OCI_CLI_KEY_CONTENT (Polaris\' list plus apikey); no literal env value and no ConfigMap data or binaryData value (decoded) '
+    + 'OCI_CLI_KEY_CONTENT (Polaris\' list plus apikey), unless the value only points at a credential (a file path under a name '
+    + 'ending in FILE, PATH or DIR or GOOGLE_APPLICATION_CREDENTIALS, an absolute path, or an object name under a name ending in '
+    + '_NAME or Ref); no literal env value and no ConfigMap data or binaryData value (decoded) '
     + 'contains a PEM private key (-BEGIN … PRIVATE KEY-) or a well-known credential format (AWS access key id, GitHub, Slack or '
     + 'Google API token, JSON Web Token); no ConfigMap data or binaryData key has such a name.',
   library: 'Refuses sensitive env literals and ConfigMap entries; messages name the key, never the value.',
@@ -45,7 +47,7 @@ export const noCredentialsInConfig: Practice = {
       for (const env of asArray(c.container?.env)) {
         if (typeof env?.value !== 'string' || env.value === '') continue;
         const name = String(env.name ?? '');
-        if (isSensitiveName(name)) problems.push(`${containerLabel(c)} env "${name}" is named like a credential and sets a literal value`);
+        if (isSensitiveName(name) && !isCredentialReference(name, env.value)) problems.push(`${containerLabel(c)} env "${name}" is named like a credential and sets a literal value`);
         const kind = credentialKind(env.value);
         if (kind) problems.push(`${containerLabel(c)} env "${name}" literal value contains ${kind}`);
       }

@@ -31,6 +31,6 @@ export const noPlaintextSecret: Practice = {
       .filter(([, , value]) => !sops || !looksSopsEncrypted(value));
     return plain.map(([field, key]) => sops
       ? `${field} key "${key}" is not encrypted although the Secret carries a sops block`
-      : `${field} key "${key}" holds plaintext (base64 is not encryption)`);
+      : field === 'data' ? `data key "${key}" holds plaintext (base64 is not encryption)` : `stringData key "${key}" holds plaintext`);
   }),
 };

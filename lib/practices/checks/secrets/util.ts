@@ -42,6 +42,26 @@ export function isSensitiveName(name: string): boolean {
   return SENSITIVE_NAMES.some((re) => re.test(name));
 }
 
+/** Env names that say the value is where a credential lives (a file), not the credential. */
+const LOCATION_NAME = /(?:^|[-_.])(?:FILE|FILENAME|PATH|DIR|LOCATION)$|^GOOGLE_APPLICATION_CREDENTIALS$/i;
+/** Env names that say the value names another object (`METALLB_ML_SECRET_NAME`, `secretRef`). */
+const REFERENCE_NAME = /(?:[-_.]NAME|[a-z]Name|[-_.]REF|[a-z]Ref)$/;
+/** A file path: absolute, home- or dot-relative, no whitespace. */
+const PATH_VALUE = /^(?:\/|~\/|\.\.?\/)[^\s]*$/;
+/** A Kubernetes object name (DNS-1123 subdomain). */
+const OBJECT_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+/**
+ * Whether an env literal whose name sounds like a credential only points at one: a file path under a name such as
+ * `*_FILE` or `GOOGLE_APPLICATION_CREDENTIALS` (the recommended way to hand over a credential), an absolute path of
+ * two or more segments, or an object name under a name ending in `_NAME`/`Ref` (MetalLB's
+ * `METALLB_ML_SECRET_NAME: memberlist`). The value rules (PEM keys, token formats) still apply to it.
+ */
+export function isCredentialReference(name: string, value: string): boolean {
+  if (PATH_VALUE.test(value) && (LOCATION_NAME.test(name) || /^\/[^/\s]+\/[^\s]+$/.test(value))) return true;
+  return REFERENCE_NAME.test(name) && OBJECT_NAME.test(value);
+}
+
 /** Credential shapes recognisable without context: PEM private keys (Polaris' pattern) and well-known token formats. */
 const CREDENTIAL_PATTERNS: ReadonlyArray<[string, RegExp]> = [
   ['a PEM private key', /-BEGIN\s+[A-Z0-9 ]*PRIVATE KEY-/i],

@@ -6,8 +6,9 @@ const REQUIRED_REQUESTS = ['cpu', 'memory', 'ephemeral-storage'] as const;
 const REQUIRED_LIMITS = ['memory', 'ephemeral-storage'] as const;
 
 /**
- * HK-WORKLOAD-019: a missing cpu limit is its own violation and the only exceptable one; the other resources are
- * always required, so an exception recorded for the cpu limit never hides a missing memory or storage bound.
+ * HK-WORKLOAD-019: one finding per container for its limits. A missing cpu limit alone is the only exceptable
+ * violation; when memory or storage limits are missing too, one non-exceptable finding names them all, so an exception
+ * recorded for the cpu limit never hides a missing memory or storage bound.
  */
 export const resourceRequirements: Practice = {
   id: 'HK-WORKLOAD-019',
@@ -86,10 +87,14 @@ export const resourceRequirements: Practice = {
         if (missingRequests.length > 0) {
           out.push({ object, exceptable: false, message: `${containerLabel(c)} sets no resources.requests for ${missingRequests.join(', ')}` });
         }
+        // One finding per container for its limits: the missing CPU limit rides along when memory or storage is missing too.
+        const cpuMissing = !isSet(resources.limits?.cpu);
         if (missingLimits.length > 0) {
-          out.push({ object, exceptable: false, message: `${containerLabel(c)} sets no resources.limits for ${missingLimits.join(', ')}` });
+          const all = cpuMissing ? [...missingLimits, 'cpu'] : missingLimits;
+          out.push({ object, exceptable: false, message: `${containerLabel(c)} sets no resources.limits for ${all.join(', ')}` });
+        } else if (cpuMissing) {
+          out.push({ object, message: `${containerLabel(c)} sets no resources.limits.cpu` });
         }
-        if (!isSet(resources.limits?.cpu)) out.push({ object, message: `${containerLabel(c)} sets no resources.limits.cpu` });
       }
     }
     return out;
