@@ -1,7 +1,7 @@
 import { CATALOGUE, CATALOGUE_VERSION, findPractice } from '../practices/catalogue';
 import { isAcceptableReason, recordedExceptions } from '../practices/exceptions';
 import { isNamespaced, Manifest, namespaceOf, ObjectRef, refOf } from '../practices/manifest';
-import { atLeast, AuditContext, AuditSettings, ExceptionPolicy, KubernetesVersion, Practice, Severity, Violation } from '../practices/practice';
+import { atLeast, AuditContext, AuditSettings, ExceptionPolicy, KubernetesVersion, Practice, Severity, uncheckable, Violation } from '../practices/practice';
 
 /** Annotation the constructs write with the path of the construct that made an object (HK-AUDIT-004). */
 export const CONSTRUCT_PATH_ANNOTATION = 'cdk8s-hardened.io/construct-path';
@@ -30,6 +30,13 @@ export interface AuditOptions {
    * @default - no allow-list: only frozen registries are refused
    */
   readonly allowedRegistries?: string[];
+  /**
+   * Whether HK-AUDIT-004 (provenance metadata) judges every object. Off, it judges only objects that claim to come
+   * from cdk8s-hardened (its managed-by label or any `cdk8s-hardened.io/` label or annotation), so third-party YAML
+   * is not flooded with findings about metadata it never promised.
+   * @default false
+   */
+  readonly requireProvenance?: boolean;
   /**
    * The practices to judge against.
    * @default CATALOGUE
@@ -69,6 +76,8 @@ export interface Finding {
   readonly excepted: boolean;
   /** The recorded reason, when excepted. */
   readonly exceptionReason?: string;
+  /** True when a baseline file records this finding (accepted when the scanner was adopted); it then does not fail. */
+  readonly baselined?: boolean;
 }
 
 /** The result of an audit. */
@@ -98,10 +107,14 @@ export function parseKubernetesVersion(text: string): KubernetesVersion {
  */
 export function audit(manifests: readonly Manifest[], options: AuditOptions = {}): AuditReport {
   const targetVersion = parseKubernetesVersion(options.targetVersion ?? DEFAULT_TARGET_VERSION);
-  const objects = manifests.filter((m) => m && typeof m === 'object' && typeof m.kind === 'string');
-  const settings: AuditSettings = { targetVersion, allowedRegistries: options.allowedRegistries ?? [] };
+  const objects = manifests.filter((m) => m !== null && typeof m === 'object' && !Array.isArray(m) && typeof m.kind === 'string');
+  const settings: AuditSettings = {
+    targetVersion,
+    allowedRegistries: options.allowedRegistries ?? [],
+    requireProvenance: options.requireProvenance ?? false,
+  };
   const ctx = createContext(objects, settings);
-  const constructPathOf = options.constructPathOf ?? ((o: Manifest) => o.metadata?.annotations?.[CONSTRUCT_PATH_ANNOTATION]);
+  const constructPathOf = options.constructPathOf ?? annotatedConstructPath;
   const locationOf = options.locationOf ?? (() => undefined);
 
   const findings: Finding[] = [];
@@ -119,9 +132,9 @@ export function audit(manifests: readonly Manifest[], options: AuditOptions = {}
   };
 }
 
-/** Findings that are not excepted and reach `threshold`. */
+/** Findings that are neither excepted nor baselined and reach `threshold`. */
 export function failingFindings(report: AuditReport, threshold: Severity): Finding[] {
-  return report.findings.filter((f) => !f.excepted && atLeast(f.severity, threshold));
+  return report.findings.filter((f) => !f.excepted && !f.baselined && atLeast(f.severity, threshold));
 }
 
 /**
@@ -132,7 +145,15 @@ export function createAuditContext(objects: readonly Manifest[], settings: Parti
   return createContext(objects, {
     targetVersion: settings.targetVersion ?? parseKubernetesVersion(DEFAULT_TARGET_VERSION),
     allowedRegistries: settings.allowedRegistries ?? [],
+    requireProvenance: settings.requireProvenance ?? false,
   });
+}
+
+/** The construct-path annotation, when it is a string (a hostile document may put anything there). */
+function annotatedConstructPath(obj: Manifest): string | undefined {
+  const annotations = obj.metadata?.annotations;
+  const path = annotations !== null && typeof annotations === 'object' ? annotations[CONSTRUCT_PATH_ANNOTATION] : undefined;
+  return typeof path === 'string' ? path : undefined;
 }
 
 function createContext(objects: readonly Manifest[], settings: AuditSettings): AuditContext {
@@ -163,20 +184,58 @@ function createContext(objects: readonly Manifest[], settings: AuditSettings): A
   };
 }
 
-/** A check that throws is reported as a finding of its own practice, never as a pass. */
+/** How many objects a throwing set-wide check may single out before every remaining object is reported. */
+const MAX_UNCHECKABLE = 64;
+
+/**
+ * Runs a practice over the set. A check that throws is never a pass, and one object it chokes on must not hide
+ * the rest of the set: the objects it throws on are found by bisection (the shortest prefix of the set that makes
+ * it throw ends with one), each gets a "could not be checked" violation no exception covers, and the check is run
+ * again on the others. Per-object checks catch their own throws (`perObject`), so this is for set-wide ones.
+ */
 function runCheck(practice: Practice, ctx: AuditContext): Violation[] {
-  try {
-    return practice.evaluate!(ctx);
-  } catch (e) {
-    const object = ctx.objects[0] ?? { kind: 'Unknown', metadata: { name: '' } };
-    return [{ object, message: `the check itself failed (${(e as Error).message}); the set could not be judged, so it does not pass` }];
+  const attempt = (objects: readonly Manifest[]): { violations?: Violation[]; error?: unknown } => {
+    try {
+      return { violations: practice.evaluate!(objects === ctx.objects ? ctx : createContext(objects, ctx.settings)) };
+    } catch (error) {
+      return { error };
+    }
+  };
+  const first = attempt(ctx.objects);
+  if (first.violations) return first.violations;
+  const culprits: Violation[] = [];
+  let remaining = ctx.objects;
+  let failure = first;
+  while (failure.error !== undefined) {
+    // Invariant: the empty prefix runs, the whole of `remaining` throws.
+    let ok = 0;
+    let bad = remaining.length;
+    if (culprits.length >= MAX_UNCHECKABLE || attempt([]).error !== undefined) {
+      return [...culprits, ...remaining.map((o) => uncheckable(o, failure.error))];
+    }
+    let error = failure.error;
+    while (bad - ok > 1) {
+      const mid = (ok + bad) >> 1;
+      const r = attempt(remaining.slice(0, mid));
+      if (r.error !== undefined) {
+        bad = mid;
+        error = r.error;
+      } else {
+        ok = mid;
+      }
+    }
+    culprits.push(uncheckable(remaining[bad - 1], error));
+    remaining = [...remaining.slice(0, bad - 1), ...remaining.slice(bad)];
+    failure = attempt(remaining);
   }
+  return [...failure.violations!, ...culprits];
 }
 
 function toFinding(practice: Practice, v: Violation, constructPath: string | undefined, location: SourceLocation | undefined): Finding {
   const reason = recordedExceptions(v.object).get(practice.id);
   const excepted = reason !== undefined && practice.exception === ExceptionPolicy.RECORDABLE
-    && v.exceptable !== false && isAcceptableReason(reason);
+    && v.exceptable !== false && isAcceptableReason(reason)
+    && (v.alsoOn ?? []).every((o) => isAcceptableReason(recordedExceptions(o).get(practice.id)));
   return {
     practiceId: practice.id,
     title: practice.title,

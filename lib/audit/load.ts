@@ -1,8 +1,11 @@
 import { promises as fs } from 'fs';
 import { join } from 'path';
-import { LineCounter, parseAllDocuments, YAMLError } from 'yaml';
 import { SourceLocation } from './audit';
-import { Manifest } from '../practices/manifest';
+import { isNamespaced, isRecord, Manifest } from '../practices/manifest';
+import { YamlLimits } from '../yaml/limits';
+import { loadYamlDocuments, YamlDocument } from '../yaml/load-yaml';
+import { readTextFile, readTextStream } from '../yaml/read-text';
+import { YamlInputError } from '../yaml/yaml-input-error';
 
 /** The file name given to objects read from standard input. */
 export const STDIN_NAME = '<stdin>';
@@ -34,7 +37,7 @@ export interface InputProblem {
 export interface LocatedManifest {
   /** The object as plain JSON. */
   readonly object: Manifest;
-  /** File and line of the document (for items of a `kind: List`, the List's). */
+  /** File and line of the object (for a list item, the item's own line). */
   readonly location: SourceLocation;
 }
 
@@ -54,9 +57,34 @@ export interface LoadedManifests {
 export interface LoadOptions {
   /**
    * Reads standard input when `-` is among the inputs.
-   * @default - reads `process.stdin` to its end
+   * @default - reads `process.stdin` to its end, within `limits.maxBytes`
    */
   readonly readStdin?: () => Promise<string>;
+  /**
+   * Size, nesting and alias limits of the shared YAML reader.
+   * @default - 64 MiB per input, 256 levels, 10,000 nodes added by aliases per document
+   */
+  readonly limits?: YamlLimits;
+  /**
+   * Namespace given to namespaced objects that name none, as `kubectl apply -n` does for vendor manifests without
+   * one; an object naming a different namespace is refused, as kubectl refuses it.
+   * @default - none: an object without a namespace is judged as the API server would place it, in `default`
+   */
+  readonly namespace?: string;
+}
+
+/** Options of `parseManifests`. */
+export interface ParseOptions {
+  /**
+   * Nesting and alias limits of the shared YAML reader.
+   * @default - 256 levels, 10,000 nodes added by aliases per document
+   */
+  readonly limits?: YamlLimits;
+  /**
+   * Namespace for namespaced objects that name none (see `LoadOptions.namespace`).
+   * @default - none
+   */
+  readonly namespace?: string;
 }
 
 /** What `parseManifests` found in one text. */
@@ -70,59 +98,42 @@ export interface ParsedManifests {
 /**
  * Parses a multi-document YAML (or JSON) text the way Kubernetes reads manifests: YAML 1.1 scalars (`yes`/`on`
  * are booleans, `0644` is octal, as in the YAML library kubectl and the API server use), timestamps kept as
- * strings, `kind: List` expanded, empty documents skipped.
+ * strings, lists expanded as client-go decodes them (any object with an `items` array, whatever its kind:
+ * `List`, `PodList`, `ClusterRoleBindingList`, nested lists too, each item with its own line), empty documents
+ * skipped. Documents whose identity fields have the wrong type are reported, not judged.
  * A syntax error anywhere in the text drops the whole text, since the documents around a broken one cannot be
- * trusted to mean what their author wrote.
+ * trusted to mean what their author wrote; a document nested too deep or an alias bomb drops that document.
  */
-export function parseManifests(text: string, file: string): ParsedManifests {
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(text, {
-    lineCounter,
-    version: '1.1',
-    customTags: (tags) => tags.filter((t) => typeof t !== 'object' || !('tag' in t) || t.tag !== 'tag:yaml.org,2002:timestamp'),
-  });
-  const all = Array.isArray(docs) ? docs : [];
-  const syntaxError: YAMLError | undefined = all.flatMap((d) => d.errors)[0];
-  if (syntaxError) {
-    const pos = syntaxError.linePos?.[0];
-    return {
-      manifests: [],
-      problems: [{
-        file,
-        ...(pos ? { line: pos.line, column: pos.col } : {}),
-        message: `malformed YAML: ${firstLine(syntaxError.message)} (no object of this file was audited)`,
-        level: 'error',
-      }],
-    };
-  }
+export function parseManifests(text: string, file: string, options: ParseOptions = {}): ParsedManifests {
+  const loaded = loadYamlDocuments(text, options.limits);
   const manifests: LocatedManifest[] = [];
-  const problems: InputProblem[] = [];
-  all.forEach((doc, index) => {
-    const start = doc.contents?.range?.[0] ?? doc.range[0];
-    const line = lineCounter.linePos(start).line;
-    let value: unknown;
-    try {
-      value = doc.toJS();
-    } catch (e) {
-      problems.push({ file, line, message: `document ${index + 1} cannot be read: ${firstLine((e as Error).message)}`, level: 'error' });
-      return;
-    }
-    if (value === null || value === undefined) return;
-    collect(value, { file, line }, `document ${index + 1}`, manifests, problems);
-  });
+  const problems: InputProblem[] = loaded.problems.map((p) => ({
+    file,
+    ...(p.line ? { line: p.line } : {}),
+    ...(p.line && p.column ? { column: p.column } : {}),
+    message: p.reason.replace('(no object of this file was read)', '(no object of this file was audited)'),
+    level: 'error',
+  }));
+  const collector = new Collector(file, options.namespace, manifests, problems);
+  for (const doc of loaded.documents) {
+    if (doc.value === null || doc.value === undefined) continue;
+    collector.collect(doc.value, doc, [], `document ${doc.index}`);
+  }
   return { manifests, problems };
 }
 
 /**
  * Reads files, directories (recursively: `*.yaml`, `*.yml`, `*.json`, sorted by name; hidden directories and
- * `node_modules` skipped) and `-` (standard input). A file that cannot be read or parsed becomes a problem;
- * the other files are still loaded.
+ * `node_modules` skipped) and `-` (standard input). Named pipes, devices and files above the size limit are
+ * refused without being read. A file that cannot be read or parsed becomes a problem; the other files are still
+ * loaded.
  */
 export async function loadManifests(inputs: readonly string[], options: LoadOptions = {}): Promise<LoadedManifests> {
   const objects: Manifest[] = [];
   const problems: InputProblem[] = [];
   const files: string[] = [];
   const locations = new WeakMap<Manifest, SourceLocation>();
+  const parseOptions: ParseOptions = { limits: options.limits, namespace: options.namespace };
 
   const add = (parsed: ParsedManifests) => {
     for (const m of parsed.manifests) {
@@ -131,16 +142,23 @@ export async function loadManifests(inputs: readonly string[], options: LoadOpti
     }
     problems.push(...parsed.problems);
   };
+  const refused = (e: unknown, file: string) => {
+    if (!YamlInputError.isYamlInputError(e)) throw e;
+    problems.push({ file, ...(e.line ? { line: e.line } : {}), ...(e.line && e.column ? { column: e.column } : {}), message: e.reason, level: 'error' });
+  };
 
   for (const input of inputs) {
     if (input === STDIN_ARGUMENT) {
+      let text: string;
       try {
-        const text = await (options.readStdin ?? readProcessStdin)();
-        files.push(STDIN_NAME);
-        add(parseManifests(text, STDIN_NAME));
+        text = options.readStdin ? await options.readStdin() : await readTextStream(process.stdin, STDIN_NAME, options.limits);
       } catch (e) {
-        problems.push({ file: STDIN_NAME, message: `cannot read standard input: ${firstLine((e as Error).message)}`, level: 'error' });
+        if (YamlInputError.isYamlInputError(e)) refused(e, STDIN_NAME);
+        else problems.push({ file: STDIN_NAME, message: `cannot read standard input: ${firstLine((e as Error).message)}`, level: 'error' });
+        continue;
       }
+      files.push(STDIN_NAME);
+      add(parseManifests(text, STDIN_NAME, parseOptions));
       continue;
     }
     let targets: string[];
@@ -153,37 +171,103 @@ export async function loadManifests(inputs: readonly string[], options: LoadOpti
     for (const file of targets) {
       let text: string;
       try {
-        text = await fs.readFile(file, 'utf8');
+        text = await readTextFile(file, options.limits);
       } catch (e) {
-        problems.push({ file, message: `cannot read: ${readError(e)}`, level: 'error' });
+        refused(e, file);
         continue;
       }
       files.push(file);
-      add(parseManifests(text, file));
+      add(parseManifests(text, file, parseOptions));
     }
   }
   return { objects, problems, files, locationOf: (obj) => locations.get(obj) };
 }
 
-function collect(value: unknown, location: SourceLocation, what: string, out: LocatedManifest[], problems: InputProblem[]): void {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    problems.push({ ...location, message: `${what} is ${describeValue(value)}, not a Kubernetes object`, level: 'error' });
-    return;
-  }
-  const object = value as Manifest;
-  if (object.kind === 'List') {
-    if (!Array.isArray(object.items)) {
-      problems.push({ ...location, message: `${what} is a List without an items array`, level: 'error' });
+/** Identity fields the report and the checks rely on, with the type the API server demands of them. */
+const STRING_FIELDS: ReadonlyArray<[string, (o: Record<string, any>) => unknown]> = [
+  ['apiVersion', (o) => o.apiVersion],
+  ['metadata.name', (o) => o.metadata?.name],
+  ['metadata.generateName', (o) => o.metadata?.generateName],
+  ['metadata.namespace', (o) => o.metadata?.namespace],
+];
+
+/** Walks documents and lists into located objects, reporting what cannot be judged. */
+class Collector {
+  constructor(
+    private readonly file: string,
+    private readonly namespace: string | undefined,
+    private readonly out: LocatedManifest[],
+    private readonly problems: InputProblem[],
+  ) {}
+
+  public collect(value: unknown, doc: YamlDocument, path: readonly number[], what: string): void {
+    const location: SourceLocation = { file: this.file, line: path.length === 0 ? doc.line : doc.itemLine(path) ?? doc.line };
+    const problem = (message: string, level: InputProblem['level'] = 'error') => this.problems.push({ ...location, message, level });
+    if (!isRecord(value)) {
+      problem(`${what} is ${describeValue(value)}, not a Kubernetes object`);
       return;
     }
-    object.items.forEach((item: unknown, i: number) => collect(item, location, `${what} item ${i + 1}`, out, problems));
-    return;
+    // client-go decodes any object with an items field as a list (kubectl applies its items, not the wrapper).
+    if (value.items !== undefined) {
+      if (!Array.isArray(value.items)) {
+        problem(`${what} has an items field that is ${describeValue(value.items)}, not a list; kubectl would refuse it, so it cannot be judged`);
+        return;
+      }
+      value.items.forEach((item: unknown, i: number) => this.collect(item, doc, [...path, i], `${what} item ${i + 1}`));
+      return;
+    }
+    if (value.kind === 'List') {
+      problem(`${what} is a List without an items array`);
+      return;
+    }
+    if (value.kind === undefined || value.kind === null || value.kind === '') {
+      problem(`${what} has no kind, so it is not a Kubernetes object; skipped`, 'warning');
+      return;
+    }
+    const hostile = identityProblem(value);
+    if (hostile) {
+      problem(`${what}${typeof value.kind === 'string' ? ` (${value.kind})` : ''} ${hostile}; the API server would refuse it, so it cannot be judged`);
+      return;
+    }
+    const object = this.withNamespace(value as Manifest, problem, what);
+    if (object) this.out.push({ object, location });
   }
-  if (typeof object.kind !== 'string' || object.kind === '') {
-    problems.push({ ...location, message: `${what} has no kind, so it is not a Kubernetes object; skipped`, level: 'warning' });
-    return;
+
+  /** The object with the `--namespace` default applied, or undefined when it names another namespace. */
+  private withNamespace(object: Manifest, problem: (message: string) => void, what: string): Manifest | undefined {
+    if (this.namespace === undefined || !isNamespaced(object)) return object;
+    const current = object.metadata?.namespace;
+    if (current === undefined || current === null || current === '') {
+      return { ...object, metadata: { ...(object.metadata ?? {}), namespace: this.namespace } };
+    }
+    if (current !== this.namespace) {
+      problem(`${what} (${object.kind} "${object.metadata?.name ?? ''}") is in namespace "${current}", not "${this.namespace}" `
+        + `as --namespace says; kubectl apply -n ${this.namespace} would refuse it`);
+      return undefined;
+    }
+    return object;
   }
-  out.push({ object, location });
+}
+
+/** Why an object's identity fields cannot be trusted, or undefined. */
+function identityProblem(object: Record<string, any>): string | undefined {
+  if (typeof object.kind !== 'string') return `has kind as ${describeValue(object.kind)}, not a string`;
+  if (object.metadata !== undefined && object.metadata !== null && !isRecord(object.metadata)) {
+    return `has metadata as ${describeValue(object.metadata)}, not a mapping`;
+  }
+  for (const [field, read] of STRING_FIELDS) {
+    const value = read(object);
+    if (value !== undefined && value !== null && typeof value !== 'string') return `has ${field} as ${describeValue(value)}, not a string`;
+  }
+  for (const field of ['labels', 'annotations']) {
+    const map = object.metadata?.[field];
+    if (map === undefined || map === null) continue;
+    if (!isRecord(map)) return `has metadata.${field} as ${describeValue(map)}, not a mapping`;
+    for (const [key, value] of Object.entries(map)) {
+      if (typeof value !== 'string') return `has metadata.${field}["${key}"] as ${describeValue(value)}, not a string`;
+    }
+  }
+  return undefined;
 }
 
 /** The files an input stands for: itself, or the manifest files under a directory, depth-first and sorted. */
@@ -212,15 +296,10 @@ async function expand(input: string): Promise<string[]> {
   return out;
 }
 
-async function readProcessStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 function describeValue(value: unknown): string {
   if (Array.isArray(value)) return 'a sequence';
   if (value === null) return 'null';
+  if (typeof value === 'object') return 'a mapping';
   return `a ${typeof value} scalar`;
 }
 

@@ -20,6 +20,12 @@ export interface TextReportOptions {
    * @default - no verdict line
    */
   readonly failOn?: Severity | 'none';
+  /**
+   * Problems with the input. With an error among them, or no object at all, the verdict line never says PASS:
+   * part of the input was not judged (the CLI exits 2).
+   * @default - none
+   */
+  readonly inputProblems?: readonly InputProblem[];
 }
 
 /** Options of `renderJson` and `renderSarif`. */
@@ -57,26 +63,31 @@ export function renderText(report: AuditReport, options: TextReportOptions = {})
     lines.push(`${objectLabel(group.object)}${where.length > 0 ? ` (${where.join(', ')})` : ''}`);
     for (const f of group.findings) {
       lines.push(`  [${f.severity}] ${f.practiceId} ${f.title}: ${f.message}`);
-      lines.push(f.excepted ? `    excepted: ${f.exceptionReason}` : `    fix: ${f.fix}`);
+      lines.push(f.excepted ? `    excepted: ${f.exceptionReason}` : f.baselined ? `    baselined (recorded in the baseline file); fix: ${f.fix}` : `    fix: ${f.fix}`);
     }
     lines.push('');
   }
   lines.push(summaryLine(report));
-  if (options.failOn !== undefined) lines.push(verdictLine(report, options.failOn));
+  if (options.failOn !== undefined) lines.push(verdictLine(report, options.failOn, options.inputProblems ?? []));
   return lines.join('\n') + '\n';
 }
 
-/** `12 objects, 5 findings (1 critical, 3 high, 1 low), 2 excepted`; excepted findings are not counted as findings. */
+/**
+ * `12 objects, 5 findings (1 critical, 3 high, 1 low), 2 excepted, 1 baselined`; excepted and baselined findings are
+ * not counted as findings.
+ */
 export function summaryLine(report: AuditReport): string {
-  const open = report.findings.filter((f) => !f.excepted);
-  const excepted = report.findings.length - open.length;
+  const open = report.findings.filter((f) => !f.excepted && !f.baselined);
+  const excepted = report.findings.filter((f) => f.excepted).length;
+  const baselined = report.findings.filter((f) => f.baselined).length;
   const bySeverity = SEVERITY_ORDER
     .map((s) => [s, open.filter((f) => f.severity === s).length] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`);
   return `${plural(report.objectCount, 'object')}, ${plural(open.length, 'finding')}`
     + (bySeverity.length > 0 ? ` (${bySeverity.join(', ')})` : '')
-    + (excepted > 0 ? `, ${excepted} excepted` : '');
+    + (excepted > 0 ? `, ${excepted} excepted` : '')
+    + (baselined > 0 ? `, ${baselined} baselined` : '');
 }
 
 /** The findings that fail the run at `failOn` (never excepted ones); none for `none`. */
@@ -86,7 +97,8 @@ export function failingAt(report: AuditReport, failOn: Severity | 'none'): Findi
 
 /** The report as JSON with a fixed key order and 2-space indentation; findings in the report's order. */
 export function renderJson(report: AuditReport, options: MachineReportOptions = {}): string {
-  const open = report.findings.filter((f) => !f.excepted);
+  const open = report.findings.filter((f) => !f.excepted && !f.baselined);
+  const baselined = report.findings.filter((f) => f.baselined).length;
   const doc = {
     tool: { name: TOOL_NAME, version: options.toolVersion ?? packageVersion() },
     catalogueVersion: report.catalogueVersion,
@@ -94,7 +106,8 @@ export function renderJson(report: AuditReport, options: MachineReportOptions = 
     objectCount: report.objectCount,
     summary: {
       findings: open.length,
-      excepted: report.findings.length - open.length,
+      excepted: report.findings.filter((f) => f.excepted).length,
+      ...(baselined > 0 ? { baselined } : {}),
       bySeverity: Object.fromEntries(SEVERITY_ORDER.map((s) => [s, open.filter((f) => f.severity === s).length])),
     },
     findings: report.findings.map((f) => ({
@@ -113,6 +126,7 @@ export function renderJson(report: AuditReport, options: MachineReportOptions = 
       fix: f.fix,
       excepted: f.excepted,
       ...(f.excepted ? { exceptionReason: f.exceptionReason } : {}),
+      ...(f.baselined ? { baselined: true } : {}),
     })),
     ...(options.inputProblems && options.inputProblems.length > 0
       ? { inputProblems: options.inputProblems.map(problemJson) }
@@ -253,6 +267,7 @@ function sarifResult(f: Finding, ruleIndex: number | undefined) {
     locations: [{ ...(physical ? { physicalLocation: physical } : {}), logicalLocations }],
     partialFingerprints: { 'objectFinding/v1': [f.practiceId, f.object.kind, f.object.namespace ?? '', f.object.name, f.message].join('|') },
     ...(f.excepted ? { suppressions: [{ kind: 'inSource', status: 'accepted', justification: f.exceptionReason }] } : {}),
+    ...(f.baselined ? { suppressions: [{ kind: 'external', status: 'accepted', justification: 'recorded in the baseline file' }] } : {}),
     properties: {
       severity: f.severity,
       object: f.object,
@@ -341,7 +356,14 @@ function plural(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
 
-function verdictLine(report: AuditReport, failOn: Severity | 'none'): string {
+function verdictLine(report: AuditReport, failOn: Severity | 'none', problems: readonly InputProblem[]): string {
+  if (report.objectCount === 0 && !problems.some((p) => p.level === 'error')) {
+    return 'result: NO INPUT, no Kubernetes object was found, so nothing was judged';
+  }
+  if (problems.some((p) => p.level === 'error')) {
+    const n = problems.filter((p) => p.level === 'error').length;
+    return `result: INCOMPLETE, ${plural(n, 'input error')}: part of the input was not judged (see the errors above)`;
+  }
   if (failOn === 'none') return 'result: not failing (--fail-on none)';
   const failing = failingAt(report, failOn).length;
   return failing > 0

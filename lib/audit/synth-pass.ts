@@ -209,6 +209,8 @@ export class SynthPass {
     return audit(rendered.map((r) => r.manifest), {
       targetVersion: this.appAudit!.targetVersion ?? KubernetesTarget.of(this.root),
       allowedRegistries: this.appAudit!.allowedRegistries,
+      // Every object of a cdk8s-hardened app owes its provenance, raw ApiObjects added beside ours included.
+      requireProvenance: true,
       constructPathOf: pathLookup(rendered),
     });
   }
@@ -230,6 +232,7 @@ export class SynthPass {
     const reports = [...byVersion.entries()].map(([targetVersion, objects]) => audit(objects.map((r) => r.manifest), {
       practices: PER_OBJECT_PRACTICES,
       targetVersion: targetVersion ?? KubernetesTarget.of(this.root),
+      requireProvenance: true,
       constructPathOf: pathLookup(objects),
     }));
     const first = reports[0] ?? audit([], { practices: [] });

@@ -1,7 +1,7 @@
 import { promises as fs } from 'fs';
 import { Command } from 'commander';
 import { EXIT_USAGE } from './exit-codes';
-import { LoadedManifests, loadManifests, STDIN_ARGUMENT } from '../audit/load';
+import { LoadedManifests, loadManifests, LoadOptions, STDIN_ARGUMENT } from '../audit/load';
 
 /** Refuses a command line without inputs, or with standard input named twice (exit 2). */
 export function checkInputs(inputs: readonly string[], command: Command): void {
@@ -14,8 +14,8 @@ export function checkInputs(inputs: readonly string[], command: Command): void {
 }
 
 /** Loads every input and reports each unreadable file or document on standard error, with file and line. */
-export async function loadInputs(inputs: readonly string[]): Promise<LoadedManifests> {
-  const loaded = await loadManifests(inputs);
+export async function loadInputs(inputs: readonly string[], options: LoadOptions = {}): Promise<LoadedManifests> {
+  const loaded = await loadManifests(inputs, options);
   for (const p of loaded.problems) {
     const where = `${p.file}${p.line ? `:${p.line}` : ''}${p.line && p.column ? `:${p.column}` : ''}`;
     process.stderr.write(`cdk8s-hardened: ${p.level}: ${where}: ${p.message}\n`);

@@ -55,7 +55,7 @@ export const CONTROL_PLANE_FILE_KINDS: readonly string[] = ['EncryptionConfigura
 
 /** Whether an object of this kind lives in a namespace. */
 export function isNamespaced(obj: Manifest): boolean {
-  const kind = obj.kind ?? '';
+  const kind = typeof obj.kind === 'string' ? obj.kind : '';
   if (CLUSTER_SCOPED_KINDS.includes(kind)) return false;
   if (CONTROL_PLANE_FILE_KINDS.includes(kind) && isControlPlaneFile(obj)) return false;
   return true;
@@ -63,47 +63,73 @@ export function isNamespaced(obj: Manifest): boolean {
 
 /** Whether the object is an API-server configuration file rather than an API object. */
 export function isControlPlaneFile(obj: Manifest): boolean {
-  const group = (obj.apiVersion ?? '').split('/')[0];
+  const group = typeof obj.apiVersion === 'string' ? obj.apiVersion.split('/')[0] : '';
   return ['apiserver.config.k8s.io', 'audit.k8s.io', 'kubelet.config.k8s.io'].includes(group);
 }
 
 /** The report's reference to an object. */
 export function refOf(obj: Manifest): ObjectRef {
+  const namespace = textOf(metadataOf(obj).namespace);
   return {
-    apiVersion: obj.apiVersion ?? '',
-    kind: obj.kind ?? '',
-    ...(obj.metadata?.namespace ? { namespace: obj.metadata.namespace } : {}),
-    name: obj.metadata?.name ?? '',
+    apiVersion: textOf(obj.apiVersion),
+    kind: textOf(obj.kind),
+    ...(namespace ? { namespace } : {}),
+    name: textOf(metadataOf(obj).name),
   };
+}
+
+/** The object's apiVersion when it is a string, else `''` (hostile input may hold anything there). */
+export function apiVersionOf(obj: Manifest): string {
+  return typeof obj.apiVersion === 'string' ? obj.apiVersion : '';
+}
+
+/** Whether a value is a mapping (not null, not a list): the only shape whose fields checks may read. */
+export function isRecord(value: unknown): value is Record<string, any> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** The object's metadata when it is a mapping, else an empty one: hostile input may hold anything there. */
+export function metadataOf(obj: Manifest): ObjectMeta {
+  return isRecord(obj.metadata) ? obj.metadata : {};
+}
+
+/** A field meant to be a string, for reports: strings as they are, other scalars printed, anything else empty. */
+function textOf(value: unknown): string {
+  if (typeof value === 'string') return value;
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
 }
 
 /** `Kind/namespace/name`, for messages. */
 export function describe(obj: Manifest): string {
-  const ns = obj.metadata?.namespace ? `${obj.metadata.namespace}/` : '';
-  return `${obj.kind ?? '?'}/${ns}${obj.metadata?.name ?? '?'}`;
+  const ref = refOf(obj);
+  return `${ref.kind || '?'}/${ref.namespace ? `${ref.namespace}/` : ''}${ref.name || '?'}`;
 }
 
 /** The pod template's spec (`P` in practices.md), or undefined when the object has none. */
 export function podSpecOf(obj: Manifest): any | undefined {
+  const spec = podTemplatePart(obj, 'spec');
+  return isRecord(spec) ? spec : undefined;
+}
+
+/** `spec` or `metadata` of the pod template (of the Pod itself for kind Pod), whatever shape it has. */
+function podTemplatePart(obj: Manifest, part: 'spec' | 'metadata'): unknown {
   switch (obj.kind) {
-    case 'Pod': return obj.spec;
-    case 'CronJob': return obj.spec?.jobTemplate?.spec?.template?.spec;
-    default: return POD_KINDS.includes(obj.kind ?? '') ? obj.spec?.template?.spec : undefined;
+    case 'Pod': return obj[part];
+    case 'CronJob': return obj.spec?.jobTemplate?.spec?.template?.[part];
+    default: return typeof obj.kind === 'string' && POD_KINDS.includes(obj.kind) ? obj.spec?.template?.[part] : undefined;
   }
 }
 
 /** The pod template's metadata (`PM`), where PSA reads pod annotations. */
 export function podMetaOf(obj: Manifest): any | undefined {
-  switch (obj.kind) {
-    case 'Pod': return obj.metadata;
-    case 'CronJob': return obj.spec?.jobTemplate?.spec?.template?.metadata;
-    default: return POD_KINDS.includes(obj.kind ?? '') ? obj.spec?.template?.metadata : undefined;
-  }
+  const meta = podTemplatePart(obj, 'metadata');
+  return isRecord(meta) ? meta : undefined;
 }
 
 /** The labels the pods of this workload carry. */
 export function podLabelsOf(obj: Manifest): Record<string, string> {
-  return podMetaOf(obj)?.labels ?? {};
+  const labels = podMetaOf(obj)?.labels;
+  return isRecord(labels) ? labels : {};
 }
 
 /** Every container of the pod spec (`C`): containers, init containers and ephemeral containers. */
@@ -137,16 +163,20 @@ export function asArray<T = any>(value: unknown): T[] {
 
 /** Whether every key/value of `selector.matchLabels` (and each matchExpressions term) holds for `labels`. */
 export function selectorMatches(selector: any, labels: Record<string, string>): boolean {
-  if (!selector || typeof selector !== 'object') return false;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) {
-    if (labels[k] !== v) return false;
+  if (!isRecord(selector)) return false;
+  const own: Record<string, unknown> = isRecord(labels) ? labels : {};
+  // An invalid matchLabels (a list, a string) selects nothing: the API server would refuse the object anyway.
+  if (selector.matchLabels !== undefined && selector.matchLabels !== null && !isRecord(selector.matchLabels)) return false;
+  for (const [k, v] of Object.entries(isRecord(selector.matchLabels) ? selector.matchLabels : {})) {
+    if (!Object.prototype.hasOwnProperty.call(own, k) || own[k] !== v) return false;
   }
   for (const expr of asArray(selector.matchExpressions)) {
-    const has = Object.prototype.hasOwnProperty.call(labels, expr.key);
+    if (!isRecord(expr) || typeof expr.key !== 'string') return false;
+    const has = Object.prototype.hasOwnProperty.call(own, expr.key);
     const values: string[] = asArray(expr.values);
     switch (expr.operator) {
-      case 'In': if (!has || !values.includes(labels[expr.key])) return false; break;
-      case 'NotIn': if (has && values.includes(labels[expr.key])) return false; break;
+      case 'In': if (!has || !values.includes(own[expr.key] as string)) return false; break;
+      case 'NotIn': if (has && values.includes(own[expr.key] as string)) return false; break;
       case 'Exists': if (!has) return false; break;
       case 'DoesNotExist': if (has) return false; break;
       default: return false;
@@ -157,12 +187,15 @@ export function selectorMatches(selector: any, labels: Record<string, string>): 
 
 /** Whether a label selector is empty, i.e. selects everything. */
 export function isEmptySelector(selector: any): boolean {
-  return !!selector && typeof selector === 'object'
-    && Object.keys(selector.matchLabels ?? {}).length === 0
-    && asArray(selector.matchExpressions).length === 0;
+  return isRecord(selector)
+    && (selector.matchLabels === undefined || selector.matchLabels === null
+      || (isRecord(selector.matchLabels) && Object.keys(selector.matchLabels).length === 0))
+    && (selector.matchExpressions === undefined || selector.matchExpressions === null
+      || (Array.isArray(selector.matchExpressions) && selector.matchExpressions.length === 0));
 }
 
 /** The effective namespace of a namespaced object (`default` when unset, as the API server would). */
 export function namespaceOf(obj: Manifest): string {
-  return obj.metadata?.namespace || 'default';
+  const ns = metadataOf(obj).namespace;
+  return typeof ns === 'string' && ns !== '' ? ns : 'default';
 }

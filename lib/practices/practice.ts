@@ -92,6 +92,12 @@ export interface Violation {
    * @default true
    */
   readonly exceptable?: boolean;
+  /**
+   * Other objects the breach is equally about (the workloads of a namespace that lacks a policy, reported once on
+   * the first of them). The finding is excepted only when each of these records the exception too.
+   * @default - none
+   */
+  readonly alsoOn?: readonly Manifest[];
 }
 
 /** Options of one audit run, resolved to their defaults. */
@@ -100,6 +106,11 @@ export interface AuditSettings {
   readonly targetVersion: KubernetesVersion;
   /** Registries every image must come from; empty means only the deny-list applies. */
   readonly allowedRegistries: readonly string[];
+  /**
+   * Whether HK-AUDIT-004 (provenance metadata) judges every object, or only those that claim to come from
+   * cdk8s-hardened (its managed-by label or any `cdk8s-hardened.io/` label or annotation).
+   */
+  readonly requireProvenance: boolean;
 }
 
 /** A Kubernetes version as major and minor numbers. */
@@ -174,14 +185,22 @@ const PER_OBJECT = Symbol.for('cdk8s-hardened.perObject');
 
 /**
  * Builds `evaluate` for a practice judged one object at a time: `check` returns the problems of one object
- * of the given kinds (an empty list when it complies).
+ * of the given kinds (an empty list when it complies). A check that throws on one object yields an
+ * "could not be checked" violation on that object, which no exception covers; the other objects are still judged.
  */
 export function perObject(kinds: readonly string[] | 'all', check: (obj: Manifest, ctx: AuditContext) => string[]): (ctx: AuditContext) => Violation[] {
   const evaluate = (ctx: AuditContext) => {
     const objects = kinds === 'all' ? ctx.objects : ctx.ofKind(...kinds);
     const out: Violation[] = [];
     for (const object of objects) {
-      for (const message of check(object, ctx)) out.push({ object, message });
+      let messages: string[];
+      try {
+        messages = check(object, ctx);
+      } catch (e) {
+        out.push(uncheckable(object, e));
+        continue;
+      }
+      for (const message of messages) out.push({ object, message });
     }
     return out;
   };
@@ -194,4 +213,13 @@ export function perObject(kinds: readonly string[] | 'all', check: (obj: Manifes
  */
 export function isPerObject(practice: Practice): boolean {
   return practice.evaluate !== undefined && PER_OBJECT in practice.evaluate;
+}
+
+/**
+ * The violation for an object a check could not judge (the check threw on it): never excepted, so input that
+ * cannot be judged fails instead of passing. The error's first line says why; it names fields, not values.
+ */
+export function uncheckable(object: Manifest, error: unknown): Violation {
+  const reason = (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
+  return { object, message: `could not be checked (the check failed on this object: ${reason}); an object that cannot be judged does not pass`, exceptable: false };
 }

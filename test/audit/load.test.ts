@@ -23,10 +23,10 @@ describe('parseManifests', () => {
     expect(parsed.manifests.map((m) => m.object.metadata?.name)).toEqual(['only']);
   });
 
-  test('expands kind: List; the items take the List\'s location', () => {
+  test('expands kind: List; each item has its own line', () => {
     const text = 'apiVersion: v1\nkind: List\nitems:\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: one}}\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: two}}\n';
     const parsed = parseManifests(`${pod('first')}---\n${text}`, 'list.yaml');
-    expect(parsed.manifests.map((m) => [m.object.metadata?.name, m.location.line])).toEqual([['first', 1], ['one', 11], ['two', 11]]);
+    expect(parsed.manifests.map((m) => [m.object.metadata?.name, m.location.line])).toEqual([['first', 1], ['one', 14], ['two', 15]]);
   });
 
   test('reports a List without items', () => {
@@ -58,15 +58,15 @@ describe('parseManifests', () => {
     expect(parsed.problems).toEqual([{
       file: 'bad.yaml',
       line: 15,
-      column: 1,
+      column: 2,
       level: 'error',
-      message: 'malformed YAML: All mapping items must start at the same column (no object of this file was audited)',
+      message: 'malformed YAML: bad indentation of a mapping entry (no object of this file was audited)',
     }]);
   });
 
   test('duplicate keys are malformed, as the API server\'s strict decoding says', () => {
     const parsed = parseManifests('apiVersion: v1\nkind: ConfigMap\ndata:\n  a: b\n  a: c\n', 'dup.yaml');
-    expect(parsed.problems[0]).toMatchObject({ line: 5, column: 3, message: 'malformed YAML: Map keys must be unique (no object of this file was audited)' });
+    expect(parsed.problems[0]).toMatchObject({ line: 5, column: 3, message: 'malformed YAML: duplicated mapping key (no object of this file was audited)' });
   });
 
   test('reads scalars as Kubernetes does (YAML 1.1): yes/on are booleans, 0644 is octal, dates stay strings', () => {
@@ -94,8 +94,83 @@ describe('parseManifests', () => {
       'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]', 'd: [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]', 'kind: ConfigMap'].join('\n');
     const parsed = parseManifests(bomb, 'bomb.yaml');
     expect(parsed.manifests).toEqual([]);
-    expect(parsed.problems).toHaveLength(1);
-    expect(parsed.problems[0].message).toMatch(/^document 1 cannot be read: /);
+    expect(parsed.problems).toEqual([{
+      file: 'bomb.yaml',
+      line: 1,
+      level: 'error',
+      message: 'document 1 expands its aliases beyond 10000 added nodes (an alias bomb, or anchors reused far more than manifests need); skipped',
+    }]);
+  });
+
+  describe('typed lists: any object with an items array is a list, as client-go decodes it', () => {
+    const privilegedPod = '{apiVersion: v1, kind: Pod, metadata: {name: root, namespace: shop}, spec: {hostPID: true, containers: [{name: c, image: x, '
+      + 'securityContext: {privileged: true}}], volumes: [{name: root, hostPath: {path: /}}]}}';
+
+    test('expands a PodList, a ClusterRoleBindingList and a list nested in a list, each item at its own line', () => {
+      const text = `apiVersion: v1\nkind: PodList\nitems:\n- ${privilegedPod}\n---\n`
+        + 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBindingList\nitems:\n'
+        + '- apiVersion: rbac.authorization.k8s.io/v1\n  kind: ClusterRoleBinding\n  metadata: {name: open}\n'
+        + '  roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin}\n'
+        + '  subjects: [{kind: Group, apiGroup: rbac.authorization.k8s.io, name: "system:unauthenticated"}]\n'
+        + '- kind: List\n  items:\n  - {apiVersion: v1, kind: ConfigMap, metadata: {name: inner, namespace: shop}}\n';
+      const parsed = parseManifests(text, 'lists.yaml');
+      expect(parsed.problems).toEqual([]);
+      expect(parsed.manifests.map((m) => [m.object.kind, m.object.metadata?.name, m.location.line])).toEqual([
+        ['Pod', 'root', 4], ['ClusterRoleBinding', 'open', 9], ['ConfigMap', 'inner', 16],
+      ]);
+    });
+
+    test('the privileged Pod inside a PodList fails the audit', () => {
+      const parsed = parseManifests(`kind: PodList\nitems:\n- ${privilegedPod}\n`, 'podlist.yaml');
+      const ids = audit(parsed.manifests.map((m) => m.object)).findings.map((f) => f.practiceId);
+      expect(ids).toEqual(expect.arrayContaining(['HK-WORKLOAD-001', 'HK-WORKLOAD-010', 'HK-WORKLOAD-011']));
+    });
+
+    test('reports an items field that is not a list instead of judging the wrapper', () => {
+      expect(parseManifests('apiVersion: v1\nkind: PodList\nitems: {a: 1}\n', 'l.yaml').problems).toEqual([{
+        file: 'l.yaml', line: 1, level: 'error',
+        message: 'document 1 has an items field that is a mapping, not a list; kubectl would refuse it, so it cannot be judged',
+      }]);
+    });
+  });
+
+  describe('hostile documents are reported with file and line; the others are still read', () => {
+    test.each([
+      ['a namespace given as a mapping', 'metadata: {name: x, namespace: {a: 1}}', 'has metadata.namespace as a mapping, not a string'],
+      ['a list as apiVersion', 'apiVersion: [v1]\nmetadata: {name: x}', 'has apiVersion as a sequence, not a string'],
+      ['a list-valued construct-path annotation', 'metadata: {name: x, annotations: {cdk8s-hardened.io/construct-path: [a, b]}}',
+        'has metadata.annotations["cdk8s-hardened.io/construct-path"] as a sequence, not a string'],
+      ['metadata as a string', 'metadata: oops', 'has metadata as a string scalar, not a mapping'],
+      ['a numeric name', 'metadata: {name: 42}', 'has metadata.name as a number scalar, not a string'],
+      ['labels as a list', 'metadata: {name: x, labels: [a]}', 'has metadata.labels as a sequence, not a mapping'],
+    ])('%s', (_what, body, problem) => {
+      const parsed = parseManifests(`kind: ConfigMap\n${body}\n---\n${pod('fine')}`, 'h.yaml');
+      expect(parsed.manifests.map((m) => m.object.metadata?.name)).toEqual(['fine']);
+      expect(parsed.problems).toEqual([{
+        file: 'h.yaml', line: 1, level: 'error',
+        message: `document 1 (ConfigMap) ${problem}; the API server would refuse it, so it cannot be judged`,
+      }]);
+    });
+
+    test('a kind that is not a string', () => {
+      expect(parseManifests('kind: [Pod]\n', 'k.yaml').problems).toEqual([{
+        file: 'k.yaml', line: 1, level: 'error', message: 'document 1 has kind as a sequence, not a string; the API server would refuse it, so it cannot be judged',
+      }]);
+    });
+  });
+
+  describe('namespace (as kubectl apply -n)', () => {
+    test('gives namespaced objects without a namespace the one named; cluster-scoped objects are left alone', () => {
+      const parsed = parseManifests('kind: Deployment\nmetadata: {name: d}\n---\nkind: ClusterRole\nmetadata: {name: r}\n', 'v.yaml', { namespace: 'vendor' });
+      expect(parsed.manifests.map((m) => m.object.metadata)).toEqual([{ name: 'd', namespace: 'vendor' }, { name: 'r' }]);
+    });
+
+    test('refuses an object in another namespace, as kubectl does', () => {
+      expect(parseManifests(pod('p'), 'v.yaml', { namespace: 'vendor' }).problems).toEqual([{
+        file: 'v.yaml', line: 1, level: 'error',
+        message: 'document 1 (Pod "p") is in namespace "shop", not "vendor" as --namespace says; kubectl apply -n vendor would refuse it',
+      }]);
+    });
   });
 });
 

@@ -1,4 +1,4 @@
-import { asArray, Manifest } from '../../manifest';
+import { apiVersionOf, asArray, Manifest } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
 
 type Match = 'all' | 'some' | 'none';
@@ -140,7 +140,7 @@ export const auditPolicy: Practice = {
   evaluate: (ctx: AuditContext) => {
     const out: Violation[] = [];
     for (const object of ctx.ofKind('Policy')) {
-      if (!(object.apiVersion ?? '').startsWith('audit.k8s.io/')) continue;
+      if (!apiVersionOf(object).startsWith('audit.k8s.io/')) continue;
       out.push(...policyProblems(object).map((message) => ({ object, message })));
     }
     return out;

@@ -1,5 +1,5 @@
 import { isAcceptableReason, recordedExceptions } from '../../exceptions';
-import { asArray, containersOf, Manifest, namespaceOf, podSpecOf } from '../../manifest';
+import { apiVersionOf, asArray, containersOf, Manifest, namespaceOf, podSpecOf } from '../../manifest';
 import { AuditContext } from '../../practice';
 
 /** Label marking a CronJob as a backup job (HK-BACKUP-007), when its image or command does not already say so. */
@@ -25,7 +25,7 @@ const DIGEST = /@sha256:[a-f0-9]{64}$/;
 
 /** Whether the object is a `velero.io` object of `kind`. */
 export function isVelero(obj: Manifest, kind: string): boolean {
-  return obj.kind === kind && (obj.apiVersion ?? '').startsWith('velero.io/');
+  return obj.kind === kind && apiVersionOf(obj).startsWith('velero.io/');
 }
 
 /** Velero objects of `kind` in the set. */

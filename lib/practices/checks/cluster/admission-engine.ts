@@ -1,5 +1,5 @@
 import { PRACTICES_ANNOTATION } from '../../admission/admission-rule';
-import { asArray, Manifest } from '../../manifest';
+import { apiVersionOf, asArray, Manifest } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
 
 const PRACTICE_ID = /^HK-[A-Z]+-\d{3}$/;
@@ -7,7 +7,7 @@ const KYVERNO_ACTIONS = ['Enforce', 'Audit'];
 const GATEKEEPER_ACTIONS = ['deny', 'dryrun', 'warn'];
 
 function group(obj: Manifest): string {
-  return (obj.apiVersion ?? '').split('/')[0];
+  return apiVersionOf(obj).split('/')[0];
 }
 
 function annotationProblems(obj: Manifest): string[] {

@@ -1,4 +1,4 @@
-import { isControlPlaneFile, Manifest } from '../../manifest';
+import { apiVersionOf, isControlPlaneFile, Manifest } from '../../manifest';
 import { Checkability, ExceptionPolicy, KubernetesVersion, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
 /** When one apiVersion of a kind was served (Kubernetes 1.x minors). */
@@ -94,7 +94,7 @@ function servedOn(s: Served, minor: number): boolean {
 }
 
 function apiVersionProblem(obj: Manifest, target: KubernetesVersion): string | undefined {
-  const apiVersion = obj.apiVersion ?? '';
+  const apiVersion = apiVersionOf(obj);
   const group = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
   if (!BUILT_IN_GROUPS.has(group) || target.major !== 1) return undefined;
   const t = `1.${target.minor}`;

@@ -1,4 +1,4 @@
-import { containersOf, ContainerView, Manifest, namespaceOf } from '../../manifest';
+import { asArray, containersOf, ContainerView, Manifest, namespaceOf } from '../../manifest';
 import { AuditContext } from '../../practice';
 
 /** A control-plane component's static pod, with the container that runs it and its parsed flags. */
@@ -38,7 +38,7 @@ export function staticPods(ctx: AuditContext, component: string): StaticPodCompo
   for (const pod of ctx.ofKind('Pod')) {
     if (namespaceOf(pod) !== 'kube-system') continue;
     for (const c of containersOf(pod, ['containers'])) {
-      const tokens = [...(c.container?.command ?? []), ...(c.container?.args ?? [])].map(String);
+      const tokens = [...asArray(c.container?.command), ...asArray(c.container?.args)].map(String);
       const binary = tokens[0] ?? '';
       if (binary.slice(binary.lastIndexOf('/') + 1) !== component) continue;
       out.push({ pod, container: c, flags: parseFlags(tokens.slice(1)) });

@@ -1,5 +1,5 @@
 import { wildcardMatches } from './util';
-import { asArray, containerLabel, containersOf, describe, Manifest, POD_KINDS } from '../../manifest';
+import { apiVersionOf, asArray, containerLabel, containersOf, describe, Manifest, POD_KINDS } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
 
 /** One `verifyImages[]` entry of a Kyverno policy, with where it sits. */
@@ -64,7 +64,7 @@ export const signedImages: Practice = {
 function verifyEntriesOf(ctx: AuditContext): VerifyEntry[] {
   const out: VerifyEntry[] = [];
   for (const policy of ctx.ofKind('ClusterPolicy', 'Policy')) {
-    if (!(policy.apiVersion ?? '').startsWith('kyverno.io/')) continue;
+    if (!apiVersionOf(policy).startsWith('kyverno.io/')) continue;
     for (const rule of asArray(policy.spec?.rules)) {
       asArray(rule?.verifyImages).forEach((entry, index) => out.push({ policy, rule: String(rule?.name ?? '?'), index, entry }));
     }
@@ -95,7 +95,7 @@ function covers(entry: any, image: string): boolean {
 function exemptions(ctx: AuditContext, entries: readonly VerifyEntry[]): Violation[] {
   const out: Violation[] = [];
   for (const exc of ctx.ofKind('PolicyException')) {
-    if (!(exc.apiVersion ?? '').startsWith('kyverno.io/')) continue;
+    if (!apiVersionOf(exc).startsWith('kyverno.io/')) continue;
     for (const item of asArray(exc.spec?.exceptions)) {
       const names = asArray<string>(item?.ruleNames);
       const hit = entries.find((e) => policyRef(e.policy) === item?.policyName

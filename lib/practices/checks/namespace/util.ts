@@ -1,4 +1,4 @@
-import { Manifest, namespaceOf, POD_KINDS } from '../../manifest';
+import { describe, isRecord, Manifest, namespaceOf, POD_KINDS } from '../../manifest';
 import { AuditContext, Violation } from '../../practice';
 
 /** Namespaces that hold pod-bearing objects, each with those objects, in input order. */
@@ -15,7 +15,7 @@ export function workloadsByNamespace(ctx: AuditContext): Map<string, Manifest[]>
 
 /** The Namespace object called `name`, when the audited set contains it. */
 export function namespaceObject(ctx: AuditContext, name: string): Manifest | undefined {
-  return ctx.ofKind('Namespace').find((n) => n.metadata?.name === name);
+  return ctx.ofKind('Namespace').find((n) => isRecord(n.metadata) && n.metadata.name === name);
 }
 
 /** Objects of the given kinds whose effective namespace is `ns`. */
@@ -25,16 +25,23 @@ export function inNamespace(ctx: AuditContext, ns: string, ...kinds: string[]): 
 
 /**
  * A namespace-level finding: reported on the Namespace object when the set contains it (so one exception there
- * covers the namespace), otherwise on every workload of the namespace, which is what the finding is about.
+ * covers the namespace), otherwise once, on the namespace's first workload, naming the others; it is then excepted
+ * only if every workload of the namespace records the exception. One fact, one finding.
  */
 export function namespaceFinding(ctx: AuditContext, ns: string, workloads: readonly Manifest[], message: string): Violation[] {
   const nsObject = namespaceObject(ctx, ns);
   if (nsObject) return [{ object: nsObject, message }];
-  return workloads.map((object) => ({ object, message }));
+  if (workloads.length === 0) return [];
+  const [first, ...others] = workloads;
+  if (others.length === 0) return [{ object: first, message }];
+  const named = others.slice(0, 3).map(describe).join(', ');
+  const more = others.length > 3 ? ` and ${others.length - 3} more` : '';
+  return [{ object: first, message: `${message} (also concerns ${named}${more})`, alsoOn: others }];
 }
 
 /** The value of a label or annotation as a string, or undefined when absent. */
 export function metaValue(obj: Manifest | undefined, field: 'labels' | 'annotations', key: string): string | undefined {
-  const value = obj?.metadata?.[field]?.[key];
-  return value === undefined || value === null ? undefined : String(value);
+  const map = isRecord(obj?.metadata) ? obj.metadata[field] : undefined;
+  const value = isRecord(map) ? map[key] : undefined;
+  return value === undefined || value === null || typeof value === 'object' ? undefined : String(value);
 }

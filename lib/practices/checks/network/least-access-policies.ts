@@ -1,5 +1,5 @@
 import { policiesSelecting, policyTypesOf, ruleLabel, rulesOf, selectsWholeNamespace, targetSelectorOf } from './util';
-import { isEmptySelector, namespaceOf, POD_KINDS, selectorMatches, podLabelsOf } from '../../manifest';
+import { isEmptySelector, isRecord, namespaceOf, POD_KINDS, podLabelsOf, selectorMatches } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
 
 const NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -63,11 +63,12 @@ export const leastAccessPolicies: Practice = {
       }
       for (const r of rulesOf(policy)) {
         r.peers.forEach((peer, i) => {
-          if (peer?.ipBlock || peer?.namespaceSelector === undefined || isEmptySelector(peer.namespaceSelector)) return;
-          if (peer.podSelector === undefined || isEmptySelector(peer.podSelector)) {
+          // namespaceSelector: null is valid and means absent, like podSelector: null.
+          if (peer?.ipBlock || peer?.namespaceSelector === undefined || peer.namespaceSelector === null || isEmptySelector(peer.namespaceSelector)) return;
+          if (peer.podSelector === undefined || peer.podSelector === null || isEmptySelector(peer.podSelector)) {
             out.push({ object: policy, message: `${ruleLabel(r)} peer ${i} admits every pod of the selected namespaces; name the peer pods` });
           }
-          if (peer.namespaceSelector.matchLabels?.[NAME_LABEL] === undefined) {
+          if (!isRecord(peer.namespaceSelector.matchLabels) || peer.namespaceSelector.matchLabels[NAME_LABEL] === undefined) {
             out.push({ object: policy, message: `${ruleLabel(r)} peer ${i} selects namespaces by labels other than ${NAME_LABEL}` });
           }
         });

@@ -1,4 +1,4 @@
-import { asArray, isEmptySelector, Manifest, namespaceOf, podLabelsOf, podMetaOf, podSpecOf, POD_KINDS, selectorMatches } from '../../manifest';
+import { apiVersionOf, asArray, isEmptySelector, Manifest, namespaceOf, POD_KINDS, podLabelsOf, podMetaOf, podSpecOf, selectorMatches } from '../../manifest';
 import { AuditContext } from '../../practice';
 
 /** A traffic direction of a NetworkPolicy. */
@@ -143,7 +143,7 @@ function parseIpv6(text: string): { family: 6; bits: bigint } | undefined {
 
 /** The API group of an object (`security.istio.io` for `security.istio.io/v1`, empty for core objects). */
 export function apiGroupOf(obj: Manifest): string {
-  const apiVersion = obj.apiVersion ?? '';
+  const apiVersion = apiVersionOf(obj);
   return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
 }
 

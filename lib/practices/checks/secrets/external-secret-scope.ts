@@ -1,4 +1,4 @@
-import { Manifest } from '../../manifest';
+import { apiVersionOf, Manifest } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
 
 const ONE_HOUR_SECONDS = 3600;
@@ -34,7 +34,7 @@ function staticCredentialPaths(value: unknown, path: string): string[] {
 }
 
 function isEso(obj: Manifest): boolean {
-  return (obj.apiVersion ?? '').startsWith('external-secrets.io/');
+  return apiVersionOf(obj).startsWith('external-secrets.io/');
 }
 
 /** HK-SECRETS-004: ExternalSecrets judged on their reference, ownership and refresh; stores on how they authenticate. */

@@ -1,4 +1,5 @@
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
+import { apiVersionOf } from '../../manifest';
 
 /** Annotations that widen a SealedSecret's scope beyond its own name and namespace. */
 export const SEALED_SCOPE_ANNOTATIONS: readonly string[] = ['sealedsecrets.bitnami.com/cluster-wide', 'sealedsecrets.bitnami.com/namespace-wide'];
@@ -23,7 +24,7 @@ export const sealedSecretScope: Practice = {
     other: ['bitnami-labs/sealed-secrets scope model (strict, namespace-wide, cluster-wide)'],
   },
   evaluate: perObject(['SealedSecret'], (ss) => {
-    if (!(ss.apiVersion ?? '').startsWith('bitnami.com/')) return [];
+    if (!apiVersionOf(ss).startsWith('bitnami.com/')) return [];
     const problems: string[] = [];
     const encrypted = ss.spec?.encryptedData;
     const entries = encrypted && typeof encrypted === 'object' ? Object.entries(encrypted) : [];

@@ -5,10 +5,10 @@
  * Bounded: a fixed seed and a fixed number of runs, so the suite is deterministic and stays fast.
  */
 import * as fc from 'fast-check';
-import { ALL_CASES } from './cases';
-import { PracticeCase } from './cases/types';
-import { compliantSet } from './fixtures';
-import { audit, createAuditContext, parseKubernetesVersion } from '../../lib/practices/audit';
+import { ALL_CASES } from '../practices/cases';
+import { PracticeCase } from '../practices/cases/types';
+import { compliantSet } from '../practices/fixtures';
+import { audit, createAuditContext, parseKubernetesVersion } from '../../lib/audit/audit';
 import { CATALOGUE } from '../../lib/practices/catalogue';
 import { Manifest } from '../../lib/practices/manifest';
 
@@ -97,22 +97,28 @@ describe('checks are total over any JSON value (fuzz)', () => {
           expect(lost).toEqual([]);
         },
       ),
-      { numRuns: 400, seed: 18, endOnFailure: true },
+      { numRuns: 120, seed: 18, endOnFailure: true },
     );
   });
 
-  test('every field of the compliant set and of every failing case survives every wrong type (exhaustive, checks only)', () => {
-    const failures: string[] = [];
+  test('every field shape of every case survives every wrong type (exhaustive over shapes, checks only)', () => {
+    const failures = new Set<string>();
+    const shapes = new Set<string>();
     for (const c of CORPUS) {
       c.objects.forEach((object, oi) => {
         for (const path of pathsOf(object)) {
-          for (const replacement of [null, {}, [], 1, 'x', [null]]) {
+          for (const replacement of [null, {}, 1, [null]]) {
+            // One run per kind, field shape (list indices folded) and replacement: the cases share most objects.
+            const shape = `${object.kind} ${path.map((k) => (typeof k === 'number' ? '*' : k)).join('.')} = ${JSON.stringify(replacement)}`;
+            if (shapes.has(shape)) continue;
+            shapes.add(shape);
             const objects = c.objects.map((o, i) => (i === oi ? mutate(o, path, replacement) : o));
-            for (const t of throwingChecks(objects, c)) failures.push(`${c.name} / ${object.kind} ${path.join('.')} = ${JSON.stringify(replacement)}: ${t}`);
+            for (const t of throwingChecks(objects, c)) failures.add(`${shape}: ${t}`);
           }
         }
       });
     }
-    expect([...new Set(failures.map((f) => f.replace(/^.*?: (HK-[A-Z]+-\d+: .*)$/, '$1')))].slice(0, 40)).toEqual([]);
+    expect(shapes.size).toBeGreaterThan(1000);
+    expect([...failures].slice(0, 20)).toEqual([]);
   });
 });
