@@ -148,11 +148,20 @@ project.addTask('bench:synth', {
   ],
 });
 
+project.addTask('bench:audit-scale', {
+  description: 'The audit CLI against a bare js-yaml loadAll on the same files: 20,000 objects, peak RSS on 50 MB, 100,000 tiny documents',
+  steps: [
+    { spawn: 'compile' },
+    { exec: 'ts-node -T bench/audit-scale.ts', receiveArgs: true },
+  ],
+});
+
 project.addTask('bench', {
   description: 'Every benchmark: synth against plain cdk8s-plus-28, audit throughput',
   steps: [
     { spawn: 'bench:synth' },
     { exec: 'ts-node -T bench/audit-throughput.ts' },
+    { spawn: 'bench:audit-scale' },
   ],
 });
 

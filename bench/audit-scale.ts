@@ -82,7 +82,7 @@ function app(ns: string, i: number): object[] {
 }
 
 /** `count` objects in namespaces of ten applications each, as one multi-document YAML text. */
-function manifests(count: number): { text: string; objects: number } {
+export function manifests(count: number): { text: string; objects: number } {
   const docs: string[] = [];
   for (let n = 0; docs.length < count; n++) {
     const ns = `team-${n}`;
@@ -192,4 +192,4 @@ function main(): void {
   for (const r of rows) console.log(line(r));
 }
 
-main();
+if (require.main === module) main();

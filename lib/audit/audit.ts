@@ -117,11 +117,21 @@ export function audit(manifests: readonly Manifest[], options: AuditOptions = {}
   const constructPathOf = options.constructPathOf ?? annotatedConstructPath;
   const locationOf = options.locationOf ?? (() => undefined);
 
+  // Objects with many findings would otherwise have their annotations scanned once per finding.
+  const exceptionsCache = new Map<Manifest, Map<string, string>>();
+  const exceptionsOf = (o: Manifest) => {
+    let recorded = exceptionsCache.get(o);
+    if (!recorded) {
+      recorded = recordedExceptions(o);
+      exceptionsCache.set(o, recorded);
+    }
+    return recorded;
+  };
   const findings: Finding[] = [];
   for (const practice of options.practices ?? CATALOGUE) {
     if (!practice.evaluate) continue;
     for (const v of runCheck(practice, ctx)) {
-      findings.push(toFinding(practice, v, constructPathOf(v.object), locationOf(v.object)));
+      findings.push(toFinding(practice, v, constructPathOf(v.object), locationOf(v.object), exceptionsOf));
     }
   }
   return {
@@ -231,11 +241,12 @@ function runCheck(practice: Practice, ctx: AuditContext): Violation[] {
   return [...failure.violations!, ...culprits];
 }
 
-function toFinding(practice: Practice, v: Violation, constructPath: string | undefined, location: SourceLocation | undefined): Finding {
-  const reason = recordedExceptions(v.object).get(practice.id);
+function toFinding(practice: Practice, v: Violation, constructPath: string | undefined, location: SourceLocation | undefined,
+  exceptionsOf: (o: Manifest) => Map<string, string>): Finding {
+  const reason = exceptionsOf(v.object).get(practice.id);
   const excepted = reason !== undefined && practice.exception === ExceptionPolicy.RECORDABLE
     && v.exceptable !== false && isAcceptableReason(reason)
-    && (v.alsoOn ?? []).every((o) => isAcceptableReason(recordedExceptions(o).get(practice.id)));
+    && (v.alsoOn ?? []).every((o) => isAcceptableReason(exceptionsOf(o).get(practice.id)));
   return {
     practiceId: practice.id,
     title: practice.title,

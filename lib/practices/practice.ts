@@ -183,6 +183,23 @@ export interface Practice {
 /** Marks the `evaluate` functions `perObject` builds, so a construct's self-check can pick the per-object practices. */
 const PER_OBJECT = Symbol.for('cdk8s-hardened.perObject');
 
+const MEMO = new WeakMap<AuditContext, Map<string, unknown>>();
+
+/**
+ * A value derived from the audited set, built once per context and shared by every check that asks for it under
+ * the same key (the RBAC model, objects by namespace): what keeps the catalogue linear in the size of the set.
+ * The context is immutable, so the value never goes stale.
+ */
+export function memoized<T>(ctx: AuditContext, key: string, build: () => T): T {
+  let values = MEMO.get(ctx);
+  if (!values) {
+    values = new Map();
+    MEMO.set(ctx, values);
+  }
+  if (!values.has(key)) values.set(key, build());
+  return values.get(key) as T;
+}
+
 /**
  * Builds `evaluate` for a practice judged one object at a time: `check` returns the problems of one object
  * of the given kinds (an empty list when it complies). A check that throws on one object yields an

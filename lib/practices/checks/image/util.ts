@@ -1,5 +1,6 @@
 import { Manifest, namespaceOf } from '../../manifest';
 import { AuditContext } from '../../practice';
+import { namespacesByName } from '../namespace/util';
 
 /**
  * Namespace annotation listing, comma-separated, the registries the namespace's workloads may pull from
@@ -132,8 +133,7 @@ export function parseRegistryList(value: unknown): string[] {
  */
 export function allowedRegistriesFor(ctx: AuditContext, workload: Manifest): string[] {
   const ns = namespaceOf(workload);
-  const fromNamespace = ctx.ofKind('Namespace')
-    .filter((n) => n.metadata?.name === ns)
+  const fromNamespace = (namespacesByName(ctx).get(ns) ?? [])
     .flatMap((n) => parseRegistryList(n.metadata?.annotations?.[ALLOWED_REGISTRIES_ANNOTATION]));
   return [...ctx.settings.allowedRegistries, ...fromNamespace];
 }

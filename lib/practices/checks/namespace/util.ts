@@ -1,26 +1,43 @@
 import { describe, isRecord, Manifest, namespaceOf, POD_KINDS } from '../../manifest';
-import { AuditContext, Violation } from '../../practice';
+import { AuditContext, memoized, Violation } from '../../practice';
 
 /** Namespaces that hold pod-bearing objects, each with those objects, in input order. */
 export function workloadsByNamespace(ctx: AuditContext): Map<string, Manifest[]> {
-  const out = new Map<string, Manifest[]>();
-  for (const w of ctx.ofKind(...POD_KINDS)) {
-    const ns = namespaceOf(w);
-    const list = out.get(ns) ?? [];
-    list.push(w);
-    out.set(ns, list);
-  }
-  return out;
+  return memoized(ctx, 'workloads-by-namespace', () => {
+    const out = new Map<string, Manifest[]>();
+    for (const w of ctx.ofKind(...POD_KINDS)) {
+      const ns = namespaceOf(w);
+      const list = out.get(ns);
+      if (list) list.push(w);
+      else out.set(ns, [w]);
+    }
+    return out;
+  });
 }
 
 /** The Namespace object called `name`, when the audited set contains it. */
 export function namespaceObject(ctx: AuditContext, name: string): Manifest | undefined {
-  return ctx.ofKind('Namespace').find((n) => isRecord(n.metadata) && n.metadata.name === name);
+  return namespacesByName(ctx).get(name)?.[0];
+}
+
+/** Namespace objects of the set by name, in input order (a name may appear twice in a broken set). */
+export function namespacesByName(ctx: AuditContext): Map<string, Manifest[]> {
+  return memoized(ctx, 'namespaces-by-name', () => {
+    const out = new Map<string, Manifest[]>();
+    for (const n of ctx.ofKind('Namespace')) {
+      const name = isRecord(n.metadata) && typeof n.metadata.name === 'string' ? n.metadata.name : undefined;
+      if (name === undefined) continue;
+      const list = out.get(name);
+      if (list) list.push(n);
+      else out.set(name, [n]);
+    }
+    return out;
+  });
 }
 
 /** Objects of the given kinds whose effective namespace is `ns`. */
 export function inNamespace(ctx: AuditContext, ns: string, ...kinds: string[]): Manifest[] {
-  return ctx.ofKind(...kinds).filter((o) => namespaceOf(o) === ns);
+  return [...ctx.inNamespace(ns, ...kinds)];
 }
 
 /**

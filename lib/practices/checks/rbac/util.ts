@@ -4,7 +4,7 @@
  * read the set through it; an access report can read the same model.
  */
 import { asArray, describe, Manifest, namespaceOf, selectorMatches } from '../../manifest';
-import { AuditContext, Violation } from '../../practice';
+import { AuditContext, memoized, Violation } from '../../practice';
 
 /** The RBAC API group. */
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
@@ -180,7 +180,7 @@ export function roleLabel(role: RoleModel): string {
 export class RbacModel {
   /** The model of the set under audit. */
   public static of(ctx: AuditContext): RbacModel {
-    return new RbacModel(ctx.ofKind('Role'), ctx.ofKind('ClusterRole'), ctx.ofKind('RoleBinding', 'ClusterRoleBinding'));
+    return memoized(ctx, 'rbac-model', () => new RbacModel(ctx.ofKind('Role'), ctx.ofKind('ClusterRole'), ctx.ofKind('RoleBinding', 'ClusterRoleBinding')));
   }
 
   /** Every Role and ClusterRole of the set, in input order (Roles first). */
@@ -190,19 +190,32 @@ export class RbacModel {
 
   private readonly clusterRoles: readonly Manifest[];
   private readonly resolved = new Map<Manifest, RoleModel>();
+  /** First role of each `kind/namespace/name`, as `roles.find` would return it. */
+  private readonly roleIndex = new Map<string, RoleModel>();
+  private readonly bindingsByRole = new Map<Manifest, BindingModel[]>();
 
   constructor(roles: readonly Manifest[], clusterRoles: readonly Manifest[], bindings: readonly Manifest[]) {
     this.clusterRoles = clusterRoles;
     this.roles = [...roles, ...clusterRoles].map((r) => this.model(r, new Set()));
+    for (const r of this.roles) {
+      const key = roleKey(r.kind, r.kind === 'Role' ? r.namespace ?? '' : '', r.name);
+      if (!this.roleIndex.has(key)) this.roleIndex.set(key, r);
+    }
     this.bindings = bindings.map((b) => this.binding(b));
+    for (const b of this.bindings) {
+      if (!b.role) continue;
+      const list = this.bindingsByRole.get(b.role.object);
+      if (list) list.push(b);
+      else this.bindingsByRole.set(b.role.object, [b]);
+    }
   }
 
   /** The role a `roleRef` names: a Role in `namespace`, or a ClusterRole (of the set, else a built-in one). */
   public resolveRoleRef(ref: { readonly kind?: string; readonly name?: string }, namespace: string): RoleModel | undefined {
     const name = String(ref.name ?? '');
-    if (ref.kind === 'Role') return this.roles.find((r) => r.kind === 'Role' && r.name === name && r.namespace === namespace);
+    if (ref.kind === 'Role') return this.roleIndex.get(roleKey('Role', namespace, name));
     if (ref.kind !== 'ClusterRole') return undefined;
-    const own = this.roles.find((r) => r.kind === 'ClusterRole' && r.name === name);
+    const own = this.roleIndex.get(roleKey('ClusterRole', '', name));
     if (own) return own;
     const builtIn = BUILT_IN_RULES[name];
     if (!builtIn) return undefined;
@@ -219,7 +232,7 @@ export class RbacModel {
 
   /** Bindings whose roleRef resolves to `role`. */
   public bindingsOf(role: RoleModel): BindingModel[] {
-    return this.bindings.filter((b) => b.role?.object === role.object);
+    return [...(this.bindingsByRole.get(role.object) ?? [])];
   }
 
   private model(role: Manifest, visiting: Set<Manifest>): RoleModel {
@@ -321,4 +334,8 @@ export function roleViolations(ctx: AuditContext, problem: RuleProblem, options:
 /** `get, list on secrets`-style phrase, for messages. */
 export function grantPhrase(verbs: readonly string[], resource: string): string {
   return `${verbs.join(', ')} on ${resource}`;
+}
+
+function roleKey(kind: string, namespace: string, name: string): string {
+  return `${kind}\u0000${namespace}\u0000${name}`;
 }
