@@ -225,7 +225,7 @@ function runCheck(practice: Practice, ctx: AuditContext): Violation[] {
     }
     let error = failure.error;
     while (bad - ok > 1) {
-      const mid = (ok + bad) >> 1;
+      const mid = Math.floor((ok + bad) / 2);
       const r = attempt(remaining.slice(0, mid));
       if (r.error !== undefined) {
         bad = mid;

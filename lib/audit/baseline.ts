@@ -52,7 +52,8 @@ export function parseBaseline(text: string, file: string): Baseline {
       throw new BaselineError(file, `has an entry ${i + 1} without string practiceId, object and message`);
     }
   });
-  return { version: BASELINE_VERSION, findings: doc.findings.map((e: BaselineEntry) => ({ practiceId: e.practiceId, object: e.object, message: e.message })) };
+  const findings = doc.findings.map((e: BaselineEntry) => ({ practiceId: e.practiceId, object: e.object, message: e.message }));
+  return { version: BASELINE_VERSION, findings };
 }
 
 /**

@@ -176,7 +176,9 @@ function splitDocuments(text: string): Chunk[] {
   return chunks;
 }
 
-type ChunkResult = { readonly syntax: YamlProblem } | { readonly documents: YamlDocument[]; readonly problems: YamlProblem[]; readonly count: number };
+type ChunkResult =
+  | { readonly syntax: YamlProblem }
+  | { readonly documents: YamlDocument[]; readonly problems: YamlProblem[]; readonly count: number };
 
 function loadChunk(text: string, firstLine: number, firstIndex: number, limits: ResolvedYamlLimits): ChunkResult {
   let events: Event[];
@@ -426,7 +428,7 @@ function lineOfOffset(starts: readonly number[], offset: number): number {
   let lo = 0;
   let hi = starts.length - 1;
   while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
+    const mid = Math.floor((lo + hi + 1) / 2);
     if (starts[mid] <= offset) lo = mid;
     else hi = mid - 1;
   }

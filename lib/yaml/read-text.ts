@@ -4,6 +4,10 @@ import { YamlInputError } from './yaml-input-error';
 
 const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
+/** Read-only and non-blocking: opening a FIFO that slipped past the check must not wait for a writer. */
+// eslint-disable-next-line no-bitwise
+const READ_NONBLOCKING = fs.constants.O_RDONLY | fs.constants.O_NONBLOCK;
+
 /**
  * Reads a regular file as UTF-8 text within `limits.maxBytes`. Named pipes, devices and sockets are refused
  * without being read (reading a FIFO blocks until a writer comes, which may be never). The file is opened
@@ -15,7 +19,7 @@ export async function readTextFile(file: string, limits: YamlLimits = {}): Promi
   refuseSpecial(file, await fs.promises.stat(file).catch((e) => { throw new YamlInputError(file, `cannot read: ${readError(e)}`); }));
   let handle: fs.promises.FileHandle;
   try {
-    handle = await fs.promises.open(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    handle = await fs.promises.open(file, READ_NONBLOCKING);
   } catch (e) {
     throw new YamlInputError(file, `cannot read: ${readError(e)}`);
   }
@@ -40,7 +44,7 @@ export function readTextFileSync(file: string, limits: YamlLimits = {}): string 
   let fd: number;
   try {
     refuseSpecial(file, fs.statSync(file));
-    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    fd = fs.openSync(file, READ_NONBLOCKING);
   } catch (e) {
     if (YamlInputError.isYamlInputError(e)) throw e;
     throw new YamlInputError(file, `cannot read: ${readError(e)}`);

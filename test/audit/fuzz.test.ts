@@ -5,12 +5,12 @@
  * Bounded: a fixed seed and a fixed number of runs, so the suite is deterministic and stays fast.
  */
 import * as fc from 'fast-check';
-import { ALL_CASES } from '../practices/cases';
-import { PracticeCase } from '../practices/cases/types';
-import { compliantSet } from '../practices/fixtures';
 import { audit, createAuditContext, parseKubernetesVersion } from '../../lib/audit/audit';
 import { CATALOGUE } from '../../lib/practices/catalogue';
 import { Manifest } from '../../lib/practices/manifest';
+import { ALL_CASES } from '../practices/cases';
+import { PracticeCase } from '../practices/cases/types';
+import { compliantSet } from '../practices/fixtures';
 
 /** Wrong values for any field: what a hostile or broken manifest may hold where a check expects something else. */
 const REPLACEMENTS: readonly unknown[] = [

@@ -128,7 +128,9 @@ describe('parseManifests', () => {
 
     test('reports an items field that is not a list instead of judging the wrapper', () => {
       expect(parseManifests('apiVersion: v1\nkind: PodList\nitems: {a: 1}\n', 'l.yaml').problems).toEqual([{
-        file: 'l.yaml', line: 1, level: 'error',
+        file: 'l.yaml',
+        line: 1,
+        level: 'error',
         message: 'document 1 has an items field that is a mapping, not a list; kubectl would refuse it, so it cannot be judged',
       }]);
     });
@@ -147,7 +149,9 @@ describe('parseManifests', () => {
       const parsed = parseManifests(`kind: ConfigMap\n${body}\n---\n${pod('fine')}`, 'h.yaml');
       expect(parsed.manifests.map((m) => m.object.metadata?.name)).toEqual(['fine']);
       expect(parsed.problems).toEqual([{
-        file: 'h.yaml', line: 1, level: 'error',
+        file: 'h.yaml',
+        line: 1,
+        level: 'error',
         message: `document 1 (ConfigMap) ${problem}; the API server would refuse it, so it cannot be judged`,
       }]);
     });
@@ -167,7 +171,9 @@ describe('parseManifests', () => {
 
     test('refuses an object in another namespace, as kubectl does', () => {
       expect(parseManifests(pod('p'), 'v.yaml', { namespace: 'vendor' }).problems).toEqual([{
-        file: 'v.yaml', line: 1, level: 'error',
+        file: 'v.yaml',
+        line: 1,
+        level: 'error',
         message: 'document 1 (Pod "p") is in namespace "shop", not "vendor" as --namespace says; kubectl apply -n vendor would refuse it',
       }]);
     });

@@ -1,5 +1,5 @@
 import { spawnSync } from 'child_process';
-import { readFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
 import { BIN, runCli, scratch, toYaml } from './run-cli';
 import { CATALOGUE } from '../../lib/practices/catalogue';
 import { sarifSchemaErrors } from '../audit/sarif-schema';
@@ -421,7 +421,7 @@ describe('no bypass, no crash on anybody\'s YAML (issue 18)', () => {
 
   test('--max-file-size refuses a larger file without parsing it', () => {
     const big = hostile.path('big.yaml');
-    require('fs').writeFileSync(big, toYaml([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big', namespace: 'shop' }, data: { k: 'x'.repeat(2000) } }]));
+    writeFileSync(big, toYaml([{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'big', namespace: 'shop' }, data: { k: 'x'.repeat(2000) } }]));
     const r = runCli(['audit', '--max-file-size', '1K', hostile.path('vendor.yaml'), big]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`cdk8s-hardened: error: ${big}: is larger than the 1 KiB limit; refused without parsing `
@@ -431,7 +431,7 @@ describe('no bypass, no crash on anybody\'s YAML (issue 18)', () => {
 
   test('invalid UTF-8 is reported, not silently replaced', () => {
     const file = hostile.path('latin1.yaml');
-    require('fs').writeFileSync(file, Buffer.concat([Buffer.from('kind: ConfigMap\nmetadata: {name: caf'), Buffer.from([0xe9]), Buffer.from('}\n')]));
+    writeFileSync(file, Buffer.concat([Buffer.from('kind: ConfigMap\nmetadata: {name: caf'), Buffer.from([0xe9]), Buffer.from('}\n')]));
     const r = runCli(['audit', file]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`cdk8s-hardened: error: ${file}:2: is not valid UTF-8 (byte 37 cannot be decoded); save the file as UTF-8\n`);

@@ -6,8 +6,8 @@ import { parse } from 'yaml';
 import { register } from '../../lib/cli/decrypt-command';
 import { SecretValue } from '../../lib/secrets/secret-value';
 import { SopsRecipient } from '../../lib/secrets/sops-recipient';
-import { BILLION_LAUGHS } from '../yaml/bombs';
 import { ageKeyPair, fixedClock, setEnv, synthSecrets, tempDir } from '../secrets/sops/helpers';
+import { BILLION_LAUGHS } from '../yaml/bombs';
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = [];

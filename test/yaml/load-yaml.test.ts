@@ -1,7 +1,7 @@
 import { parseAllDocuments } from 'yaml';
+import { BILLION_LAUGHS } from './bombs';
 import { checkYamlText, loadYamlDocuments } from '../../lib/yaml/load-yaml';
 import { YamlInputError } from '../../lib/yaml/yaml-input-error';
-import { BILLION_LAUGHS } from './bombs';
 
 function values(text: string): unknown[] {
   return loadYamlDocuments(text).documents.map((d) => d.value);

@@ -64,7 +64,8 @@ export const leastAccessPolicies: Practice = {
       for (const r of rulesOf(policy)) {
         r.peers.forEach((peer, i) => {
           // namespaceSelector: null is valid and means absent, like podSelector: null.
-          if (peer?.ipBlock || peer?.namespaceSelector === undefined || peer.namespaceSelector === null || isEmptySelector(peer.namespaceSelector)) return;
+          if (peer?.ipBlock || peer?.namespaceSelector === undefined || peer.namespaceSelector === null) return;
+          if (isEmptySelector(peer.namespaceSelector)) return;
           if (peer.podSelector === undefined || peer.podSelector === null || isEmptySelector(peer.podSelector)) {
             out.push({ object: policy, message: `${ruleLabel(r)} peer ${i} admits every pod of the selected namespaces; name the peer pods` });
           }

@@ -1,5 +1,5 @@
-import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 import { apiVersionOf } from '../../manifest';
+import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
 /** Annotations that widen a SealedSecret's scope beyond its own name and namespace. */
 export const SEALED_SCOPE_ANNOTATIONS: readonly string[] = ['sealedsecrets.bitnami.com/cluster-wide', 'sealedsecrets.bitnami.com/namespace-wide'];
