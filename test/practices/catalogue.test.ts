@@ -107,7 +107,16 @@ describe('recorded exceptions', () => {
     expect(findings.every((f) => !f.excepted)).toBe(true);
   });
 
-  test('a cpu-limit exception covers only the missing cpu limit (HK-WORKLOAD-019)', () => {
+  test('a cpu-limit exception covers a missing cpu limit alone (HK-WORKLOAD-019)', () => {
+    const set = compliantSet() as any[];
+    const d = set.find((o) => o.kind === 'Deployment');
+    delete d.spec.template.spec.containers[0].resources.limits.cpu;
+    annotate(d, 'HK-WORKLOAD-019', 'CPU limit intentionally omitted: throttling hurts p99 latency');
+    const findings = findingsFor(set, 'HK-WORKLOAD-019');
+    expect(findings.map((f) => [f.message, f.excepted])).toEqual([['container "app" sets no resources.limits.cpu', true]]);
+  });
+
+  test('missing limits are one finding per container, and a cpu-limit exception never hides a missing memory limit (HK-WORKLOAD-019)', () => {
     const set = compliantSet() as any[];
     const d = set.find((o) => o.kind === 'Deployment');
     const resources = d.spec.template.spec.containers[0].resources;
@@ -115,7 +124,6 @@ describe('recorded exceptions', () => {
     delete resources.limits.memory;
     annotate(d, 'HK-WORKLOAD-019', 'CPU limit intentionally omitted: throttling hurts p99 latency');
     const findings = findingsFor(set, 'HK-WORKLOAD-019');
-    expect(findings.filter((f) => f.excepted).map((f) => f.message)).toEqual(['container "app" sets no resources.limits.cpu']);
-    expect(findings.filter((f) => !f.excepted).map((f) => f.message)).toEqual(['container "app" sets no resources.limits for memory']);
+    expect(findings.map((f) => [f.message, f.excepted])).toEqual([['container "app" sets no resources.limits for memory, cpu', false]]);
   });
 });

@@ -115,6 +115,10 @@ export const AUDIT_CASES: PracticeCases = {
       { name: 'provenance on every object', objects: compliantSet() },
       { name: 'control-plane files are exempt', objects: plus(policy()) },
       { name: 'empty label value is valid', objects: withDeployment((d) => { d.metadata.labels['example.com/flag'] = ''; }) },
+      {
+        name: 'a third-party object that claims nothing of ours is not judged (without requireProvenance)',
+        objects: plus({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'vendor', namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'Helm' } } }),
+      },
     ],
     fail: [
       { name: 'managed by another tool', objects: withDeployment((d) => { d.metadata.labels['app.kubernetes.io/managed-by'] = 'Helm'; }) },
@@ -124,7 +128,14 @@ export const AUDIT_CASES: PracticeCases = {
       { name: 'no catalogue version', objects: withObject('Namespace', (n) => { delete n.metadata.annotations['cdk8s-hardened.io/catalogue-version']; }) },
       { name: 'label value longer than 63', objects: withDeployment((d) => { d.metadata.labels['app.kubernetes.io/part-of'] = 'x'.repeat(64); }) },
       { name: 'label value with a slash', objects: withDeployment((d) => { d.metadata.labels.team = 'shop/payments'; }) },
-      { name: 'no metadata at all', objects: plus({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bare', namespace: 'shop' } }) },
+      {
+        name: 'claims to be managed by cdk8s-hardened but carries nothing else',
+        objects: plus({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bare', namespace: 'shop', labels: { 'app.kubernetes.io/managed-by': 'cdk8s-hardened' } } }),
+      },
+      {
+        name: 'carries only an exception annotation of ours',
+        objects: plus({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bare', namespace: 'shop', annotations: { 'exceptions.cdk8s-hardened.io/HK-IMAGE-001': 'x'.repeat(20) } } }),
+      },
     ],
   },
 };
