@@ -89,6 +89,8 @@ const project = new typescript.TypeScriptProject({
     dirs: ['lib'],
     devdirs: ['test', 'examples', 'scripts', 'bench'],
     ignorePatterns: ['lib/imports/**', '*.js', '*.d.ts', 'node_modules/', 'cdk8s.out/'],
+    // Lint judges, it never rewrites: `npm test` and CI fail on a finding; `npx projen eslint:fix` fixes on purpose.
+    commandOptions: { fix: false },
   },
   gitignore: ['cdk8s.out/', '.cdk8s.previous/', '.cdk8s.previous.staging/', '/bench/out/', '.tmp-*'],
 });
@@ -121,7 +123,37 @@ project.addTask('synth', {
 });
 
 // The CLI is tested as a subprocess of the compiled bin, so tests run on freshly compiled output.
+// ts-jest transpiles without type checking and examples, bench and scripts run through `ts-node -T`, so one
+// `tsc --noEmit` over the test project (lib, test, examples, scripts, bench) is where their types are checked.
+const typecheck = project.addTask('typecheck', {
+  description: 'Type-check every TypeScript file: lib, test, examples, scripts and bench',
+  exec: 'tsc --noEmit -p test/tsconfig.json',
+});
+project.testTask.prependSpawn(typecheck);
 project.testTask.prependSpawn(project.compileTask);
+
+project.addTask('eslint:fix', {
+  description: 'Lint and rewrite what eslint can fix (never part of test or CI)',
+  exec: 'projen eslint --fix',
+});
+
+// One error model (lib/errors.ts): every throw in lib is a HardenedError or one of its subclasses, so callers
+// detect the library's errors by symbol and every message names the way out.
+project.eslint?.addOverride({
+  files: ['lib/**/*.ts'],
+  rules: {
+    'no-restricted-syntax': ['error',
+      {
+        selector: ':matches(NewExpression, CallExpression)[callee.name=/^(Error|TypeError|RangeError|SyntaxError)$/]',
+        message: 'Throw a HardenedError (lib/errors.ts) or a subclass: it carries the way out and is detected by symbol.',
+      },
+      {
+        selector: 'ClassDeclaration[superClass.name=/^(Error|TypeError|RangeError)$/]',
+        message: 'Extend HardenedError (lib/errors.ts), so isHardenedError recognises the new error.',
+      },
+    ],
+  },
+});
 
 project.addTask('test:conformance', {
   description: 'Conformance tests against ../shared (real vectors, CRD schemas); fails when ../shared is missing',

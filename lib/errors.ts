@@ -24,28 +24,48 @@ export interface RefusalDetails {
 }
 
 /**
- * The one error type of the library. Detected by symbol, not `instanceof`, so two copies of the
- * library in one `node_modules` still recognise each other's errors.
+ * A problem no construct owns: input of the audit or the CLI, a SOPS file, a sealing certificate, a misuse of a
+ * pure helper. The message is written whole by the raiser and must never contain secret material.
  */
+export interface UnattributedProblem {
+  /** The whole message, ending with the way out. */
+  readonly message: string;
+  /** How to fix it, as the message states it. */
+  readonly fix: string;
+  /** The practice at stake, when there is one. */
+  readonly practiceId?: string;
+}
+
+/**
+ * The library's error family: every error thrown in `lib/` is a HardenedError or one of its subclasses
+ * (`SopsError`, `SealingError`, …), enforced by lint. Detected by symbol, not `instanceof`, so two copies of
+ * the library in one `node_modules` still recognise each other's errors.
+ */
+// eslint-disable-next-line no-restricted-syntax -- the root of the family is the one class that extends Error.
 export class HardenedError extends Error {
-  /** Whether `x` is a HardenedError, from this copy of the library or another. */
+  /** Whether `x` is a HardenedError (of any subclass), from this copy of the library or another. */
   public static isHardenedError(x: unknown): x is HardenedError {
     return typeof x === 'object' && x !== null && HARDENED_ERROR in x;
   }
 
-  /** Path of the construct that received the bad value. */
-  public readonly constructPath: string;
-  /** The prop or argument at fault. */
-  public readonly prop: string;
+  /** Path of the construct that received the bad value; undefined when no construct owns the problem. */
+  public readonly constructPath?: string;
+  /** The prop or argument at fault; undefined when no construct owns the problem. */
+  public readonly prop?: string;
   /** The practice the value breaks, if any. */
   public readonly practiceId?: string;
+  /** How to fix it. */
+  public readonly fix: string;
 
-  constructor(details: RefusalDetails) {
-    super(formatRefusal(details));
-    this.name = 'HardenedError';
-    this.constructPath = details.scope.node.path;
-    this.prop = details.prop;
+  constructor(details: RefusalDetails | UnattributedProblem) {
+    super(isRefusal(details) ? formatRefusal(details) : details.message);
+    this.name = new.target.name;
+    if (isRefusal(details)) {
+      this.constructPath = details.scope.node.path;
+      this.prop = details.prop;
+    }
     this.practiceId = details.practiceId;
+    this.fix = details.fix;
     Object.defineProperty(this, HARDENED_ERROR, { value: true });
   }
 }
@@ -59,4 +79,8 @@ export function formatRefusal(details: RefusalDetails): string {
   }
   lines.push(`Fix: ${details.fix}`);
   return lines.join('\n');
+}
+
+function isRefusal(details: RefusalDetails | UnattributedProblem): details is RefusalDetails {
+  return (details as RefusalDetails).scope !== undefined;
 }

@@ -19,13 +19,13 @@ export * from './audit/report';
 export * from './audit/load';
 export * from './validation/hardened-validation';
 
-export { parseImageReference, ImageReference, ALLOWED_REGISTRIES_ANNOTATION } from './practices/checks/image/util';
-export { RbacModel, RoleModel, BindingModel, Subject, PolicyRule, EffectiveRule, Access, canI } from './practices/checks/rbac/util';
+export { parseImageReference, type ImageReference, ALLOWED_REGISTRIES_ANNOTATION } from './practices/checks/image/util';
+export { type RbacModel, type RoleModel, type BindingModel, type Subject, type PolicyRule, type EffectiveRule, type Access, canI } from './practices/checks/rbac/util';
 
 export * from './workload/pod-spec';
 export * from './workload/probes';
 export * from './workload/resources';
-export { ContainerPort, WritablePath, SecretEnvSource, ImagePullPolicy, SecureContainerOptions, LINUX_CAPABILITIES } from './workload/container';
+export { type ContainerPort, type WritablePath, type SecretEnvSource, ImagePullPolicy, type SecureContainerOptions, LINUX_CAPABILITIES } from './workload/container';
 export * from './workload/secure-workload';
 export * from './workload/secure-deployment';
 export * from './workload/secure-job';
@@ -53,8 +53,8 @@ export * from './secrets/mountable-secret';
 export * from './secrets/secret-value';
 export * from './secrets/sops-recipient';
 export * from './secrets/encrypted-secret';
-export { PrepareEncryptedSecretsOptions } from './secrets/sops-preparation';
-export { decryptSopsYaml, renderDecrypted, SopsKeyOptions, DecryptedSopsFile } from './secrets/sops/decrypt';
+export type { PrepareEncryptedSecretsOptions } from './secrets/sops-preparation';
+export { decryptSopsYaml, renderDecrypted, type SopsKeyOptions, type DecryptedSopsFile } from './secrets/sops/decrypt';
 export { SopsError } from './secrets/sops/sops-error';
 export { IKmsClient } from './secrets/sops/kms-keys';
 export * from './secrets/sealed-secret';

@@ -2,6 +2,7 @@ import { CATALOGUE, CATALOGUE_VERSION, findPractice } from '../practices/catalog
 import { isAcceptableReason, recordedExceptions } from '../practices/exceptions';
 import { isNamespaced, Manifest, namespaceOf, ObjectRef, refOf } from '../practices/manifest';
 import { atLeast, AuditContext, AuditSettings, ExceptionPolicy, KubernetesVersion, Practice, Severity, uncheckable, Violation } from '../practices/practice';
+import { HardenedError } from '../errors';
 
 /** Annotation the constructs write with the path of the construct that made an object (HK-AUDIT-004). */
 export const CONSTRUCT_PATH_ANNOTATION = 'cdk8s-hardened.io/construct-path';
@@ -96,7 +97,8 @@ export interface AuditReport {
 export function parseKubernetesVersion(text: string): KubernetesVersion {
   const m = /^v?(\d+)\.(\d+)(?:\.\d+)?$/.exec(text.trim());
   if (!m) {
-    throw new Error(`targetVersion '${text}' is not a Kubernetes version. Fix: give a minor version such as '1.28' or 'v1.31'.`);
+    const fix = 'give a minor version such as \'1.28\' or \'v1.31\'.';
+    throw new HardenedError({ message: `targetVersion '${text}' is not a Kubernetes version. Fix: ${fix}`, fix });
   }
   return { major: Number(m[1]), minor: Number(m[2]) };
 }

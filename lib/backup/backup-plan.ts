@@ -4,8 +4,9 @@ import { EtcdSnapshot, EtcdSnapshotProps } from './etcd-snapshot';
 import { IBackupPlan, RestoreDrill, RestoreDrillOptions } from './restore-drill';
 import { VeleroNamespaceLock, VeleroNamespaceLockProps } from './velero-namespace-lock';
 import { SynthPass } from '../audit/synth-pass';
-import { objectMeta, refuse } from '../cluster/object-meta';
 import { enableAppChecks } from '../coherence/app-checks';
+import { objectMeta } from '../cluster/object-meta';
+import { Refuse, refuser } from '../refusal';
 import * as bsl from '../imports/velero-bsl-velero.io';
 import * as schedule from '../imports/velero-schedule-velero.io';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
@@ -215,6 +216,8 @@ export class BackupPlan extends Construct implements IBackupPlan {
   /** The BackupStorageLocation. */
   public readonly storageLocation: bsl.BackupStorageLocation;
 
+  private readonly refuse: Refuse = refuser(this, CONSTRUCT);
+
   constructor(scope: Construct, id: string, props: BackupPlanProps) {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
@@ -290,12 +293,12 @@ export class BackupPlan extends Construct implements IBackupPlan {
 
   private validateNamespaces(namespaces: string[]): string[] {
     if (!namespaces || namespaces.length === 0) {
-      refuse(this, CONSTRUCT, 'namespaces', 'is empty, so the Schedule would back up every namespace or none',
+      this.refuse('namespaces', 'is empty, so the Schedule would back up every namespace or none',
         'list the namespaces the plan protects, e.g. [\'payments\'].', 'HK-BACKUP-001');
     }
     for (const ns of namespaces) {
       if (!DNS_LABEL.test(ns) || isReservedNamespace(ns)) {
-        refuse(this, CONSTRUCT, 'namespaces', `contains '${ns}', not an application namespace`,
+        this.refuse('namespaces', `contains '${ns}', not an application namespace`,
           'list application namespaces by name (no globs, never default or kube-*).', 'HK-BACKUP-001');
       }
     }
@@ -304,39 +307,39 @@ export class BackupPlan extends Construct implements IBackupPlan {
 
   private validateName(prop: string, name: string): void {
     if (!DNS_LABEL.test(name) || name.length > 63) {
-      refuse(this, CONSTRUCT, prop, `is '${name}', not a DNS label`, 'use lower-case letters, digits and \'-\', at most 63 characters.');
+      this.refuse(prop, `is '${name}', not a DNS label`, 'use lower-case letters, digits and \'-\', at most 63 characters.');
     }
   }
 
   private validateTiming(cron: string): void {
     const parsed = parseCron(cron);
     if (isCronProblem(parsed)) {
-      refuse(this, CONSTRUCT, 'schedule', `is '${cron}', which ${parsed.problem}`,
+      this.refuse('schedule', `is '${cron}', which ${parsed.problem}`,
         'write five cron fields \'minute hour day-of-month month day-of-week\', e.g. \'15 * * * *\' for hourly.', 'HK-BACKUP-001');
     }
     const gap = Duration.seconds(worstCaseIntervalSeconds(parsed));
     // NaN compares false with everything: without this, a NaN rpo would accept any schedule, even a yearly one.
     if (!(seconds(this.rpo) > 0) || !Number.isFinite(seconds(this.rpo))) {
       const given = Number.isFinite(seconds(this.rpo)) ? describeDuration(this.rpo) : `${seconds(this.rpo)} seconds`;
-      refuse(this, CONSTRUCT, 'rpo', `is ${given}, not a positive duration`, 'give the most data loss the namespaces may suffer, e.g. Duration.hours(1).', 'HK-BACKUP-001');
+      this.refuse('rpo', `is ${given}, not a positive duration`, 'give the most data loss the namespaces may suffer, e.g. Duration.hours(1).', 'HK-BACKUP-001');
     }
     if (seconds(gap) > seconds(this.rpo)) {
-      refuse(this, CONSTRUCT, 'schedule', `is '${cron}', whose longest gap between backups (${describeDuration(gap)}) exceeds the rpo (${describeDuration(this.rpo)})`,
+      this.refuse('schedule', `is '${cron}', whose longest gap between backups (${describeDuration(gap)}) exceeds the rpo (${describeDuration(this.rpo)})`,
         `back up at least every ${describeDuration(this.rpo)} (e.g. '0 * * * *' is hourly), or raise rpo to at least ${describeDuration(gap)}.`, 'HK-BACKUP-001');
     }
     if (!Number.isFinite(seconds(this.ttl)) || seconds(this.ttl) < seconds(this.rpo)) {
-      refuse(this, CONSTRUCT, 'ttl', `is ${describeDuration(this.ttl)}, shorter than the rpo (${describeDuration(this.rpo)}), so a backup can expire before the next one exists`,
+      this.refuse('ttl', `is ${describeDuration(this.ttl)}, shorter than the rpo (${describeDuration(this.rpo)}), so a backup can expire before the next one exists`,
         `keep backups at least ${describeDuration(this.rpo)}; the default is Duration.days(30).`, 'HK-BACKUP-001');
     }
   }
 
   private validateVolumes(volumes: VolumeData): void {
     if (!(volumes instanceof VolumeData)) {
-      refuse(this, CONSTRUCT, 'volumes', `is ${JSON.stringify(volumes) ?? 'undefined'}, not a VolumeData`,
+      this.refuse('volumes', `is ${JSON.stringify(volumes) ?? 'undefined'}, not a VolumeData`,
         'use VolumeData.csiSnapshots(…), VolumeData.fileSystemBackup(…) or VolumeData.none(reason).', 'HK-BACKUP-002');
     }
     if (volumes.mode === 'none' && (typeof volumes.reason !== 'string' || volumes.reason.trim().length < 10)) {
-      refuse(this, CONSTRUCT, 'volumes', `is VolumeData.none(${JSON.stringify(volumes.reason)?.slice(0, 80) ?? 'undefined'}), whose reason is under 10 characters`,
+      this.refuse('volumes', `is VolumeData.none(${JSON.stringify(volumes.reason)?.slice(0, 80) ?? 'undefined'}), whose reason is under 10 characters`,
         'say why the namespaces hold no data worth backing up, e.g. VolumeData.none(\'stateless API: state lives in RDS (ADR-7)\').', 'HK-BACKUP-002');
     }
     const needsPassword = volumes.mode === 'fs' || (volumes.mode === 'csi' && volumes.moveData);
@@ -346,33 +349,33 @@ export class BackupPlan extends Construct implements IBackupPlan {
     const fix = `supply the repository password as an encrypted Secret (EncryptedSecret, SealedSecret or ExternalSecret) named '${REPOSITORY_SECRET_NAME}' `
       + `in namespace '${this.veleroNamespace}' with key '${REPOSITORY_SECRET_KEY}', created before the first backup.`;
     if (!secret) {
-      refuse(this, CONSTRUCT, 'volumes', `uses ${what} without a repository password, so Velero would create its built-in default password`, fix, 'HK-BACKUP-002');
+      this.refuse('volumes', `uses ${what} without a repository password, so Velero would create its built-in default password`, fix, 'HK-BACKUP-002');
     }
     if (secret.secretName !== REPOSITORY_SECRET_NAME || (secret.secretNamespace ?? this.veleroNamespace) !== this.veleroNamespace
       || !secret.keys.includes(REPOSITORY_SECRET_KEY)) {
-      refuse(this, CONSTRUCT, 'volumes', `names the repository password Secret '${secret.secretNamespace ?? '(no namespace)'}/${secret.secretName}' `
+      this.refuse('volumes', `names the repository password Secret '${secret.secretNamespace ?? '(no namespace)'}/${secret.secretName}' `
         + `with keys [${secret.keys.join(', ')}], which Velero does not read`, fix, 'HK-BACKUP-002');
     }
   }
 
   private storageSpec(s: BackupStorage): bsl.BackupStorageLocationSpec {
     if (typeof s.kmsKeyId !== 'string' || s.kmsKeyId.trim() === '') {
-      refuse(this, CONSTRUCT, 'storage.kmsKeyId', 'is empty, so backups (every Secret of the namespaces, in clear JSON) would be stored without a KMS key',
+      this.refuse('storage.kmsKeyId', 'is empty, so backups (every Secret of the namespaces, in clear JSON) would be stored without a KMS key',
         'give the KMS key Velero\'s IAM role may use: a key id, \'alias/<name>\' or the key ARN, e.g. \'alias/velero-backups\'.', 'HK-BACKUP-003');
     }
     if (!/^(alias\/[A-Za-z0-9/_-]+|[0-9a-f-]{36}|mrk-[0-9a-f]{32}|arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:(key|alias)\/[A-Za-z0-9/_-]+)$/.test(s.kmsKeyId)) {
-      refuse(this, CONSTRUCT, 'storage.kmsKeyId', `is '${s.kmsKeyId}', not a KMS key id, alias or ARN`,
+      this.refuse('storage.kmsKeyId', `is '${s.kmsKeyId}', not a KMS key id, alias or ARN`,
         'write \'alias/<name>\', a key id (UUID or mrk-…) or \'arn:aws:kms:<region>:<account>:key/<id>\'.', 'HK-BACKUP-003');
     }
     if (typeof s.bucket !== 'string' || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(s.bucket)) {
-      refuse(this, CONSTRUCT, 'storage.bucket', `is '${s.bucket}', not an S3 bucket name`, 'use the bucket name only (no s3:// and no path); put paths in prefix.');
+      this.refuse('storage.bucket', `is '${s.bucket}', not an S3 bucket name`, 'use the bucket name only (no s3:// and no path); put paths in prefix.');
     }
     if (typeof s.region !== 'string' || !/^[a-z0-9]+(-[a-z0-9]+)*$/.test(s.region)) {
-      refuse(this, CONSTRUCT, 'storage.region', `is ${JSON.stringify(s.region) ?? 'undefined'}, not a region name`,
+      this.refuse('storage.region', `is ${JSON.stringify(s.region) ?? 'undefined'}, not a region name`,
         'give the bucket\'s region, e.g. \'eu-west-1\' (an S3-compatible store takes its configured region, often \'us-east-1\').', 'HK-BACKUP-003');
     }
     if (s.s3Url !== undefined && !/^https:\/\/[^\s/]+(\/\S*)?$/.test(s.s3Url)) {
-      refuse(this, CONSTRUCT, 'storage.s3Url', `is '${s.s3Url}', not an https:// endpoint`, 'serve the S3-compatible store over TLS and give its https:// URL.', 'HK-BACKUP-003');
+      this.refuse('storage.s3Url', `is '${s.s3Url}', not an https:// endpoint`, 'serve the S3-compatible store over TLS and give its https:// URL.', 'HK-BACKUP-003');
     }
     const config: Record<string, string> = { region: s.region, kmsKeyId: s.kmsKeyId, checksumAlgorithm: 'SHA256' };
     if (s.s3Url !== undefined) {
@@ -395,13 +398,13 @@ export class BackupPlan extends Construct implements IBackupPlan {
 
   private hook(h: BackupHook, index: number): schedule.ScheduleSpecTemplateHooksResources {
     if (!DNS_LABEL.test(h.name)) {
-      refuse(this, CONSTRUCT, `hooks[${index}].name`, `is '${h.name}', not a DNS label`, 'name the hook in lower case, e.g. \'postgres-dump\'.');
+      this.refuse(`hooks[${index}].name`, `is '${h.name}', not a DNS label`, 'name the hook in lower case, e.g. \'postgres-dump\'.');
     }
     if (!h.pre?.length && !h.post?.length) {
-      refuse(this, CONSTRUCT, `hooks[${index}]`, 'has neither a pre nor a post command', 'give pre (run before the pod is backed up), post, or both.');
+      this.refuse(`hooks[${index}]`, 'has neither a pre nor a post command', 'give pre (run before the pod is backed up), post, or both.');
     }
     if (Object.keys(h.podLabels ?? {}).length === 0) {
-      refuse(this, CONSTRUCT, `hooks[${index}].podLabels`, 'is empty, so the hook would exec into every pod of the namespaces', 'select the pods of the workload that holds the data, e.g. { app: \'postgres\' }.');
+      this.refuse(`hooks[${index}].podLabels`, 'is empty, so the hook would exec into every pod of the namespaces', 'select the pods of the workload that holds the data, e.g. { app: \'postgres\' }.');
     }
     const timeout = goDuration(h.timeout ?? Duration.seconds(30));
     const onError = h.failBackupOnError === false ? 'Continue' : 'Fail';

@@ -3,7 +3,8 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SynthPass } from '../audit/synth-pass';
 import { jobPodSpec } from '../cluster/job-pod';
-import { objectMeta, refuse, requirePinnedImage } from '../cluster/object-meta';
+import { objectMeta, requirePinnedImage } from '../cluster/object-meta';
+import { Refuse, refuser } from '../refusal';
 import { PrivilegedNamespace } from '../cluster/privileged-namespace';
 import { enableAppChecks } from '../coherence/app-checks';
 import { PracticeException } from '../practices/exceptions';
@@ -86,12 +87,14 @@ export class EtcdSnapshot extends Construct {
   /** The CronJob. */
   public readonly cronJob: k8s.KubeCronJob;
 
+  private readonly refuse: Refuse = refuser(this, CONSTRUCT);
+
   constructor(scope: Construct, id: string, props: EtcdSnapshotProps) {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
     enableAppChecks(this);
     if (props.selfManagedControlPlane !== true) {
-      refuse(this, CONSTRUCT, 'selfManagedControlPlane', 'is not true; managed control planes (EKS, GKE, AKS) do not expose etcd',
+      this.refuse('selfManagedControlPlane', 'is not true; managed control planes (EKS, GKE, AKS) do not expose etcd',
         'rely on the provider\'s etcd backups on a managed cluster; set selfManagedControlPlane: true only for kubeadm-style control planes.', 'HK-BACKUP-006');
     }
     const etcdImage = requirePinnedImage(this, CONSTRUCT, 'etcdImage', props.etcdImage);
@@ -99,29 +102,29 @@ export class EtcdSnapshot extends Construct {
     if (!/^age1[02-9ac-hj-np-z]{58}$/.test(props.recipient ?? '')) {
       // The value is not echoed: a private key given here by mistake must not reach logs.
       const what = /^AGE-SECRET-KEY-/i.test(props.recipient ?? '') ? 'an age private key, which must never reach the cluster' : 'not an age X25519 recipient';
-      refuse(this, CONSTRUCT, 'recipient', `is ${what}`,
+      this.refuse('recipient', `is ${what}`,
         'give the public key printed by \'age-keygen -y\' (age1 followed by 58 characters); keep the private key off the cluster.', 'HK-BACKUP-006');
     }
     const cron = props.schedule ?? '0 */6 * * *';
     const parsed = parseCron(cron);
     if (isCronProblem(parsed)) {
-      refuse(this, CONSTRUCT, 'schedule', `is '${cron}', which ${parsed.problem}`, 'write five cron fields, e.g. \'0 */6 * * *\'.', 'HK-BACKUP-006');
+      this.refuse('schedule', `is '${cron}', which ${parsed.problem}`, 'write five cron fields, e.g. \'0 */6 * * *\'.', 'HK-BACKUP-006');
     }
     const retention = props.retentionDays ?? 14;
     if (!Number.isInteger(retention) || retention < 1) {
-      refuse(this, CONSTRUCT, 'retentionDays', `is ${retention}, not a whole number of days of at least 1`, 'keep snapshots for e.g. 14 days.', 'HK-BACKUP-006');
+      this.refuse('retentionDays', `is ${retention}, not a whole number of days of at least 1`, 'keep snapshots for e.g. 14 days.', 'HK-BACKUP-006');
     }
     if (retention * 86400 < worstCaseIntervalSeconds(parsed)) {
-      refuse(this, CONSTRUCT, 'retentionDays', `is ${retention}, shorter than the longest gap between snapshots (${describeDuration(Duration.seconds(worstCaseIntervalSeconds(parsed)))})`,
+      this.refuse('retentionDays', `is ${retention}, shorter than the longest gap between snapshots (${describeDuration(Duration.seconds(worstCaseIntervalSeconds(parsed)))})`,
         'keep snapshots at least as long as the schedule\'s longest gap, so one always exists.', 'HK-BACKUP-006');
     }
     if (!/^[a-z0-9][a-z0-9.-]*$/.test(props.storageClassName ?? '')) {
-      refuse(this, CONSTRUCT, 'storageClassName', `is '${props.storageClassName}', not a StorageClass name`, 'name an encrypted StorageClass that offers ReadWriteMany, e.g. \'efs-encrypted\'.', 'HK-BACKUP-006');
+      this.refuse('storageClassName', `is '${props.storageClassName}', not a StorageClass name`, 'name an encrypted StorageClass that offers ReadWriteMany, e.g. \'efs-encrypted\'.', 'HK-BACKUP-006');
     }
     const pkiPath = props.pkiPath ?? '/etc/kubernetes/pki/etcd';
     const cert = props.clientCertificate ?? 'healthcheck-client';
     if (!/^\/[A-Za-z0-9._/-]+$/.test(pkiPath) || !/^[A-Za-z0-9._-]+$/.test(cert)) {
-      refuse(this, CONSTRUCT, 'pkiPath', `is '${pkiPath}' with certificate '${cert}', not an absolute host path and a file base name`,
+      this.refuse('pkiPath', `is '${pkiPath}' with certificate '${cert}', not an absolute host path and a file base name`,
         'give e.g. pkiPath \'/etc/kubernetes/pki/etcd\' and clientCertificate \'etcd-backup-client\'.', 'HK-BACKUP-006');
     }
     const storage = props.storage ?? '20Gi';

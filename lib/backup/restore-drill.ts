@@ -3,8 +3,9 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SynthPass } from '../audit/synth-pass';
 import { jobPodSpec } from '../cluster/job-pod';
-import { objectMeta, refuse, requirePinnedImage } from '../cluster/object-meta';
 import { enableAppChecks } from '../coherence/app-checks';
+import { objectMeta, requirePinnedImage } from '../cluster/object-meta';
+import { Refuse, refuser } from '../refusal';
 import * as velero from '../imports/velero-restore-velero.io';
 import { LockedNamespace, NamespaceQuota } from '../namespace/locked-namespace';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
@@ -140,6 +141,8 @@ export class RestoreDrill extends Construct {
   /** The Restore the runner creates, as plain JSON (`metadata.generateName`; a fresh name per run). */
   public readonly restoreTemplate: any;
 
+  private readonly refuse: Refuse = refuser(this, CONSTRUCT);
+
   constructor(scope: Construct, id: string, props: RestoreDrillProps) {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
@@ -148,7 +151,7 @@ export class RestoreDrill extends Construct {
     const source = this.sourceNamespace(plan, props.namespace);
     const drillName = props.drillNamespace ?? `${source}-restore-drill`;
     if (!DNS_LABEL.test(drillName) || drillName.length > 63 || isReservedNamespace(drillName) || plan.namespaces.includes(drillName)) {
-      refuse(this, CONSTRUCT, 'drillNamespace', `is '${drillName}', not a scratch namespace of its own`,
+      this.refuse('drillNamespace', `is '${drillName}', not a scratch namespace of its own`,
         'restore into a dedicated namespace that is neither protected by the plan nor a system namespace, e.g. \'<namespace>-restore-drill\'.', 'HK-BACKUP-005');
     }
     const image = requirePinnedImage(this, CONSTRUCT, 'image', props.image);
@@ -297,13 +300,13 @@ export class RestoreDrill extends Construct {
   private sourceNamespace(plan: IBackupPlan, namespace: string | undefined): string {
     if (namespace === undefined) {
       if (plan.namespaces.length !== 1) {
-        refuse(this, CONSTRUCT, 'namespace', `is unset while the plan protects ${plan.namespaces.length} namespaces (${plan.namespaces.join(', ')})`,
+        this.refuse('namespace', `is unset while the plan protects ${plan.namespaces.length} namespaces (${plan.namespaces.join(', ')})`,
           'name the namespace to restore; add one drill per namespace.', 'HK-BACKUP-005');
       }
       return plan.namespaces[0];
     }
     if (!plan.namespaces.includes(namespace)) {
-      refuse(this, CONSTRUCT, 'namespace', `is '${namespace}', which the plan does not back up (${plan.namespaces.join(', ')})`,
+      this.refuse('namespace', `is '${namespace}', which the plan does not back up (${plan.namespaces.join(', ')})`,
         'restore one of the plan\'s namespaces.', 'HK-BACKUP-005');
     }
     return namespace;
@@ -312,17 +315,17 @@ export class RestoreDrill extends Construct {
   private validateTiming(plan: IBackupPlan, cron: string, rto: Duration): Duration {
     const parsed = parseCron(cron);
     if (isCronProblem(parsed)) {
-      refuse(this, CONSTRUCT, 'schedule', `is '${cron}', which ${parsed.problem}`,
+      this.refuse('schedule', `is '${cron}', which ${parsed.problem}`,
         'write five cron fields \'minute hour day-of-month month day-of-week\', e.g. \'0 4 * * 1\' for Mondays at 04:00.', 'HK-BACKUP-005');
     }
     const interval = Duration.seconds(worstCaseIntervalSeconds(parsed));
     if (seconds(interval) > seconds(plan.ttl)) {
-      refuse(this, CONSTRUCT, 'schedule', `is '${cron}', whose longest gap between drills (${describeDuration(interval)}) exceeds the backup ttl `
+      this.refuse('schedule', `is '${cron}', whose longest gap between drills (${describeDuration(interval)}) exceeds the backup ttl `
         + `(${describeDuration(plan.ttl)}), so backups expire without ever being drilled`,
       `drill at least every ${describeDuration(plan.ttl)}, or raise the BackupPlan ttl to at least ${describeDuration(interval)}.`, 'HK-BACKUP-005');
     }
     if (seconds(rto) < 60) {
-      refuse(this, CONSTRUCT, 'rto', `is ${describeDuration(rto)}, shorter than a restore can take`, 'give the recovery time objective, at least Duration.minutes(1).', 'HK-BACKUP-005');
+      this.refuse('rto', `is ${describeDuration(rto)}, shorter than a restore can take`, 'give the recovery time objective, at least Duration.minutes(1).', 'HK-BACKUP-005');
     }
     return interval;
   }
@@ -331,26 +334,26 @@ export class RestoreDrill extends Construct {
     const cidrs = endpoint?.cidrs ?? [];
     const port = endpoint?.port ?? 443;
     if (cidrs.length === 0) {
-      refuse(this, CONSTRUCT, 'apiServer.cidrs', 'is empty, so the runner could not reach the API server',
+      this.refuse('apiServer.cidrs', 'is empty, so the runner could not reach the API server',
         'list the API server endpoint addresses (kubectl get endpoints kubernetes), e.g. [\'10.0.0.10/32\'].', 'HK-NETWORK-003');
     }
     for (const cidr of cidrs) {
       const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
       if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) < 24 || Number(m[5]) > 32) {
-        refuse(this, CONSTRUCT, 'apiServer.cidrs', `contains '${cidr}', not an IPv4 CIDR of /24 or narrower`,
+        this.refuse('apiServer.cidrs', `contains '${cidr}', not an IPv4 CIDR of /24 or narrower`,
           'give the API server endpoints as /32 addresses, e.g. \'10.0.0.10/32\'.', 'HK-NETWORK-004');
       }
       if (cidr.startsWith('169.254.')) {
-        refuse(this, CONSTRUCT, 'apiServer.cidrs', `contains '${cidr}', a link-local range that holds the cloud metadata endpoint`,
+        this.refuse('apiServer.cidrs', `contains '${cidr}', a link-local range that holds the cloud metadata endpoint`,
           'give the API server endpoint addresses, not link-local ones.', 'HK-NETWORK-010');
       }
     }
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      refuse(this, CONSTRUCT, 'apiServer.port', `is ${port}, not a TCP port`, 'give the endpoints\' port, usually 443 or 6443.', 'HK-NETWORK-003');
+      this.refuse('apiServer.port', `is ${port}, not a TCP port`, 'give the endpoints\' port, usually 443 or 6443.', 'HK-NETWORK-003');
     }
     const audience = endpoint?.audience ?? 'https://kubernetes.default.svc.cluster.local';
     if (!/^\S+$/.test(audience)) {
-      refuse(this, CONSTRUCT, 'apiServer.audience', `is '${audience}', not a token audience`, 'give one of the API server\'s --api-audiences, usually its issuer URL.', 'HK-RBAC-002');
+      this.refuse('apiServer.audience', `is '${audience}', not a token audience`, 'give one of the API server\'s --api-audiences, usually its issuer URL.', 'HK-RBAC-002');
     }
     return { cidrs: [...cidrs].sort(), port, audience };
   }

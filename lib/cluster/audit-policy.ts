@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { ControlPlaneFile } from './control-plane-file';
-import { refuse } from './object-meta';
+import { Refuse, refuser } from '../refusal';
 
 const CONSTRUCT = 'AuditPolicy';
 
@@ -106,6 +106,8 @@ export class AuditPolicy extends ControlPlaneFile {
   public readonly hostPath: string;
   private readonly props: AuditPolicyProps;
 
+  private readonly refuse: Refuse = refuser(this, CONSTRUCT);
+
   constructor(scope: Construct, id: string, props: AuditPolicyProps = {}) {
     super(scope, id, ['HK-AUDIT-002']);
     const minimum: Array<[keyof AuditPolicyProps, number, string]> = [
@@ -114,12 +116,12 @@ export class AuditPolicy extends ControlPlaneFile {
     for (const [prop, min, cis] of minimum) {
       const value = props[prop] as number | undefined;
       if (value !== undefined && (!Number.isInteger(value) || value < min)) {
-        refuse(this, CONSTRUCT, prop, `is ${value}, below the ${min} that ${cis} asks for`, `keep at least ${min}; the default is ${min}.`, 'HK-AUDIT-001');
+        this.refuse(prop, `is ${value}, below the ${min} that ${cis} asks for`, `keep at least ${min}; the default is ${min}.`, 'HK-AUDIT-001');
       }
     }
     (props.sensitiveResources ?? []).forEach((r, i) => {
       if (r.resources.length === 0) {
-        refuse(this, CONSTRUCT, `sensitiveResources[${i}].resources`, 'is empty, which would match every resource of the group at Metadata',
+        this.refuse(`sensitiveResources[${i}].resources`, 'is empty, which would match every resource of the group at Metadata',
           'name the resources, e.g. { group: \'example.com\', resources: [\'credentials\'] }.', 'HK-AUDIT-002');
       }
     });

@@ -1,7 +1,8 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { jobPodSpec } from './job-pod';
-import { objectMeta, refuse, requirePinnedImage } from './object-meta';
+import { objectMeta, requirePinnedImage } from './object-meta';
+import { Refuse, refuser } from '../refusal';
 import { PrivilegedNamespace } from './privileged-namespace';
 import { SynthPass } from '../audit/synth-pass';
 import { enableAppChecks } from '../coherence/app-checks';
@@ -101,6 +102,8 @@ export class CisBenchmark extends Construct {
   /** The CronJobs, per target. */
   public readonly cronJobs: k8s.KubeCronJob[] = [];
 
+  private readonly refuse: Refuse = refuser(this, CONSTRUCT);
+
   constructor(scope: Construct, id: string, props: CisBenchmarkProps) {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
@@ -109,20 +112,20 @@ export class CisBenchmark extends Construct {
     const version = KubernetesTarget.agree(this, CONSTRUCT, 'kubernetesVersion', props.kubernetesVersion);
     const benchmark = props.benchmark ?? benchmarkFor(version);
     if (benchmark === undefined) {
-      refuse(this, CONSTRUCT, 'kubernetesVersion', `is '${version}', which the kube-bench version mapping does not cover`,
+      this.refuse('kubernetesVersion', `is '${version}', which the kube-bench version mapping does not cover`,
         'give benchmark explicitly (a directory under kube-bench cfg/, e.g. \'cis-1.12\' or \'eks-1.5.0\').', 'HK-CLUSTER-005');
     }
     if (!/^[a-z]+-[0-9][0-9.]*$/.test(benchmark)) {
-      refuse(this, CONSTRUCT, 'benchmark', `is '${benchmark}', not a kube-bench benchmark id`, 'give e.g. \'cis-1.10\'.', 'HK-CLUSTER-005');
+      this.refuse('benchmark', `is '${benchmark}', not a kube-bench benchmark id`, 'give e.g. \'cis-1.10\'.', 'HK-CLUSTER-005');
     }
     const cron = props.schedule ?? '0 3 * * 0';
     const parsed = parseCron(cron);
     if (isCronProblem(parsed)) {
-      refuse(this, CONSTRUCT, 'schedule', `is '${cron}', which ${parsed.problem}`, 'write five cron fields, e.g. \'0 3 * * 0\'.', 'HK-CLUSTER-005');
+      this.refuse('schedule', `is '${cron}', which ${parsed.problem}`, 'write five cron fields, e.g. \'0 3 * * 0\'.', 'HK-CLUSTER-005');
     }
     const retention = props.retentionDays ?? 90;
     if (!Number.isInteger(retention) || retention < 1) {
-      refuse(this, CONSTRUCT, 'retentionDays', `is ${retention}, not a whole number of days of at least 1`, 'keep results e.g. 90 days.', 'HK-CLUSTER-005');
+      this.refuse('retentionDays', `is ${retention}, not a whole number of days of at least 1`, 'keep results e.g. 90 days.', 'HK-CLUSTER-005');
     }
     const nsName = props.namespace ?? 'cis-benchmark';
     this.namespace = new PrivilegedNamespace(this, 'Namespace', {

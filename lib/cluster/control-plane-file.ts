@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
 import { stringify } from 'yaml';
-import { refuse } from './object-meta';
+import { refuser } from '../refusal';
 import { audit } from '../audit/audit';
 import { findPractice } from '../practices/catalogue';
 import { Practice } from '../practices/practice';
@@ -56,7 +56,7 @@ export function renderControlPlaneFiles(scope: IConstruct): Record<string, strin
   const flags: string[] = [];
   for (const f of files) {
     if (out[f.fileName] !== undefined) {
-      refuse(f, 'ControlPlaneFile', 'fileName', `is '${f.fileName}', which another control-plane file in the app writes too`,
+      refuser(f, 'ControlPlaneFile')('fileName', `is '${f.fileName}', which another control-plane file in the app writes too`,
         'give one of them another fileName.');
     }
     out[f.fileName] = stringify(f.toJson(), { lineWidth: 0 });

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ControlPlaneFile } from './control-plane-file';
-import { refuse } from './object-meta';
+import { Refuse, refuser } from '../refusal';
 import { goDuration, seconds } from '../units/duration';
 
 const CONSTRUCT = 'EncryptionConfiguration';
@@ -118,12 +118,14 @@ export class EncryptionConfiguration extends ControlPlaneFile {
   public readonly hostPath: string;
   private readonly props: EncryptionConfigurationProps;
 
+  private readonly refuse: Refuse = refuser(this, CONSTRUCT);
+
   constructor(scope: Construct, id: string, props: EncryptionConfigurationProps) {
     super(scope, id, ['HK-SECRETS-008']);
     const problems = encryptionConfigurationProblems(props);
     if (problems.length > 0) {
       const [prop, problem, fix] = problems[0];
-      refuse(this, CONSTRUCT, prop, problem, fix, 'HK-SECRETS-008');
+      this.refuse(prop, problem, fix, 'HK-SECRETS-008');
     }
     this.hostPath = props.hostPath ?? '/etc/kubernetes/enc/encryption-configuration.yaml';
     this.props = { ...props, kmsProviders: [...props.kmsProviders], resources: props.resources ? [...props.resources] : undefined };

@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
-import { HardenedError } from '../errors';
-import { findPractice } from '../practices/catalogue';
 import { exceptionAnnotations, PracticeException } from '../practices/exceptions';
 import { provenanceAnnotations, provenanceLabels } from '../provenance';
+import { refuser } from '../refusal';
 
 /** Helpers the backup and cluster constructs share to label, annotate and refuse the same way. */
 
@@ -43,25 +42,12 @@ export function objectMeta(o: MetaOptions) {
   };
 }
 
-/** Throws the library's refusal for `prop` of the construct `construct` at `scope`. */
-export function refuse(scope: Construct, construct: string, prop: string, problem: string, fix: string, practiceId?: string): never {
-  throw new HardenedError({
-    scope,
-    construct,
-    prop,
-    problem,
-    practiceId,
-    practiceTitle: practiceId ? findPractice(practiceId)?.title : undefined,
-    fix,
-  });
-}
-
 const PINNED = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\.[a-z0-9-]+)*\/[^\s@]+@sha256:[a-f0-9]{64}$/;
 
 /** Refuses an image that is not a fully qualified reference pinned by sha256 digest (HK-IMAGE-001). */
 export function requirePinnedImage(scope: Construct, construct: string, prop: string, image: string): string {
   if (!PINNED.test(image) || !image.split('/')[0].includes('.')) {
-    refuse(scope, construct, prop, `is '${image}', not a fully qualified image pinned by digest`,
+    refuser(scope, construct)(prop, `is '${image}', not a fully qualified image pinned by digest`,
       'give \'<registry>/<repository>[:tag]@sha256:<64 hex digits>\', e.g. \'registry.k8s.io/etcd:3.6.4-0@sha256:…\'.', 'HK-IMAGE-001');
   }
   return image;

@@ -1,8 +1,9 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { objectMeta, refuse } from './object-meta';
 import { SynthPass } from '../audit/synth-pass';
 import { enableAppChecks } from '../coherence/app-checks';
+import { objectMeta } from './object-meta';
+import { Refuse, refuser } from '../refusal';
 import { KUBE_DNS, namespaceGuardSpecs } from '../namespace/namespace-guards';
 import { INamespaceScope, markNamespaceScope } from '../namespace/namespace-scope';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
@@ -46,6 +47,8 @@ export class PrivilegedNamespace extends Construct implements INamespaceScope {
   /** The Namespace object. */
   public readonly namespace: k8s.KubeNamespace;
 
+  private readonly refuse: Refuse = refuser(this, 'PrivilegedNamespace');
+
   constructor(scope: Construct, id: string, props: PrivilegedNamespaceProps) {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
@@ -55,12 +58,12 @@ export class PrivilegedNamespace extends Construct implements INamespaceScope {
     // Node agents and jobs created under it land in it (SecureDaemonSet, SecureJob, SecureCronJob).
     markNamespaceScope(this);
     if (!DNS_LABEL.test(props.name) || props.name.length > 63 || isReservedNamespace(props.name)) {
-      refuse(this, 'PrivilegedNamespace', 'name', `is '${props.name}', not a DNS label of its own (never default or kube-*)`,
+      this.refuse('name', `is '${props.name}', not a DNS label of its own (never default or kube-*)`,
         'give the job its own namespace, e.g. \'etcd-backup\' or \'cis-benchmark\'.', 'HK-NAMESPACE-001');
     }
     const version = props.podSecurityVersion ?? KubernetesTarget.podSecurityVersion(this);
     if (!/^v1\.(0|[1-9][0-9]*)$/.test(version)) {
-      refuse(this, 'PrivilegedNamespace', 'podSecurityVersion', `is '${version}', not a pinned Pod Security version (v1.<minor>)`,
+      this.refuse('podSecurityVersion', `is '${version}', not a pinned Pod Security version (v1.<minor>)`,
         'write it as \'v1.28\'.', 'HK-NAMESPACE-002');
     }
     KubernetesTarget.agree(this, 'PrivilegedNamespace', 'podSecurityVersion', version);

@@ -4,18 +4,17 @@ import { Construct, IConstruct } from 'constructs';
 import { KUBE_DNS, namespaceGuardSpecs } from './namespace-guards';
 import { SynthPass } from '../audit/synth-pass';
 import { enableAppChecks } from '../coherence/app-checks';
-import { HardenedError } from '../errors';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
 import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
 import { LOCKED_LABEL } from '../policy/policy-options';
 import { validateAllowedRegistries } from '../policy/registries';
-import { findPractice } from '../practices/catalogue';
 import { ALLOWED_REGISTRIES_ANNOTATION } from '../practices/checks/image/util';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL, isNamespaced } from '../practices/manifest';
 import { provenanceAnnotations, provenanceLabels } from '../provenance';
 import { KubernetesTarget } from '../target/kubernetes-target';
 import { parseQuantity } from '../units/quantity';
+import { refuser } from '../refusal';
 
 const LOCKED_NAMESPACE = Symbol.for('cdk8s-hardened.LockedNamespace');
 
@@ -423,7 +422,7 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
   }
 
   private refuse(prop: string, problem: string, fix: string, practiceId: string): never {
-    throw new HardenedError({ scope: this, construct: 'LockedNamespace', prop, problem, practiceId, practiceTitle: findPractice(practiceId)?.title, fix });
+    return refuser(this, 'LockedNamespace')(prop, problem, fix, practiceId);
   }
 }
 
@@ -444,15 +443,8 @@ class ImportedLockedNamespace extends Construct implements ILockedNamespace {
     enableAppChecks(this);
     Object.defineProperty(this, LOCKED_NAMESPACE, { value: true });
     if (!DNS_LABEL.test(name) || isReservedNamespace(name)) {
-      throw new HardenedError({
-        scope: this,
-        construct: 'LockedNamespace.fromName',
-        prop: 'name',
-        problem: `is '${name}', not a lockable namespace name`,
-        practiceId: 'HK-NAMESPACE-001',
-        practiceTitle: findPractice('HK-NAMESPACE-001')?.title,
-        fix: 'name the application namespace that was locked elsewhere, e.g. \'payments\'.',
-      });
+      refuser(this, 'LockedNamespace.fromName')('name', `is '${name}', not a lockable namespace name`,
+        'name the application namespace that was locked elsewhere, e.g. \'payments\'.', 'HK-NAMESPACE-001');
     }
     this.allowedRegistries = validateAllowedRegistries(this, 'LockedNamespace.fromName', 'allowedRegistries', options.allowedRegistries ?? []);
     this.mesh = options.mesh ?? NamespaceMesh.NONE;

@@ -9,11 +9,11 @@ import { emitValidatingAdmissionPolicies } from './vap';
 import { parseKubernetesVersion } from '../audit/audit';
 import { SynthPass } from '../audit/synth-pass';
 import { enableAppChecks } from '../coherence/app-checks';
-import { HardenedError } from '../errors';
 import { PolicySettings } from '../practices/admission/cel';
 import { findPractice } from '../practices/catalogue';
 import { MANAGED_BY, stampProvenance } from '../provenance';
 import { KubernetesTarget } from '../target/kubernetes-target';
+import { refuser } from '../refusal';
 
 /** An admission engine the policies are generated for. */
 export class PolicyEngine {
@@ -185,7 +185,7 @@ export class AdmissionPolicies extends Construct {
   }
 
   private refuse(prop: string, problem: string, fix: string, practiceId = 'HK-CLUSTER-001'): never {
-    throw new HardenedError({ scope: this, construct: 'AdmissionPolicies', prop, problem, practiceId, practiceTitle: findPractice(practiceId)?.title, fix });
+    return refuser(this, 'AdmissionPolicies')(prop, problem, fix, practiceId);
   }
 }
 

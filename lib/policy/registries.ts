@@ -1,8 +1,7 @@
 import { IConstruct } from 'constructs';
-import { HardenedError } from '../errors';
 import { normaliseRegistryEntry } from '../practices/admission/cel';
-import { findPractice } from '../practices/catalogue';
 import { isFrozenRegistry } from '../practices/checks/image/util';
+import { refuser } from '../refusal';
 
 /** A registry host (DNS name or `localhost`, optional port), optionally followed by a repository path. */
 const REGISTRY_ENTRY = /^(localhost|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+)(:[0-9]{1,5})?(\/[a-z0-9._-]+)*$/;
@@ -20,15 +19,8 @@ export function validateAllowedRegistries(scope: IConstruct, construct: string, 
       ? `holds '${entry}', which is not a registry host (e.g. 'registry.example.com' or 'registry.example.com/team')`
       : isFrozenRegistry(host) ? `holds '${entry}', a frozen registry that receives no images (k8s.gcr.io moved to registry.k8s.io)` : undefined;
     if (problem) {
-      throw new HardenedError({
-        scope,
-        construct,
-        prop,
-        problem,
-        practiceId: 'HK-IMAGE-003',
-        practiceTitle: findPractice('HK-IMAGE-003')?.title,
-        fix: 'list registry hosts or host/path prefixes without scheme or wildcard, e.g. \'registry.example.com/payments\'.',
-      });
+      refuser(scope, construct)(prop, problem,
+        'list registry hosts or host/path prefixes without scheme or wildcard, e.g. \'registry.example.com/payments\'.', 'HK-IMAGE-003');
     }
     if (!out.includes(normalised)) out.push(normalised);
   }

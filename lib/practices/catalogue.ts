@@ -8,6 +8,7 @@ import { RBAC_PRACTICES } from './checks/rbac';
 import { SECRETS_PRACTICES } from './checks/secrets';
 import { WORKLOAD_PRACTICES } from './checks/workload';
 import { Practice } from './practice';
+import { HardenedError } from '../errors';
 
 /**
  * Version of the catalogue's meaning. Bump it when a practice is added, retired or judged differently;
@@ -38,6 +39,6 @@ export function findPractice(id: string): Practice | undefined {
 /** The practice with this id; throws for an id the catalogue does not have (a programming error). */
 export function practice(id: string): Practice {
   const p = BY_ID.get(id);
-  if (!p) throw new Error(`unknown practice id '${id}'`);
+  if (!p) throw new HardenedError({ message: `unknown practice id '${id}'`, fix: 'use an id of the catalogue (see the README practice table)' });
   return p;
 }

@@ -1,5 +1,6 @@
 import { CATALOGUE } from './catalogue';
 import { Practice } from './practice';
+import { HardenedError } from '../errors';
 
 /** Marker before the generated table in README.md. */
 export const TABLE_START = '<!-- practice-table:start -->';
@@ -30,7 +31,8 @@ export function extractPracticeTable(readme: string): string | undefined {
 export function replacePracticeTable(readme: string, table: string): string {
   const bounds = markerBounds(readme);
   if (!bounds) {
-    throw new Error(`README has no practice table markers. Fix: add a line '${TABLE_START}' followed by a line '${TABLE_END}' where the table belongs.`);
+    const fix = `add a line '${TABLE_START}' followed by a line '${TABLE_END}' where the table belongs.`;
+    throw new HardenedError({ message: `README has no practice table markers. Fix: ${fix}`, fix });
   }
   return `${readme.slice(0, bounds.from)}\n${table}\n${readme.slice(bounds.to)}`;
 }

@@ -14,6 +14,7 @@ import { RBAC_GROUP } from '../practices/checks/rbac/util';
 import { isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../practices/exceptions';
 import { describe, Manifest } from '../practices/manifest';
 import { ExceptionPolicy, PracticeGroup } from '../practices/practice';
+import { refuser } from '../refusal';
 
 /** A DNS-1123 label: what the profile's name must be, since it also becomes a label value (HK-AUDIT-004). */
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -521,12 +522,7 @@ export class RbacProfile extends Construct {
   }
 
   private refuse(d: { prop: string; problem: string; fix: string; practiceId?: string }): never {
-    throw new HardenedError({
-      scope: this,
-      construct: 'RbacProfile',
-      ...d,
-      practiceTitle: d.practiceId ? findPractice(d.practiceId)?.title : undefined,
-    });
+    return refuser(this, 'RbacProfile')(d.prop, d.problem, d.fix, d.practiceId);
   }
 }
 

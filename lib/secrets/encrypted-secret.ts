@@ -9,10 +9,10 @@ import { PrepareEncryptedSecretsOptions, PreparationFailure, SopsPreparation } f
 import { SopsRecipient } from './sops-recipient';
 import { SynthPass } from '../audit/synth-pass';
 import { enableAppChecks } from '../coherence/app-checks';
-import { HardenedError } from '../errors';
+import { HardenedError, UnattributedProblem } from '../errors';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
-import { findPractice } from '../practices/catalogue';
 import { stampProvenance } from '../provenance';
+import { refuser } from '../refusal';
 
 const ENCRYPTED_SECRET = Symbol.for('cdk8s-hardened.EncryptedSecret');
 const SOPS_PRACTICE = 'HK-SECRETS-002';
@@ -95,36 +95,24 @@ export class EncryptedSecret extends Chart implements IMountableSecret {
     const secrets = app.node.findAll().filter(EncryptedSecret.isEncryptedSecret);
     if (secrets.length === 0) return;
     if (app.yamlOutputType === YamlOutputType.FILE_PER_APP) {
-      throw new HardenedError({
-        scope: secrets[0],
-        construct: 'EncryptedSecret',
-        prop: 'app.yamlOutputType',
-        problem: 'is FILE_PER_APP, which would put the SOPS document in one file with other objects (sops -d and KSOPS read one document per file)',
-        practiceId: SOPS_PRACTICE,
-        practiceTitle: findPractice(SOPS_PRACTICE)?.title,
-        fix: 'use YamlOutputType.FILE_PER_CHART (the default), FILE_PER_RESOURCE or FOLDER_PER_CHART_FILE_PER_RESOURCE',
-      });
+      refuser(secrets[0], 'EncryptedSecret')('app.yamlOutputType',
+        'is FILE_PER_APP, which would put the SOPS document in one file with other objects (sops -d and KSOPS read one document per file)',
+        'use YamlOutputType.FILE_PER_CHART (the default), FILE_PER_RESOURCE or FOLDER_PER_CHART_FILE_PER_RESOURCE', SOPS_PRACTICE);
     }
     let preparation: SopsPreparation;
     try {
       preparation = new SopsPreparation(app.outdir, options);
     } catch (e) {
       if (!SopsError.isSopsError(e)) throw e;
-      throw new HardenedError({ scope: secrets[0], construct: 'EncryptedSecret', prop: 'prepareAll(options)', problem: `cannot start: ${e.problem}`, fix: e.fix });
+      refuser(secrets[0], 'EncryptedSecret')('prepareAll(options)', `cannot start: ${e.problem}`, e.fix);
     }
     const results = await Promise.allSettled(secrets.map(async (s) => s._setDocument(await preparation.prepareSecret(s._request()))));
     const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failure) {
       const reason = failure.reason;
-      if (!(reason instanceof PreparationFailure)) throw reason;
+      if (!PreparationFailure.isPreparationFailure(reason)) throw reason;
       const secret = secrets.find((s) => s.node.path === reason.request.path)!;
-      throw new HardenedError({
-        scope: secret,
-        construct: 'EncryptedSecret',
-        prop: 'recipients',
-        problem: `could not be encrypted: ${reason.cause.problem}`,
-        fix: reason.cause.fix,
-      });
+      refuser(secret, 'EncryptedSecret')('recipients', `could not be encrypted: ${reason.cause.problem}`, reason.cause.fix);
     }
   }
 
@@ -152,9 +140,7 @@ export class EncryptedSecret extends Chart implements IMountableSecret {
     SynthPass.of(this).checkRenderedObjects(this);
     enableAppChecks(this);
     Object.defineProperty(this, ENCRYPTED_SECRET, { value: true });
-    const refuse = (prop: string, problem: string, fix: string, practiceId = SOPS_PRACTICE): never => {
-      throw new HardenedError({ scope: this, construct: 'EncryptedSecret', prop, problem, practiceId, practiceTitle: findPractice(practiceId)?.title, fix });
-    };
+    const refuse = (prop: string, problem: string, fix: string, practiceId = SOPS_PRACTICE): never => refuser(this, 'EncryptedSecret')(prop, problem, fix, practiceId);
     if (!namespace) refuse('namespace', 'is not set and no enclosing chart has one', 'pass namespace, e.g. namespace: \'payments\'', 'HK-NAMESPACE-001');
     if (!DNS_SUBDOMAIN.test(props.name) || props.name.length > 253) refuse('name', `is '${props.name}', which is not a DNS subdomain name`, 'use lowercase letters, digits, \'-\' and \'.\'');
     for (const [prop, map] of [['labels', props.labels], ['annotations', props.annotations]] as const) {
@@ -207,7 +193,7 @@ export class EncryptedSecret extends Chart implements IMountableSecret {
       type: props.type ?? 'Opaque',
     });
     stampProvenance(this.resource, { name: props.name, partOf: partOfFor(this) });
-    this.node.addValidation({ validate: () => (this.resource.prepared ? [] : [notPreparedMessage(this)]) });
+    this.node.addValidation({ validate: () => (this.resource.prepared ? [] : [notPrepared(this).message]) });
   }
 
   /** @internal */
@@ -236,10 +222,10 @@ export class EncryptedSecret extends Chart implements IMountableSecret {
   }
 }
 
-function notPreparedMessage(secret: EncryptedSecret): string {
-  return `EncryptedSecret '${secret.secretNamespace}/${secret.secretName}' is not encrypted yet. `
-    + 'Fix: call `await EncryptedSecret.prepareAll(app)` after defining every construct and before `app.synth()` '
+function notPrepared(secret: EncryptedSecret): UnattributedProblem {
+  const fix = 'call `await EncryptedSecret.prepareAll(app)` after defining every construct and before `app.synth()` '
     + '(or `Testing.synth`); in a cdk8s main file, wrap it in an async function.';
+  return { message: `EncryptedSecret '${secret.secretNamespace}/${secret.secretName}' is not encrypted yet. Fix: ${fix}`, fix };
 }
 
 
@@ -253,10 +239,13 @@ class SopsSecretObject extends ApiObject {
   }
 
   public toJson(): any {
-    if (!this.prepared) throw new Error(notPreparedMessage(this.node.scope as EncryptedSecret));
+    if (!this.prepared) throw new HardenedError(notPrepared(this.node.scope as EncryptedSecret));
     if (JSON.stringify(this.skeleton()) !== this.prepared.skeleton) {
-      throw new Error(`EncryptedSecret '${this.node.scope!.node.path}' changed after it was encrypted (a label, annotation or patch was added). `
-        + 'Fix: finish defining constructs before `await EncryptedSecret.prepareAll(app)`.');
+      const fix = 'finish defining constructs before `await EncryptedSecret.prepareAll(app)`.';
+      throw new HardenedError({
+        message: `EncryptedSecret '${this.node.scope!.node.path}' changed after it was encrypted (a label, annotation or patch was added). Fix: ${fix}`,
+        fix,
+      });
     }
     return this.prepared.document;
   }

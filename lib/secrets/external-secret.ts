@@ -5,15 +5,14 @@ import { ISecretStore, SecretStore } from './secret-store';
 import { SynthPass } from '../audit/synth-pass';
 import { enableAppChecks } from '../coherence/app-checks';
 import { EXTERNAL_REFERENCES_ANNOTATION } from '../coherence/coherence';
-import { HardenedError } from '../errors';
 import {
   ExternalSecret as ExternalSecretObject,
   ExternalSecretSpecSecretStoreRefKind,
   ExternalSecretSpecTargetCreationPolicy,
 } from '../imports/eso-externalsecret-external-secrets.io';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
-import { findPractice } from '../practices/catalogue';
 import { stampProvenance } from '../provenance';
+import { refuser } from '../refusal';
 
 const STORE_PRACTICE = 'HK-SECRETS-004';
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
@@ -93,17 +92,8 @@ export class ExternalSecret extends Construct implements IMountableSecret {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
     enableAppChecks(this);
-    const refuse = (prop: string, problem: string, fix: string, practiceId: string | null = STORE_PRACTICE): never => {
-      throw new HardenedError({
-        scope: this,
-        construct: 'ExternalSecret',
-        prop,
-        problem,
-        fix,
-        practiceId: practiceId ?? undefined,
-        practiceTitle: practiceId ? findPractice(practiceId)?.title : undefined,
-      });
-    };
+    const refuse = (prop: string, problem: string, fix: string, practiceId: string | null = STORE_PRACTICE): never =>
+      refuser(this, 'ExternalSecret')(prop, problem, fix, practiceId ?? undefined);
     if (!DNS_SUBDOMAIN.test(props.name ?? '') || props.name.length > 253) {
       refuse('name', `is '${props.name}', which is not a DNS subdomain name`, 'use lowercase letters, digits, \'-\' and \'.\'', null);
     }

@@ -10,13 +10,12 @@ import { SealingError } from './sealing/sealing-error';
 import { SecretValue } from './secret-value';
 import { SynthPass } from '../audit/synth-pass';
 import { enableAppChecks } from '../coherence/app-checks';
-import { HardenedError } from '../errors';
 import { SealedSecret as SealedSecretObject } from '../imports/sealed-secrets-bitnami.com';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
-import { findPractice } from '../practices/catalogue';
 import { exceptionAnnotations, isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
+import { refuser } from '../refusal';
 
 const SCOPE_PRACTICE = 'HK-SECRETS-003';
 const PLAINTEXT_PRACTICE = 'HK-SECRETS-001';
@@ -187,17 +186,8 @@ export class SealedSecret extends Construct implements IMountableSecret {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
     enableAppChecks(this);
-    const refuse = (prop: string, problem: string, fix: string, practiceId: string | null = SCOPE_PRACTICE): never => {
-      throw new HardenedError({
-        scope: this,
-        construct: 'SealedSecret',
-        prop,
-        problem,
-        fix,
-        practiceId: practiceId ?? undefined,
-        practiceTitle: practiceId ? findPractice(practiceId)?.title : undefined,
-      });
-    };
+    const refuse = (prop: string, problem: string, fix: string, practiceId: string | null = SCOPE_PRACTICE): never =>
+      refuser(this, 'SealedSecret')(prop, problem, fix, practiceId ?? undefined);
     const sealingScope = props.scope ?? SealingScope.strict();
     if (!(sealingScope instanceof SealingScope)) refuse('scope', 'is not a SealingScope', 'use SealingScope.strict(), .namespaceWide(reason) or .clusterWide(reason)');
     if (sealingScope.kind !== 'strict' && !isAcceptableReason(sealingScope.reason)) {
@@ -242,7 +232,7 @@ export class SealedSecret extends Construct implements IMountableSecret {
     try {
       certificate = props.certificate._load();
     } catch (e) {
-      if (!(e instanceof SealingError)) throw e;
+      if (!SealingError.isSealingError(e)) throw e;
       refuse('certificate', `(${props.certificate.description}) ${e.problem}`, e.fix);
     }
 

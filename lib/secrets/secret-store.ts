@@ -1,7 +1,6 @@
 import { Construct, IConstruct } from 'constructs';
 import { SynthPass } from '../audit/synth-pass';
 import { enableAppChecks } from '../coherence/app-checks';
-import { HardenedError } from '../errors';
 import {
   SecretStore as SecretStoreObject,
   SecretStoreSpecProvider,
@@ -9,9 +8,9 @@ import {
   SecretStoreSpecProviderVaultVersion,
 } from '../imports/eso-secretstore-external-secrets.io';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
-import { findPractice } from '../practices/catalogue';
 import { DNS_LABEL } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
+import { refuser } from '../refusal';
 
 const STORE_PRACTICE = 'HK-SECRETS-004';
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -217,9 +216,7 @@ export class SecretStore extends Construct implements ISecretStore {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
     enableAppChecks(this);
-    const refuse = (prop: string, problem: string, fix: string): never => {
-      throw new HardenedError({ scope: this, construct: 'SecretStore', prop, problem, fix, practiceId: STORE_PRACTICE, practiceTitle: findPractice(STORE_PRACTICE)?.title });
-    };
+    const refuse = (prop: string, problem: string, fix: string): never => refuser(this, 'SecretStore')(prop, problem, fix, STORE_PRACTICE);
     if (!(props.provider instanceof SecretStoreProvider)) {
       refuse('provider', 'is not a SecretStoreProvider', 'use SecretStoreProvider.awsSecretsManager(), .awsParameterStore() or .vault()');
     }

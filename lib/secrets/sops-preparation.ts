@@ -13,6 +13,7 @@ import { getEntry, parseSopsYaml, stringOf } from './sops/yaml-tree';
 import { SopsRecipient } from './sops-recipient';
 import { readTextFileSync } from '../yaml/read-text';
 import { YamlInputError } from '../yaml/yaml-input-error';
+import { HardenedError } from '../errors';
 
 /** Options of `EncryptedSecret.prepareAll`: where keys, clock and previous output come from. */
 export interface PrepareEncryptedSecretsOptions {
@@ -72,10 +73,19 @@ export interface EncryptionRequest {
   readonly previousFile?: string;
 }
 
-/** A secret's failure, with the secret's own `fix`. */
-export class PreparationFailure extends Error {
+const PREPARATION_FAILURE = Symbol.for('cdk8s-hardened.PreparationFailure');
+
+/** A secret's failure, with the secret's own `fix`; `EncryptedSecret` turns it into a refusal naming its path. */
+export class PreparationFailure extends HardenedError {
+  /** Whether `x` is a PreparationFailure, from this copy of the library or another. */
+  public static isPreparationFailure(x: unknown): x is PreparationFailure {
+    return typeof x === 'object' && x !== null && PREPARATION_FAILURE in x;
+  }
+
   constructor(public readonly request: EncryptionRequest, public readonly cause: SopsError) {
-    super(cause.message);
+    super({ message: cause.message, fix: cause.fix });
+    this.name = 'PreparationFailure';
+    Object.defineProperty(this, PREPARATION_FAILURE, { value: true });
   }
 }
 

@@ -1,6 +1,7 @@
 import { isAbsoluteDirectory } from './container';
 import { HostPathMount } from './pod-spec';
-import { ExceptionSet, Refuse } from './refusal';
+import { ExceptionSet } from './refusal';
+import { Refuse } from '../refusal';
 
 /** A directory of the node, mounted read-only. */
 export interface HostPathOptions {

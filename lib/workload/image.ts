@@ -1,4 +1,5 @@
-import { ExceptionSet, Refuse } from './refusal';
+import { ExceptionSet } from './refusal';
+import { Refuse } from '../refusal';
 import { DIGEST_PINNED_IMAGE, isFrozenRegistry, parseImageReference, registryEntryAdmits } from '../practices/checks/image/util';
 
 /** What an image reference is checked against. */

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
-import { Refuse } from './refusal';
+import { Refuse } from '../refusal';
 import { isCronProblem, parseCron } from '../units/cron';
 
 /** What a Job does when its pod fails. */

@@ -1,8 +1,8 @@
 import { JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { refuser } from './refusal';
 import { SynthPass } from '../audit/synth-pass';
+import { refuser } from '../refusal';
 import { partOfFor } from '../namespace/enclosing-namespace';
 import { stampProvenance } from '../provenance';
 

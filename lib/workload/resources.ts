@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { ExceptionSet, Refuse } from './refusal';
+import { ExceptionSet } from './refusal';
+import { Refuse } from '../refusal';
 import { parseQuantity } from '../units/quantity';
 
 /** CPU request and limit of one container. */

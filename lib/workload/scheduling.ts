@@ -2,7 +2,7 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { PodScheduling } from './pod-spec';
 import { IPriorityClass } from './priority-class';
-import { Refuse } from './refusal';
+import { Refuse } from '../refusal';
 
 /** A taint the pods tolerate. */
 export interface Toleration {

@@ -6,7 +6,7 @@ import { HostAccessProps, needsPrivilegedNamespace, resolveHostAccess, ResolvedH
 import { Connection, CidrConnection, metadataInside, METADATA_CIDRS, networkPolicyRules, RulePort, strictlyInside } from './network';
 import { hardenedPodSpec, HardenedContainerSpec, HardenedPod, PodScheduling, ProjectedToken, SecretMount, SeccompSetting } from './pod-spec';
 import { DeclaredPort } from './probes';
-import { ExceptionSet, Refuse, refuser } from './refusal';
+import { ExceptionSet } from './refusal';
 import { resolveScheduling, SchedulingProps } from './scheduling';
 import { addSynthWarning } from '../audit/app-audit';
 import { SynthPass } from '../audit/synth-pass';
@@ -24,6 +24,7 @@ import { validateAllowedRegistries } from '../policy/registries';
 import { PUBLIC_LABEL } from '../practices/checks/network/ingress-via-controller';
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
+import { Refuse, refuser } from '../refusal';
 import { IMountableSecret } from '../secrets/mountable-secret';
 
 const SECURE_WORKLOAD = Symbol.for('cdk8s-hardened.SecureWorkload');

@@ -2,6 +2,7 @@ import { CelValidation } from './admission-rule';
 import { ALLOWED_REGISTRIES_ANNOTATION } from '../checks/image/util';
 import { EXCEPTION_ANNOTATION_PREFIX, MIN_REASON_LENGTH } from '../exceptions';
 import { ExceptionPolicy, Practice } from '../practice';
+import { HardenedError } from '../../errors';
 
 /** A named CEL expression, as in ValidatingAdmissionPolicy `spec.variables` and Kyverno `validate.cel.variables`. */
 export interface CelVariable {
@@ -31,7 +32,9 @@ export function celStringList(items: readonly string[]): string {
 
 /** A CEL raw-string literal holding a regular expression (RE2 and JavaScript agree on the subset used). */
 export function celRegex(source: string): string {
-  if (source.includes('\'')) throw new Error(`regular expression ${source} contains a quote; it cannot be a raw CEL string`);
+  if (source.includes('\'')) {
+    throw new HardenedError({ message: `regular expression ${source} contains a quote; it cannot be a raw CEL string`, fix: 'write the quote as \\x27' });
+  }
   return `r'${source}'`;
 }
 

@@ -1,4 +1,5 @@
 import { AdmissionMatch } from './admission-rule';
+import { HardenedError } from '../../errors';
 
 /**
  * Pods and every controller that carries a pod template (the `POD_KINDS` of the audit). PSA `enforce`, Gatekeeper
@@ -77,6 +78,8 @@ export function matchesPods(match: readonly AdmissionMatch[]): boolean {
 
 function kindOfResource(resource: string): string {
   const kind = KIND_OF_RESOURCE[resource];
-  if (!kind) throw new Error(`admission rule names resource '${resource}', which has no known kind; add it to KIND_OF_RESOURCE`);
+  if (!kind) {
+    throw new HardenedError({ message: `admission rule names resource '${resource}', which has no known kind; add it to KIND_OF_RESOURCE`, fix: 'add it to KIND_OF_RESOURCE' });
+  }
   return kind;
 }

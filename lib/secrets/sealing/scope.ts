@@ -55,7 +55,7 @@ export function unsealManifest(manifest: SealedSecretManifest, privateKey: KeyLi
     try {
       out[key] = unsealValue(privateKey, label, value);
     } catch (e) {
-      if (e instanceof SealingError) throw new SealingError(`encryptedData key '${key}' ${e.problem}`, e.fix);
+      if (SealingError.isSealingError(e)) throw new SealingError(`encryptedData key '${key}' ${e.problem}`, e.fix);
       throw e;
     }
   }

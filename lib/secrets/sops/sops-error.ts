@@ -1,3 +1,5 @@
+import { HardenedError } from '../../errors';
+
 const SOPS_ERROR = Symbol.for('cdk8s-hardened.SopsError');
 
 /**
@@ -5,19 +7,15 @@ const SOPS_ERROR = Symbol.for('cdk8s-hardened.SopsError');
  * which has no construct to blame; `EncryptedSecret` turns it into a `HardenedError` naming its own path.
  * The message never holds plaintext, data keys or identities.
  */
-export class SopsError extends Error {
+export class SopsError extends HardenedError {
   /** Whether `x` is a SopsError, from this copy of the library or another. */
   public static isSopsError(x: unknown): x is SopsError {
     return typeof x === 'object' && x !== null && SOPS_ERROR in x;
   }
 
-  /** How to get past the error, in the user's terms. */
-  public readonly fix: string;
-
   constructor(problem: string, fix: string) {
-    super(`${problem}\nFix: ${fix}`);
+    super({ message: `${problem}\nFix: ${fix}`, fix });
     this.name = 'SopsError';
-    this.fix = fix;
     Object.defineProperty(this, SOPS_ERROR, { value: true });
   }
 

@@ -1,0 +1,21 @@
+import { IConstruct } from 'constructs';
+import { HardenedError } from './errors';
+import { findPractice } from './practices/catalogue';
+import { ExceptionPolicy } from './practices/practice';
+
+/**
+ * Throws the library's refusal for one bad value. `fix` is the way out in the user's terms; when `exceptable` is true
+ * (the construct honours a recorded exception for this very refusal) the exception is offered as the last way out.
+ */
+export type Refuse = (prop: string, problem: string, fix: string, practiceId?: string, exceptable?: boolean) => never;
+
+/** The one refusal helper of the library: a refusal function bound to a construct and the class name the user wrote. */
+export function refuser(scope: IConstruct, construct: string): Refuse {
+  return (prop, problem, fix, practiceId, exceptable = false) => {
+    const practice = practiceId ? findPractice(practiceId) : undefined;
+    const wayOut = exceptable && practice?.exception === ExceptionPolicy.RECORDABLE
+      ? `${fix.replace(/\.$/, '')}, or add exceptions: [{ practice: '${practiceId}', reason: '…' }].`
+      : fix;
+    throw new HardenedError({ scope, construct, prop, problem, practiceId, practiceTitle: practice?.title, fix: wayOut });
+  };
+}
