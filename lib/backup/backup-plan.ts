@@ -6,12 +6,12 @@ import { VeleroNamespaceLock, VeleroNamespaceLockProps } from './velero-namespac
 import { SynthPass } from '../audit/synth-pass';
 import { enableAppChecks } from '../coherence/app-checks';
 import { objectMeta } from '../cluster/object-meta';
-import { Refuse, refuser } from '../refusal';
 import * as bsl from '../imports/velero-bsl-velero.io';
 import * as schedule from '../imports/velero-schedule-velero.io';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { PracticeException } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
+import { Refuse, refuser } from '../refusal';
 import { IMountableSecret } from '../secrets/mountable-secret';
 import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
 import { describeDuration, goDuration, seconds } from '../units/duration';

@@ -4,10 +4,10 @@ import { Construct } from 'constructs';
 import { SynthPass } from '../audit/synth-pass';
 import { jobPodSpec } from '../cluster/job-pod';
 import { objectMeta, requirePinnedImage } from '../cluster/object-meta';
-import { Refuse, refuser } from '../refusal';
 import { PrivilegedNamespace } from '../cluster/privileged-namespace';
 import { enableAppChecks } from '../coherence/app-checks';
 import { PracticeException } from '../practices/exceptions';
+import { Refuse, refuser } from '../refusal';
 import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
 import { describeDuration } from '../units/duration';
 

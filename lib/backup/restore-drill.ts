@@ -5,11 +5,11 @@ import { SynthPass } from '../audit/synth-pass';
 import { jobPodSpec } from '../cluster/job-pod';
 import { enableAppChecks } from '../coherence/app-checks';
 import { objectMeta, requirePinnedImage } from '../cluster/object-meta';
-import { Refuse, refuser } from '../refusal';
 import * as velero from '../imports/velero-restore-velero.io';
 import { LockedNamespace, NamespaceQuota } from '../namespace/locked-namespace';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL } from '../practices/manifest';
+import { Refuse, refuser } from '../refusal';
 import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
 import { describeDuration, goDuration, seconds } from '../units/duration';
 

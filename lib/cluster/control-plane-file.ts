@@ -2,10 +2,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
 import { stringify } from 'yaml';
-import { refuser } from '../refusal';
 import { audit } from '../audit/audit';
 import { findPractice } from '../practices/catalogue';
 import { Practice } from '../practices/practice';
+import { refuser } from '../refusal';
 
 const CONTROL_PLANE_FILE = Symbol.for('cdk8s-hardened.ControlPlaneFile');
 

@@ -3,12 +3,12 @@ import { Construct } from 'constructs';
 import { SynthPass } from '../audit/synth-pass';
 import { enableAppChecks } from '../coherence/app-checks';
 import { objectMeta } from './object-meta';
-import { Refuse, refuser } from '../refusal';
 import { KUBE_DNS, namespaceGuardSpecs } from '../namespace/namespace-guards';
 import { INamespaceScope, markNamespaceScope } from '../namespace/namespace-scope';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL } from '../practices/manifest';
 import { KubernetesTarget } from '../target/kubernetes-target';
+import { Refuse, refuser } from '../refusal';
 
 /** Props of PrivilegedNamespace. */
 export interface PrivilegedNamespaceProps {

@@ -1,6 +1,6 @@
 import { ExceptionSet } from './refusal';
-import { Refuse } from '../refusal';
 import { DIGEST_PINNED_IMAGE, isFrozenRegistry, parseImageReference, registryEntryAdmits } from '../practices/checks/image/util';
+import { Refuse } from '../refusal';
 
 /** What an image reference is checked against. */
 export interface ImageRules {

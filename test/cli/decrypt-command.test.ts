@@ -7,6 +7,7 @@ import { register } from '../../lib/cli/decrypt-command';
 import { SecretValue } from '../../lib/secrets/secret-value';
 import { SopsRecipient } from '../../lib/secrets/sops-recipient';
 import { ageKeyPair, fixedClock, setEnv, synthSecrets, tempDir } from '../secrets/sops/helpers';
+import { CATALOGUE_VERSION } from '../../lib/practices/catalogue';
 import { BILLION_LAUGHS } from '../yaml/bombs';
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
@@ -55,7 +56,7 @@ describe('cdk8s-hardened decrypt FILE', () => {
         name: 'api',
         namespace: 'payments',
         labels: { 'app.kubernetes.io/name': 'api', 'app.kubernetes.io/part-of': 'api', 'app.kubernetes.io/managed-by': 'cdk8s-hardened' },
-        annotations: { 'cdk8s-hardened.io/construct-path': 'api/Resource', 'cdk8s-hardened.io/catalogue-version': '1.0.0' },
+        annotations: { 'cdk8s-hardened.io/construct-path': 'api/Resource', 'cdk8s-hardened.io/catalogue-version': CATALOGUE_VERSION },
       },
       stringData: { token: 'cli-token-value' },
       type: 'Opaque',

@@ -7,6 +7,7 @@ import { LockedNamespace } from '../../lib/namespace/locked-namespace';
 import { accessReport, whoCan } from '../../lib/rbac/access-report';
 import { Grant, READ_ONLY_RESOURCES, Verb } from '../../lib/rbac/grants';
 import { RbacProfile, RbacProfileProps, RbacSubject } from '../../lib/rbac/rbac-profile';
+import { CATALOGUE_VERSION } from '../../lib/practices/catalogue';
 
 const CI_REASON = 'CI creates new Deployments on first release (PLAT-42)';
 
@@ -119,7 +120,7 @@ describe('the example identities', () => {
         'app.kubernetes.io/part-of': 'payments',
         'app.kubernetes.io/managed-by': 'cdk8s-hardened',
       });
-      expect(o.metadata.annotations['cdk8s-hardened.io/catalogue-version']).toBe('1.0.0');
+      expect(o.metadata.annotations['cdk8s-hardened.io/catalogue-version']).toBe(CATALOGUE_VERSION);
     }
     expect(ofKind(objects, 'Role')[0].metadata.annotations['cdk8s-hardened.io/construct-path']).toBe('test/payments/ci-deployer/Resource');
   });

@@ -3,6 +3,7 @@ import { audit } from '../../lib/audit/audit';
 import { HardenedError } from '../../lib/errors';
 import { ExternalSecret, ExternalSecretProps } from '../../lib/secrets/external-secret';
 import { SecretStore, SecretStoreProvider } from '../../lib/secrets/secret-store';
+import { CATALOGUE_VERSION } from '../../lib/practices/catalogue';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n';
 
@@ -42,7 +43,7 @@ describe('SecretStore', () => {
         name: 'payments-store',
         namespace: 'payments',
         labels: { 'app.kubernetes.io/name': 'payments-store', 'app.kubernetes.io/part-of': 'test', 'app.kubernetes.io/managed-by': 'cdk8s-hardened' },
-        annotations: { 'cdk8s-hardened.io/construct-path': 'test/Store/Resource', 'cdk8s-hardened.io/catalogue-version': '1.0.0' },
+        annotations: { 'cdk8s-hardened.io/construct-path': 'test/Store/Resource', 'cdk8s-hardened.io/catalogue-version': CATALOGUE_VERSION },
       },
       spec: { provider: { aws: { service: 'SecretsManager', region: 'eu-west-1', auth: { jwt: { serviceAccountRef: { name: 'payments-eso' } } } } } },
     });
@@ -130,7 +131,7 @@ describe('ExternalSecret', () => {
         name: 'db-credentials',
         namespace: 'payments',
         labels: { 'app.kubernetes.io/name': 'db-credentials', 'app.kubernetes.io/part-of': 'test', 'app.kubernetes.io/managed-by': 'cdk8s-hardened' },
-        annotations: { 'cdk8s-hardened.io/construct-path': 'test/Db/Resource', 'cdk8s-hardened.io/catalogue-version': '1.0.0' },
+        annotations: { 'cdk8s-hardened.io/construct-path': 'test/Db/Resource', 'cdk8s-hardened.io/catalogue-version': CATALOGUE_VERSION },
       },
       spec: {
         refreshInterval: '1h',

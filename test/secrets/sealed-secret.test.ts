@@ -11,6 +11,7 @@ import { freshRandomness, sealValue, unsealValue } from '../../lib/secrets/seali
 import { scopeLabel, unsealManifest } from '../../lib/secrets/sealing/scope';
 import { SealingError } from '../../lib/secrets/sealing/sealing-error';
 import { SecretValue } from '../../lib/secrets/secret-value';
+import { CATALOGUE_VERSION } from '../../lib/practices/catalogue';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'sealed-secrets');
 const fixture = (name: string) => path.join(FIXTURES, name);
@@ -76,7 +77,7 @@ describe('SealedSecret output', () => {
       name: 'db-credentials',
       namespace: 'payments',
       labels: { 'app.kubernetes.io/name': 'db-credentials', 'app.kubernetes.io/part-of': 'test', 'app.kubernetes.io/managed-by': 'cdk8s-hardened' },
-      annotations: { 'cdk8s-hardened.io/construct-path': 'test/Db/Resource', 'cdk8s-hardened.io/catalogue-version': '1.0.0' },
+      annotations: { 'cdk8s-hardened.io/construct-path': 'test/Db/Resource', 'cdk8s-hardened.io/catalogue-version': CATALOGUE_VERSION },
     });
     expect(Object.keys(ss.spec.encryptedData)).toEqual(['password', 'username']);
     expect(ss.spec.template).toEqual({ metadata: {}, type: 'Opaque' });
@@ -121,7 +122,7 @@ describe('SealedSecret output', () => {
       'exceptions.cdk8s-hardened.io/HK-SECRETS-003': reason,
       'sealedsecrets.bitnami.com/namespace-wide': 'true',
       'cdk8s-hardened.io/construct-path': 'test/Db/Resource',
-      'cdk8s-hardened.io/catalogue-version': '1.0.0',
+      'cdk8s-hardened.io/catalogue-version': CATALOGUE_VERSION,
     });
     expect(plain(unsealManifest({ ...ss, metadata: { ...ss.metadata, name: 'other' } }, PRIVATE_KEY)).username).toBe('payments_app');
     expect(() => unsealManifest({ ...ss, metadata: { ...ss.metadata, namespace: 'billing' } }, PRIVATE_KEY)).toThrow(SealingError);
@@ -137,7 +138,7 @@ describe('SealedSecret output', () => {
         'exceptions.cdk8s-hardened.io/HK-SECRETS-003': reason,
         'sealedsecrets.bitnami.com/cluster-wide': 'true',
         'cdk8s-hardened.io/construct-path': 'test/Db/Resource',
-        'cdk8s-hardened.io/catalogue-version': '1.0.0',
+        'cdk8s-hardened.io/catalogue-version': CATALOGUE_VERSION,
       },
     });
     expect(plain(unsealManifest({ ...ss, metadata: { ...ss.metadata, name: 'x', namespace: 'billing' } }, PRIVATE_KEY)).password)

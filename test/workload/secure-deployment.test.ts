@@ -8,6 +8,7 @@ import { NamespaceMesh } from '../../lib/namespace/locked-namespace';
 import { sameCheck } from '../../lib/practices/checks/workload/health-probes';
 import { containersOf, Manifest, podSpecOf } from '../../lib/practices/manifest';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
+import { CATALOGUE_VERSION } from '../../lib/practices/catalogue';
 
 function exampleSet(): Manifest[] {
   return Testing.synth(new WebApiDbChart(Testing.app(), 'example'));
@@ -213,7 +214,7 @@ describe('the web → api → db example', () => {
     for (const m of set.filter((x) => /^example\/shop\/(web|api|db)\//.test(x.metadata?.annotations?.['cdk8s-hardened.io/construct-path'] ?? ''))) {
       expect(m.metadata!.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'cdk8s-hardened', 'app.kubernetes.io/part-of': 'shop', 'app.kubernetes.io/name': m.metadata!.name });
       expect(m.metadata!.annotations!['cdk8s-hardened.io/construct-path']).toMatch(/^example\/shop\/(web|api|db)\/[A-Za-z]+$/);
-      expect(m.metadata!.annotations!['cdk8s-hardened.io/catalogue-version']).toBe('1.0.0');
+      expect(m.metadata!.annotations!['cdk8s-hardened.io/catalogue-version']).toBe(CATALOGUE_VERSION);
     }
   });
   test('no undefined or null value anywhere in the YAML', () => {

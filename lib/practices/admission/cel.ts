@@ -1,8 +1,8 @@
 import { CelValidation } from './admission-rule';
+import { HardenedError } from '../../errors';
 import { ALLOWED_REGISTRIES_ANNOTATION } from '../checks/image/util';
 import { EXCEPTION_ANNOTATION_PREFIX, MIN_REASON_LENGTH } from '../exceptions';
 import { ExceptionPolicy, Practice } from '../practice';
-import { HardenedError } from '../../errors';
 
 /** A named CEL expression, as in ValidatingAdmissionPolicy `spec.variables` and Kyverno `validate.cel.variables`. */
 export interface CelVariable {

@@ -26,7 +26,7 @@ export class MacHasher {
 
 /** Encrypts the MAC string with the data key, AAD = `lastmodified`, as sops stores it in `sops.mac`. */
 export function encryptMac(macHex: string, dataKey: Buffer, lastModified: string, iv: Buffer): string {
-  if (iv.length !== IV_BYTES) throw new RangeError(`MAC IV must be ${IV_BYTES} bytes`);
+  if (iv.length !== IV_BYTES) throw new SopsError(`the MAC IV is ${iv.length} bytes, not ${IV_BYTES}`, 'pass the IV generated for this file');
   return encryptValue(Buffer.from(macHex, 'utf8'), dataKey, iv, lastModified, 'str');
 }
 

@@ -7,6 +7,7 @@ import { EncryptedSecret } from '../../../lib/secrets/encrypted-secret';
 import { SecretValue } from '../../../lib/secrets/secret-value';
 import { decryptSopsYaml, renderDecrypted } from '../../../lib/secrets/sops/decrypt';
 import { SopsRecipient } from '../../../lib/secrets/sops-recipient';
+import { CATALOGUE_VERSION } from '../../../lib/practices/catalogue';
 
 const ENC = /^ENC\[AES256_GCM,data:[A-Za-z0-9+/]+=*,iv:[A-Za-z0-9+/]{43}=,tag:[A-Za-z0-9+/]{22}==,type:str\]$/;
 let keys: { identity: string; recipient: string };
@@ -51,7 +52,7 @@ describe('EncryptedSecret (age)', () => {
       name: 'db-credentials',
       namespace: 'payments',
       labels: { 'app.kubernetes.io/name': 'payments-api', 'app.kubernetes.io/part-of': 'db-credentials', 'app.kubernetes.io/managed-by': 'cdk8s-hardened' },
-      annotations: { 'cdk8s-hardened.io/construct-path': 'db-credentials/Resource', 'cdk8s-hardened.io/catalogue-version': '1.0.0' },
+      annotations: { 'cdk8s-hardened.io/construct-path': 'db-credentials/Resource', 'cdk8s-hardened.io/catalogue-version': CATALOGUE_VERSION },
     });
     expect(doc.type).toBe('Opaque');
     expect(doc.data.password).toMatch(ENC);
@@ -84,7 +85,7 @@ describe('EncryptedSecret (age)', () => {
         name: 'db-credentials',
         namespace: 'payments',
         labels: { 'app.kubernetes.io/name': 'payments-api', 'app.kubernetes.io/part-of': 'db-credentials', 'app.kubernetes.io/managed-by': 'cdk8s-hardened' },
-        annotations: { 'cdk8s-hardened.io/construct-path': 'db-credentials/Resource', 'cdk8s-hardened.io/catalogue-version': '1.0.0' },
+        annotations: { 'cdk8s-hardened.io/construct-path': 'db-credentials/Resource', 'cdk8s-hardened.io/catalogue-version': CATALOGUE_VERSION },
       },
       data: { password: Buffer.from('correct horse battery staple').toString('base64') },
       stringData: { greeting: 'grüße, 世界', username: 'payments_app' },
