@@ -144,7 +144,8 @@ project.addTask('eslint:fix', {
 project.eslint?.addOverride({
   files: ['lib/**/*.ts'],
   rules: {
-    'no-restricted-syntax': ['error',
+    'no-restricted-syntax': [
+      'error',
       {
         selector: ':matches(NewExpression, CallExpression)[callee.name=/^(Error|TypeError|RangeError|SyntaxError)$/]',
         message: 'Throw a HardenedError (lib/errors.ts) or a subclass: it carries the way out and is detected by symbol.',

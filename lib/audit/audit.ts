@@ -1,8 +1,8 @@
+import { HardenedError } from '../errors';
 import { CATALOGUE, CATALOGUE_VERSION, findPractice } from '../practices/catalogue';
 import { isAcceptableReason, recordedExceptions } from '../practices/exceptions';
 import { isNamespaced, Manifest, namespaceOf, ObjectRef, refOf } from '../practices/manifest';
 import { atLeast, AuditContext, AuditSettings, ExceptionPolicy, KubernetesVersion, Practice, Severity, uncheckable, Violation } from '../practices/practice';
-import { HardenedError } from '../errors';
 
 /** Annotation the constructs write with the path of the construct that made an object (HK-AUDIT-004). */
 export const CONSTRUCT_PATH_ANNOTATION = 'cdk8s-hardened.io/construct-path';

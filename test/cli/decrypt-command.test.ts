@@ -4,10 +4,10 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { parse } from 'yaml';
 import { register } from '../../lib/cli/decrypt-command';
+import { CATALOGUE_VERSION } from '../../lib/practices/catalogue';
 import { SecretValue } from '../../lib/secrets/secret-value';
 import { SopsRecipient } from '../../lib/secrets/sops-recipient';
 import { ageKeyPair, fixedClock, setEnv, synthSecrets, tempDir } from '../secrets/sops/helpers';
-import { CATALOGUE_VERSION } from '../../lib/practices/catalogue';
 import { BILLION_LAUGHS } from '../yaml/bombs';
 
 async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

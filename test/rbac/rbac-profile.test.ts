@@ -4,10 +4,10 @@ import { addRbacProfiles, ONCALL_GROUP, PAYMENTS_DEPLOYMENTS } from '../../examp
 import { audit } from '../../lib/audit/audit';
 import { HardenedError } from '../../lib/errors';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
+import { CATALOGUE_VERSION } from '../../lib/practices/catalogue';
 import { accessReport, whoCan } from '../../lib/rbac/access-report';
 import { Grant, READ_ONLY_RESOURCES, Verb } from '../../lib/rbac/grants';
 import { RbacProfile, RbacProfileProps, RbacSubject } from '../../lib/rbac/rbac-profile';
-import { CATALOGUE_VERSION } from '../../lib/practices/catalogue';
 
 const CI_REASON = 'CI creates new Deployments on first release (PLAT-42)';
 

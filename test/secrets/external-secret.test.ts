@@ -1,9 +1,9 @@
 import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import { audit } from '../../lib/audit/audit';
 import { HardenedError } from '../../lib/errors';
+import { CATALOGUE_VERSION } from '../../lib/practices/catalogue';
 import { ExternalSecret, ExternalSecretProps } from '../../lib/secrets/external-secret';
 import { SecretStore, SecretStoreProvider } from '../../lib/secrets/secret-store';
-import { CATALOGUE_VERSION } from '../../lib/practices/catalogue';
 
 const CA = '-----BEGIN CERTIFICATE-----\nMIIBtest\n-----END CERTIFICATE-----\n';
 

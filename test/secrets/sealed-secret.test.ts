@@ -5,13 +5,13 @@ import * as path from 'path';
 import { ApiObject, Chart, JsonPatch, Testing } from 'cdk8s';
 import { audit } from '../../lib/audit/audit';
 import { HardenedError } from '../../lib/errors';
+import { CATALOGUE_VERSION } from '../../lib/practices/catalogue';
 import { SealedSecret, SealedSecretProps, SealingCertificate, SealingScope } from '../../lib/secrets/sealed-secret';
 import { parseControllerCertificate } from '../../lib/secrets/sealing/certificate';
 import { freshRandomness, sealValue, unsealValue } from '../../lib/secrets/sealing/hybrid';
 import { scopeLabel, unsealManifest } from '../../lib/secrets/sealing/scope';
 import { SealingError } from '../../lib/secrets/sealing/sealing-error';
 import { SecretValue } from '../../lib/secrets/secret-value';
-import { CATALOGUE_VERSION } from '../../lib/practices/catalogue';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'sealed-secrets');
 const fixture = (name: string) => path.join(FIXTURES, name);

@@ -15,6 +15,8 @@ export function test(value: unknown): boolean {
 }
 
 /** Prints the object with the version replaced by the placeholder, through the other serializers. */
-export function serialize(value: Record<string, unknown>, config: unknown, indentation: string, depth: number, refs: unknown, printer: Function): string {
+export function serialize(
+  value: Record<string, unknown>, config: unknown, indentation: string, depth: number, refs: unknown, printer: Function,
+): string {
   return printer({ ...value, [CATALOGUE_VERSION_ANNOTATION]: PLACEHOLDER }, config, indentation, depth, refs);
 }

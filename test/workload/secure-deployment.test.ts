@@ -5,10 +5,10 @@ import { addWebApiDb, WebApiDbChart } from '../../examples/web-api-db';
 import { HardenedAudit } from '../../lib/audit/app-audit';
 import { audit } from '../../lib/audit/audit';
 import { NamespaceMesh } from '../../lib/namespace/locked-namespace';
+import { CATALOGUE_VERSION } from '../../lib/practices/catalogue';
 import { sameCheck } from '../../lib/practices/checks/workload/health-probes';
 import { containersOf, Manifest, podSpecOf } from '../../lib/practices/manifest';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
-import { CATALOGUE_VERSION } from '../../lib/practices/catalogue';
 
 function exampleSet(): Manifest[] {
   return Testing.synth(new WebApiDbChart(Testing.app(), 'example'));

@@ -3,11 +3,11 @@ import * as path from 'path';
 import { ApiObject, App, Chart, JsonPatch, Testing, YamlOutputType } from 'cdk8s';
 import { parse } from 'yaml';
 import { ageKeyPair, fixedClock, readTree, setEnv, synthSecrets, tempDir } from './helpers';
+import { CATALOGUE_VERSION } from '../../../lib/practices/catalogue';
 import { EncryptedSecret } from '../../../lib/secrets/encrypted-secret';
 import { SecretValue } from '../../../lib/secrets/secret-value';
 import { decryptSopsYaml, renderDecrypted } from '../../../lib/secrets/sops/decrypt';
 import { SopsRecipient } from '../../../lib/secrets/sops-recipient';
-import { CATALOGUE_VERSION } from '../../../lib/practices/catalogue';
 
 const ENC = /^ENC\[AES256_GCM,data:[A-Za-z0-9+/]+=*,iv:[A-Za-z0-9+/]{43}=,tag:[A-Za-z0-9+/]{22}==,type:str\]$/;
 let keys: { identity: string; recipient: string };
