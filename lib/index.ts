@@ -34,7 +34,7 @@ export * from './workload/secure-daemon-set';
 export * from './workload/priority-class';
 export * from './workload/scheduling';
 export * from './workload/host-access';
-export { JobRestartPolicy, JobBoundsProps, CronScheduleProps } from './workload/job-spec';
+export { JobRestartPolicy, type JobBoundsProps, type CronScheduleProps } from './workload/job-spec';
 
 export { CertIssuer, CertManagerOptions, TlsSource } from './ingress/tls';
 export * from './ingress/ingress-controller';
