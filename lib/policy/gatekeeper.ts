@@ -4,8 +4,8 @@ import { AdmissionPractice } from './admission-practices';
 import { PolicyObjectOptions, policyAnnotations, policyName } from './policy-options';
 import { regoModule, gatekeeperKind } from './rego';
 import * as gk from '../imports/gatekeeper-constrainttemplate-templates.gatekeeper.sh';
-import { PolicySettings } from '../practices/admission/cel';
-import { kindGroupsOf } from '../practices/admission/resources';
+import { effectiveExpression, effectiveMessage, GATEKEEPER_SETTINGS_VARIABLES, POD_VARIABLES, PolicySettings } from '../practices/admission/cel';
+import { kindGroupsOf, matchesPods } from '../practices/admission/resources';
 
 /** The structural schema of every constraint's `spec.parameters` (required by `templates.gatekeeper.sh/v1`). */
 const PARAMETERS_SCHEMA = {
@@ -16,9 +16,15 @@ const PARAMETERS_SCHEMA = {
   },
 };
 
+/** The engine name of Gatekeeper's CEL driver in `spec.targets[].code`. */
+export const GATEKEEPER_CEL_ENGINE = 'K8sNativeValidation';
+
 /**
- * Emits, per practice, a ConstraintTemplate (name = lower-case kind, Rego from the practice's rule) and its
- * constraint (`constraints.gatekeeper.sh/v1beta1`) matching Pods and every controller, never Pods alone.
+ * Emits, per practice, a ConstraintTemplate (name = lower-case kind) and its constraint
+ * (`constraints.gatekeeper.sh/v1beta1`) matching Pods and every controller, never Pods alone. The template carries
+ * the practice's CEL as a `K8sNativeValidation` engine (the same expressions, exception wrapper and messages as the
+ * ValidatingAdmissionPolicy) and its Rego in `rego`: Gatekeeper evaluates the CEL where its CEL driver is on
+ * (v3.17 and later by default, v3.16 behind a flag) and the Rego everywhere else.
  */
 export function emitGatekeeperPolicies(
   scope: Construct, entries: readonly AdmissionPractice[], settings: PolicySettings, options: PolicyObjectOptions,
@@ -37,7 +43,18 @@ export function emitGatekeeperPolicies(
       },
       spec: {
         crd: { spec: { names: { kind }, validation: { openApiv3Schema: PARAMETERS_SCHEMA } } },
-        targets: [{ target: 'admission.k8s.gatekeeper.sh', rego: regoModule(practice, rule) }],
+        targets: [{
+          target: 'admission.k8s.gatekeeper.sh',
+          code: [{
+            engine: GATEKEEPER_CEL_ENGINE,
+            source: {
+              variables: [...GATEKEEPER_SETTINGS_VARIABLES, ...(matchesPods(rule.match) ? POD_VARIABLES : [])]
+                .map((v) => ({ name: v.name, expression: v.expression })),
+              validations: rule.validations.map((v) => ({ expression: effectiveExpression(practice, v), message: effectiveMessage(practice, v) })),
+            },
+          }],
+          rego: regoModule(practice, rule),
+        }],
       },
     }));
     out.push(new ApiObject(scope, `Constraint-${practice.id}`, {

@@ -164,6 +164,25 @@ describe('Gatekeeper', () => {
     expect(synth({ engines: [PolicyEngine.GATEKEEPER], mode: PolicyMode.AUDIT }).find((o) => o.kind === 'HkWorkload003').spec.enforcementAction).toBe('warn');
   });
 
+  test('each template carries the practice\'s CEL as a K8sNativeValidation engine beside the Rego', () => {
+    const vap = synth({ engines: [PolicyEngine.VALIDATING_ADMISSION_POLICY], allowedRegistries: ['registry.example.com'] })
+      .filter((o) => o.kind === 'ValidatingAdmissionPolicy');
+    for (const t of templates) {
+      const [target] = t.spec.targets;
+      expect(target.code.map((c: any) => c.engine)).toEqual(['K8sNativeValidation']);
+      expect(target.rego).toMatch(new RegExp(`^package ${t.metadata.name}\n`));
+      // The same validations, exception wrapper and messages as the ValidatingAdmissionPolicy of the practice.
+      const policy = vap.find((p) => p.metadata.annotations['cdk8s-hardened.io/practices'] === t.metadata.annotations['cdk8s-hardened.io/practices']);
+      expect(target.code[0].source.validations).toEqual(policy.spec.validations.map((v: any) => ({ expression: v.expression, message: v.message })));
+    }
+    const nonRoot = templates.find((t) => t.metadata.name === 'hkworkload003').spec.targets[0].code[0].source;
+    expect(nonRoot.variables.slice(0, 2)).toEqual([
+      { name: 'targetMinor', expression: 'variables.params.targetMinor' },
+      { name: 'allowedRegistries', expression: expect.stringMatching(/^\(has\(variables\.params\.allowedRegistries\) \? variables\.params\.allowedRegistries : \[\]\) \+ /) },
+    ]);
+    expect(nonRoot.variables.map((v: any) => v.name)).toContain('podSpec');
+  });
+
   test('Rego: exception wrapper only for recordable practices, unexceptable problems never wrapped', () => {
     const entry = (id: string) => admissionPractices().find((e) => e.practice.id === id)!;
     const recordable = regoModule(entry('HK-WORKLOAD-003').practice, entry('HK-WORKLOAD-003').rule);

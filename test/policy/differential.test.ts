@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { celAdmits } from './cel-harness';
+import { CEL_ENGINES, celAdmits } from './cel-harness';
 import { audit } from '../../lib/audit/audit';
 import { admissionPractices, AdmissionPractice } from '../../lib/policy/admission-practices';
 import { normaliseRegistryEntry } from '../../lib/practices/admission/cel';
@@ -221,22 +221,30 @@ function auditRefuses(entry: AdmissionPractice, obj: Manifest, minor: number, re
   return report.findings.some((f) => !f.excepted && f.object.kind === obj.kind);
 }
 
-function judge(entry: AdmissionPractice, obj: Manifest, minor: number, registries: string[], namespace?: Manifest) {
+/** The audit's verdict and each engine's, as emitted: admitted (true) or refused. */
+function judge(entry: AdmissionPractice, obj: Manifest, minor: number, registries: string[], namespace?: Manifest): Record<string, boolean> {
   const settings = { targetMinor: minor, allowedRegistries: registries.map(normaliseRegistryEntry) };
-  return { audit: !auditRefuses(entry, obj, minor, registries, namespace), cel: celAdmits(entry, obj, settings, namespace ?? null) };
+  const verdict: Record<string, boolean> = { audit: !auditRefuses(entry, obj, minor, registries, namespace) };
+  for (const engine of CEL_ENGINES) verdict[engine] = celAdmits(engine, ENTRIES, entry, obj, settings, namespace ?? null);
+  return verdict;
+}
+
+/** Every engine agreeing with the audit's `admitted`. */
+function agreeing(admitted: boolean): Record<string, boolean> {
+  return Object.fromEntries([['audit', admitted], ...CEL_ENGINES.map((e) => [e, admitted])]);
 }
 
 const seen = new Map<string, { admitted: number; refused: number }>();
 
-describe.each(ENTRIES.map((e) => [e.practice.id, e] as const))('%s: generated CEL agrees with the audit', (id, entry) => {
+describe.each(ENTRIES.map((e) => [e.practice.id, e] as const))('%s: the CEL of every engine (VAP, Kyverno, Gatekeeper) agrees with the audit', (id, entry) => {
   const objects = corpusFor(entry);
 
   test('on the compliant workload', () => {
     const other = entry.rule.match.flatMap((m) => m.resources).find((r) => GOOD_BY_RESOURCE[r]);
     if (other) {
-      expect(judge(entry, GOOD_BY_RESOURCE[other], 28, [])).toEqual({ audit: true, cel: true });
+      expect(judge(entry, GOOD_BY_RESOURCE[other], 28, [])).toEqual(agreeing(true));
     } else {
-      expect(judge(entry, GOOD, 28, ['registry.example.com'])).toEqual({ audit: true, cel: true });
+      expect(judge(entry, GOOD, 28, ['registry.example.com'])).toEqual(agreeing(true));
     }
   });
 
@@ -245,7 +253,7 @@ describe.each(ENTRIES.map((e) => [e.practice.id, e] as const))('%s: generated CE
     fc.assert(fc.property(objects, fc.constantFrom(...MINORS), fc.constantFrom(...REGISTRY_LISTS), (obj, minor, registries) => {
       const verdict = judge(entry, obj, minor, registries);
       if (verdict.audit) counts.admitted++; else counts.refused++;
-      expect(verdict.cel).toBe(verdict.audit);
+      expect(verdict).toEqual(agreeing(verdict.audit));
     }), { numRuns: 250, seed: 20240501 });
     seen.set(id, counts);
     // A corpus that never exercises both outcomes proves nothing.
@@ -265,6 +273,6 @@ describe('namespace allow-lists', () => {
     [' Registry.Example.com/shop/* , ghcr.io', 'ghcr.io/org/app:1', true],
     ['ghcr.io', 'docker.io/library/nginx:1', false],
   ])('annotation %j admits %s: %s', (value, image, admitted) => {
-    expect(judge(registries, pod(image), 28, [], ns(value))).toEqual({ audit: admitted, cel: admitted });
+    expect(judge(registries, pod(image), 28, [], ns(value))).toEqual(agreeing(admitted));
   });
 });

@@ -58,6 +58,18 @@ const NAMESPACE_REGISTRIES = 'namespaceObject != null && has(namespaceObject.met
   + '.map(e, e == \'index.docker.io\' || e.startsWith(\'index.docker.io/\') ? \'docker.io\' + e.substring(15) : e)'
   + ' : []';
 
+/**
+ * The settings as a Gatekeeper CEL engine reads them: from its constraint's `spec.parameters` (`variables.params`),
+ * the way the template's Rego reads `input.parameters`, plus the Namespace annotation entries as in every CEL engine.
+ */
+export const GATEKEEPER_SETTINGS_VARIABLES: readonly CelVariable[] = [
+  { name: 'targetMinor', expression: 'variables.params.targetMinor' },
+  {
+    name: 'allowedRegistries',
+    expression: `(has(variables.params.allowedRegistries) ? variables.params.allowedRegistries : []) + (${NAMESPACE_REGISTRIES})`,
+  },
+];
+
 /** Variables every generated rule gets: the settings, so one expression serves every target version and allow-list. */
 export function settingsVariables(settings: PolicySettings): CelVariable[] {
   return [
