@@ -2,9 +2,9 @@ import { JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SynthPass } from '../audit/synth-pass';
-import { refuser } from '../refusal';
 import { partOfFor } from '../namespace/enclosing-namespace';
 import { stampProvenance } from '../provenance';
+import { refuser } from '../refusal';
 
 /** Anything pods can name as their `priorityClassName`. */
 export interface IPriorityClass {
