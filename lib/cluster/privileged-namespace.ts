@@ -1,14 +1,14 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { objectMeta } from './object-meta';
 import { SynthPass } from '../audit/synth-pass';
 import { enableAppChecks } from '../coherence/app-checks';
-import { objectMeta } from './object-meta';
 import { KUBE_DNS, namespaceGuardSpecs } from '../namespace/namespace-guards';
 import { INamespaceScope, markNamespaceScope } from '../namespace/namespace-scope';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL } from '../practices/manifest';
-import { KubernetesTarget } from '../target/kubernetes-target';
 import { Refuse, refuser } from '../refusal';
+import { KubernetesTarget } from '../target/kubernetes-target';
 
 /** Props of PrivilegedNamespace. */
 export interface PrivilegedNamespaceProps {

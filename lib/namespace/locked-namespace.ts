@@ -12,9 +12,9 @@ import { ALLOWED_REGISTRIES_ANNOTATION } from '../practices/checks/image/util';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL, isNamespaced } from '../practices/manifest';
 import { provenanceAnnotations, provenanceLabels } from '../provenance';
+import { refuser } from '../refusal';
 import { KubernetesTarget } from '../target/kubernetes-target';
 import { parseQuantity } from '../units/quantity';
-import { refuser } from '../refusal';
 
 const LOCKED_NAMESPACE = Symbol.for('cdk8s-hardened.LockedNamespace');
 

@@ -12,8 +12,8 @@ import { enableAppChecks } from '../coherence/app-checks';
 import { PolicySettings } from '../practices/admission/cel';
 import { findPractice } from '../practices/catalogue';
 import { MANAGED_BY, stampProvenance } from '../provenance';
-import { KubernetesTarget } from '../target/kubernetes-target';
 import { refuser } from '../refusal';
+import { KubernetesTarget } from '../target/kubernetes-target';
 
 /** An admission engine the policies are generated for. */
 export class PolicyEngine {
