@@ -7,7 +7,8 @@ import { IngressController } from '../ingress/ingress-controller';
 import { admitController } from '../ingress/secure-ingress';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { stampProvenance } from '../provenance';
-import { ExceptionSet, Refuse } from '../workload/refusal';
+import { Refuse } from '../refusal';
+import { ExceptionSet } from '../workload/refusal';
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 

@@ -9,7 +9,8 @@ import { certificateSpec, TlsSource, validateTlsSource } from '../ingress/tls';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
-import { ExceptionSet, Refuse, refuser } from '../workload/refusal';
+import { Refuse, refuser } from '../refusal';
+import { ExceptionSet } from '../workload/refusal';
 
 /** An HTTPS listener a route can attach to. */
 export interface GatewayListenerRef {

@@ -9,7 +9,8 @@ import { resolveBackend } from '../ingress/backend';
 import { partOfFor } from '../namespace/enclosing-namespace';
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
-import { ExceptionSet, Refuse, refuser } from '../workload/refusal';
+import { Refuse, refuser } from '../refusal';
+import { ExceptionSet } from '../workload/refusal';
 import { SecureWorkload } from '../workload/secure-workload';
 
 /** One rule of a SecureGrpcRoute: a gRPC service (and optionally one method) to a workload. */

@@ -6,8 +6,8 @@ import { meshFamily } from '../mesh/mesh-edge';
 import { partOfFor } from '../namespace/enclosing-namespace';
 import { NamespaceMesh } from '../namespace/locked-namespace';
 import { stampProvenance } from '../provenance';
+import { refuser } from '../refusal';
 import { peerOf, RulePort } from '../workload/network';
-import { refuser } from '../workload/refusal';
 
 /** Which controller implementation serves the routes: decides the annotations a SecureIngress writes. */
 export enum IngressControllerKind {

@@ -8,7 +8,8 @@ import * as certmanager from '../imports/certmanager-certificate-cert-manager.io
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
-import { ExceptionSet, Refuse, refuser } from '../workload/refusal';
+import { Refuse, refuser } from '../refusal';
+import { ExceptionSet } from '../workload/refusal';
 import { SecureWorkload } from '../workload/secure-workload';
 
 /** How an Ingress path matches (always explicit: `ImplementationSpecific` differs between controllers). */

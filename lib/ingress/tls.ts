@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as certmanager from '../imports/certmanager-certificate-cert-manager.io';
-import { Refuse } from '../workload/refusal';
+import { Refuse } from '../refusal';
 
 /** A cert-manager issuer, owned by the platform: the library names it and never creates it. */
 export class CertIssuer {

@@ -5,9 +5,10 @@ import { CATALOGUE } from '../../lib/practices/catalogue';
 const PRACTICES_MD = join(__dirname, '..', '..', '..', 'shared', 'design', 'practices.md');
 
 describe('the catalogue against the design catalogue (../shared/design/practices.md)', () => {
-  test('holds exactly the practice ids practices.md defines', () => {
+  test('holds every practice id practices.md defines (later practices, e.g. the Gateway API ones, may follow)', () => {
     const designed = [...new Set(readFileSync(PRACTICES_MD, 'utf8').match(/HK-[A-Z]+-\d{3}/g) ?? [])].sort();
     expect(designed.length).toBeGreaterThan(0);
-    expect(CATALOGUE.map((p) => p.id).sort()).toEqual(designed);
+    const ids = new Set(CATALOGUE.map((p) => p.id));
+    expect(designed.filter((id) => !ids.has(id))).toEqual([]);
   });
 });
