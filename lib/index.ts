@@ -36,13 +36,13 @@ export * from './workload/scheduling';
 export * from './workload/host-access';
 export { JobRestartPolicy, type JobBoundsProps, type CronScheduleProps } from './workload/job-spec';
 
-export { CertIssuer, CertManagerOptions, TlsSource } from './ingress/tls';
+export { CertIssuer, type CertManagerOptions, TlsSource } from './ingress/tls';
 export * from './ingress/ingress-controller';
-export { SecureIngress, SecureIngressProps, IngressPath, IngressHostRule, IngressPathType, INGRESS_NGINX_ANNOTATIONS } from './ingress/secure-ingress';
-export { SecureGateway, SecureGatewayProps, SecureGatewayListener, IGateway, GatewayListenerRef, HTTP_REDIRECT_LISTENER } from './gateway/secure-gateway';
-export { SecureHttpRoute, SecureHttpRouteProps, HttpRouteRule, RoutePathType } from './gateway/secure-http-route';
-export { SecureGrpcRoute, SecureGrpcRouteProps, GrpcRouteRule } from './gateway/secure-grpc-route';
-export { MeshFamily, meshFamily, meshName, decideMeshEdge, isMeshEdgeRefusal, MeshEdgeEnd, MeshEdgeDecision, MeshEdgeRefusal } from './mesh/mesh-edge';
+export { SecureIngress, type SecureIngressProps, type IngressPath, type IngressHostRule, IngressPathType, INGRESS_NGINX_ANNOTATIONS } from './ingress/secure-ingress';
+export { SecureGateway, type SecureGatewayProps, type SecureGatewayListener, type IGateway, type GatewayListenerRef, HTTP_REDIRECT_LISTENER } from './gateway/secure-gateway';
+export { SecureHttpRoute, type SecureHttpRouteProps, type HttpRouteRule, RoutePathType } from './gateway/secure-http-route';
+export { SecureGrpcRoute, type SecureGrpcRouteProps, type GrpcRouteRule } from './gateway/secure-grpc-route';
+export { type MeshFamily, meshFamily, meshName, decideMeshEdge, isMeshEdgeRefusal, type MeshEdgeEnd, type MeshEdgeDecision, type MeshEdgeRefusal } from './mesh/mesh-edge';
 
 export * from './namespace/locked-namespace';
 export * from './namespace/enclosing-namespace';
