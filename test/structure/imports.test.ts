@@ -15,7 +15,8 @@ const KNOWN_FORBIDDEN = [
   'audit/app-audit.ts -> target/kubernetes-target (audit may import only practices, units, errors)',
   'audit/synth-pass.ts -> target/kubernetes-target (audit may import only practices, units, errors)',
 ];
-const KNOWN_CYCLES = [['audit', 'coherence']];
+// lib/mesh (mesh edges) and lib/workload read each other since the mesh-edge decisions landed.
+const KNOWN_CYCLES = [['audit', 'coherence'], ['mesh', 'workload']];
 
 describe('dependencies of lib/ point one way', () => {
   test('the scan sees the imports (a broken scan would pass every rule)', () => {
