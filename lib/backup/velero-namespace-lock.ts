@@ -1,9 +1,10 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SynthPass } from '../audit/synth-pass';
-import { objectMeta, refuse } from '../cluster/object-meta';
+import { objectMeta } from '../cluster/object-meta';
 import { enableAppChecks } from '../coherence/app-checks';
 import { DnsLocation, KUBE_DNS, namespaceGuardSpecs } from '../namespace/namespace-guards';
+import { Refuse, refuser } from '../refusal';
 
 const CONSTRUCT = 'VeleroNamespaceLock';
 
@@ -46,6 +47,8 @@ export class VeleroNamespaceLock extends Construct {
   /** The NetworkPolicies, default-deny first. */
   public readonly policies: k8s.KubeNetworkPolicy[];
 
+  private readonly refuse: Refuse = refuser(this, CONSTRUCT);
+
   constructor(scope: Construct, id: string, props: VeleroNamespaceLockProps) {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
@@ -77,23 +80,23 @@ export class VeleroNamespaceLock extends Construct {
   private endpoint(prop: string, endpoint: EgressEndpoint | undefined, widest: number): { cidrs: string[]; port: number } {
     const cidrs: unknown = endpoint?.cidrs;
     if (!Array.isArray(cidrs) || cidrs.length === 0) {
-      refuse(this, CONSTRUCT, `${prop}.cidrs`, `is ${JSON.stringify(cidrs) ?? 'undefined'}, not a list of CIDRs`,
+      this.refuse(`${prop}.cidrs`, `is ${JSON.stringify(cidrs) ?? 'undefined'}, not a list of CIDRs`,
         'list the endpoint addresses, e.g. [\'10.0.0.10/32\'].', 'HK-NETWORK-003');
     }
     for (const cidr of cidrs as unknown[]) {
       const m = typeof cidr === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr) : null;
       if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) < widest || Number(m[5]) > 32) {
-        refuse(this, CONSTRUCT, `${prop}.cidrs`, `contains ${JSON.stringify(cidr)}, not an IPv4 CIDR of /${widest} or narrower`,
+        this.refuse(`${prop}.cidrs`, `contains ${JSON.stringify(cidr)}, not an IPv4 CIDR of /${widest} or narrower`,
           `give the endpoint's addresses, /${widest} or narrower, e.g. '10.0.0.10/32'.`, 'HK-NETWORK-004');
       }
       if ((cidr as string).startsWith('169.254.')) {
-        refuse(this, CONSTRUCT, `${prop}.cidrs`, `contains '${cidr}', a link-local range that holds the cloud metadata endpoint`,
+        this.refuse(`${prop}.cidrs`, `contains '${cidr}', a link-local range that holds the cloud metadata endpoint`,
           'give the endpoint addresses, not link-local ones.', 'HK-NETWORK-010');
       }
     }
     const port = endpoint?.port ?? 443;
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      refuse(this, CONSTRUCT, `${prop}.port`, `is ${JSON.stringify(port)}, not a TCP port`, 'give the endpoint\'s port, e.g. 443.', 'HK-NETWORK-003');
+      this.refuse(`${prop}.port`, `is ${JSON.stringify(port)}, not a TCP port`, 'give the endpoint\'s port, e.g. 443.', 'HK-NETWORK-003');
     }
     return { cidrs: [...(cidrs as string[])].sort(), port };
   }
