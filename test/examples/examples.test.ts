@@ -46,7 +46,8 @@ describe('every example runs in the suite', () => {
       });
       expect({ status: run.status, stderr: run.status === 0 ? '' : run.stderr }).toEqual({ status: 0, stderr: '' });
       expect(readdirSync(outdir).filter((f) => f.endsWith('.k8s.yaml')).sort()).toEqual([
-        'backup.k8s.yaml', 'platform.k8s.yaml', 'shop-db-credentials.k8s.yaml', 'velero-repo-credentials.k8s.yaml', 'web-api-db.k8s.yaml',
+        'backup.k8s.yaml', 'platform.k8s.yaml', 'runtime-defense.k8s.yaml', 'shop-db-credentials.k8s.yaml', 'velero-repo-credentials.k8s.yaml',
+        'web-api-db.k8s.yaml',
       ]);
       const audit = runCli(['audit', outdir]);
       expect(audit.stdout).toMatch(/\nresult: PASS, no finding at or above high\n$/);
