@@ -56,7 +56,7 @@ export * from './secrets/encrypted-secret';
 export type { PrepareEncryptedSecretsOptions } from './secrets/sops-preparation';
 export { decryptSopsYaml, renderDecrypted, type SopsKeyOptions, type DecryptedSopsFile } from './secrets/sops/decrypt';
 export { SopsError } from './secrets/sops/sops-error';
-export { IKmsClient } from './secrets/sops/kms-keys';
+export type { IKmsClient } from './secrets/sops/kms-keys';
 export * from './secrets/sealed-secret';
 export * from './secrets/secret-store';
 export * from './secrets/external-secret';
