@@ -1,4 +1,5 @@
 import { AuditReport, Finding } from './audit';
+import { HardenedError } from '../errors';
 
 /** Format version of the baseline file; a file of another version is refused rather than misread. */
 export const BASELINE_VERSION = 1;
@@ -20,9 +21,9 @@ export interface Baseline {
 }
 
 /** A baseline file that cannot be used. */
-export class BaselineError extends Error {
+export class BaselineError extends HardenedError {
   constructor(file: string, problem: string) {
-    super(`baseline ${file} ${problem}; write a new one with --write-baseline`);
+    super({ message: `baseline ${file} ${problem}; write a new one with --write-baseline`, fix: 'write a new one with --write-baseline' });
     this.name = 'BaselineError';
   }
 }

@@ -2,6 +2,7 @@ import { randomBytes as cryptoRandomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Duration } from 'cdk8s';
+import { HardenedError } from '../errors';
 import { ageIdentitiesFromEnvironment, wrapForAge } from './sops/age-keys';
 import { decryptSopsYaml, DecryptedSopsFile } from './sops/decrypt';
 import { cachingKmsClientProvider, defaultKmsClient, describeKeyArn, encryptDataKey, generateDataKey, IKmsClient, KmsClientProvider } from './sops/kms-keys';
@@ -13,7 +14,6 @@ import { getEntry, parseSopsYaml, stringOf } from './sops/yaml-tree';
 import { SopsRecipient } from './sops-recipient';
 import { readTextFileSync } from '../yaml/read-text';
 import { YamlInputError } from '../yaml/yaml-input-error';
-import { HardenedError } from '../errors';
 
 /** Options of `EncryptedSecret.prepareAll`: where keys, clock and previous output come from. */
 export interface PrepareEncryptedSecretsOptions {

@@ -2,6 +2,7 @@ import { promises as fs } from 'fs';
 import { audit, DEFAULT_TARGET_VERSION, Finding, parseKubernetesVersion, SourceLocation } from '../audit/audit';
 import { parseManifests } from '../audit/load';
 import { failingAt, packageVersion, summaryLine } from '../audit/report';
+import { HardenedError } from '../errors';
 import { Manifest } from '../practices/manifest';
 import { Severity } from '../practices/practice';
 
@@ -70,9 +71,9 @@ export interface ValidationViolatingResource {
 }
 
 /** A `properties` value in `cdk8s.yaml` that the plugin cannot use. */
-export class HardenedValidationError extends Error {
+export class HardenedValidationError extends HardenedError {
   constructor(problem: string, fix: string) {
-    super(`cdk8s-hardened validation plugin: ${problem}.\nFix: ${fix}`);
+    super({ message: `cdk8s-hardened validation plugin: ${problem}.\nFix: ${fix}`, fix });
     this.name = 'HardenedValidationError';
   }
 }

@@ -1,10 +1,12 @@
+import { HardenedError } from '../errors';
+
 const YAML_INPUT_ERROR = Symbol.for('cdk8s-hardened.YamlInputError');
 
 /**
  * Input that cannot be read as YAML text: not a regular file, too large, not UTF-8, malformed, too deep, or an
  * alias bomb. It names the file and, when known, the line, so every reader reports it the same way.
  */
-export class YamlInputError extends Error {
+export class YamlInputError extends HardenedError {
   /** Whether `x` is a YamlInputError, from this copy of the library or another. */
   public static isYamlInputError(x: unknown): x is YamlInputError {
     return typeof x === 'object' && x !== null && YAML_INPUT_ERROR in x;
@@ -21,7 +23,7 @@ export class YamlInputError extends Error {
 
   constructor(file: string, reason: string, position: { readonly line?: number; readonly column?: number } = {}) {
     const where = `${file}${position.line ? `:${position.line}` : ''}${position.line && position.column ? `:${position.column}` : ''}`;
-    super(`${where}: ${reason}`);
+    super({ message: `${where}: ${reason}`, fix: 'give a readable YAML or JSON file' });
     this.name = 'YamlInputError';
     this.file = file;
     this.reason = reason;

@@ -25,10 +25,12 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // The pure helpers and the error family sit at the bottom: everything reads them, they read nothing of ours.
   errors: [],
   units: [],
+  // Safe reading of YAML text (size, depth, alias limits): pure, below the audit that loads files with it.
+  yaml: ['errors'],
   // The catalogue (what is judged) knows no construct, no engine, no terminal.
   practices: ['units', 'errors'],
   // The engine, loader and renderers (how it is run and reported) know the catalogue, never a construct or the CLI.
-  audit: ['practices', 'units', 'errors'],
+  audit: ['practices', 'units', 'yaml', 'errors'],
 };
 
 /** Every relative import of every TypeScript source under `libDir` (declarations and generated imports excluded). */

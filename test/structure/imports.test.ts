@@ -11,9 +11,9 @@ const EDGES = libImports(join(__dirname, '..', '..', 'lib'));
  * wiring above lib/audit, leaving lib/audit to the engine, loader and renderers.
  */
 const KNOWN_FORBIDDEN = [
-  'audit/app-audit.ts -> coherence/app-checks (audit may import only practices, units, errors)',
-  'audit/app-audit.ts -> target/kubernetes-target (audit may import only practices, units, errors)',
-  'audit/synth-pass.ts -> target/kubernetes-target (audit may import only practices, units, errors)',
+  'audit/app-audit.ts -> coherence/app-checks (audit may import only practices, units, yaml, errors)',
+  'audit/app-audit.ts -> target/kubernetes-target (audit may import only practices, units, yaml, errors)',
+  'audit/synth-pass.ts -> target/kubernetes-target (audit may import only practices, units, yaml, errors)',
 ];
 // lib/mesh (mesh edges) and lib/workload read each other since the mesh-edge decisions landed.
 const KNOWN_CYCLES = [['audit', 'coherence'], ['mesh', 'workload']];
@@ -44,8 +44,8 @@ describe('the rules themselves', () => {
       { from: 'audit/report.ts', to: 'cli/io' },
       { from: 'audit/audit.ts', to: 'namespace/locked-namespace' },
     ])).toEqual([
-      'audit/report.ts -> cli/io (audit may import only practices, units, errors)',
-      'audit/audit.ts -> namespace/locked-namespace (audit may import only practices, units, errors)',
+      'audit/report.ts -> cli/io (audit may import only practices, units, yaml, errors)',
+      'audit/audit.ts -> namespace/locked-namespace (audit may import only practices, units, yaml, errors)',
     ]);
   });
 
