@@ -25,9 +25,13 @@ export { RbacModel, RoleModel, BindingModel, Subject, PolicyRule, EffectiveRule,
 export * from './workload/pod-spec';
 export * from './workload/probes';
 export * from './workload/resources';
-export { ContainerPort, WritablePath, SecretEnvSource, ImagePullPolicy, SecureContainerOptions, LINUX_CAPABILITIES } from './workload/container';
+export { ContainerPort, WritablePath, SecretEnvSource, ConfigMapEnvSource, PodField, ImagePullPolicy, SecureContainerOptions, LINUX_CAPABILITIES } from './workload/container';
 export * from './workload/secure-workload';
 export * from './workload/secure-deployment';
+export * from './workload/replicated-workload';
+export * from './workload/secure-stateful-set';
+export * from './workload/autoscaling';
+export * from './workload/config-map';
 export * from './workload/secure-job';
 export * from './workload/secure-cron-job';
 export * from './workload/secure-daemon-set';

@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EtcdSnapshot, EtcdSnapshotProps } from './etcd-snapshot';
 import { IBackupPlan, RestoreDrill, RestoreDrillOptions } from './restore-drill';
@@ -8,12 +8,14 @@ import { objectMeta, refuse } from '../cluster/object-meta';
 import { enableAppChecks } from '../coherence/app-checks';
 import * as bsl from '../imports/velero-bsl-velero.io';
 import * as schedule from '../imports/velero-schedule-velero.io';
+import { PROTECTED_BY_ANNOTATION } from '../practices/checks/backup/util';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { PracticeException } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { IMountableSecret } from '../secrets/mountable-secret';
 import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
 import { describeDuration, goDuration, seconds } from '../units/duration';
+import { SecureWorkload } from '../workload/secure-workload';
 
 /** Annotation with a plan's recovery point objective, as a Go duration (read by audits and monitors). */
 export const RPO_ANNOTATION = 'cdk8s-hardened.io/rpo';
@@ -267,6 +269,30 @@ export class BackupPlan extends Construct implements IBackupPlan {
         },
       },
     });
+  }
+
+  /**
+   * Backs up a workload's data: its namespace joins the Schedule's includedNamespaces, and its controller names the
+   * Schedule in the `backup.cdk8s-hardened.io/schedule` annotation, which the audit checks (HK-BACKUP-001).
+   *
+   * @example
+   * const db = new SecureStatefulSet(shop, 'db', { ... });
+   * plan.protect(db);
+   */
+  public protect(workload: SecureWorkload): void {
+    if (!SecureWorkload.isSecureWorkload(workload)) {
+      refuse(this, CONSTRUCT, 'protect(workload)', `is ${String(workload)}, not a secure workload`, 'pass a SecureStatefulSet (or any secure workload).', 'HK-BACKUP-001');
+    }
+    if (isReservedNamespace(workload.namespace)) {
+      refuse(this, CONSTRUCT, 'protect(workload)', `is in namespace '${workload.namespace}', which the plan cannot back up`, 'protect application workloads only.', 'HK-BACKUP-001');
+    }
+    if (!this.namespaces.includes(workload.namespace)) {
+      // The Schedule renders this very array, so the namespace reaches its includedNamespaces.
+      this.namespaces.push(workload.namespace);
+      this.namespaces.sort();
+    }
+    const controller = workload.node.defaultChild;
+    if (ApiObject.isApiObject(controller)) controller.metadata.addAnnotation(PROTECTED_BY_ANNOTATION, `${this.veleroNamespace}/${this.scheduleName}`);
   }
 
   /** Adds a scheduled restore drill of one protected namespace into its own locked drill namespace (HK-BACKUP-005). */
