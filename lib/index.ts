@@ -33,6 +33,7 @@ export * from './workload/secure-stateful-set';
 export * from './workload/autoscaling';
 export * from './workload/config-map';
 export * from './workload/secure-job';
+export * from './workload/system-job-pod';
 export * from './workload/secure-cron-job';
 export * from './workload/secure-daemon-set';
 export * from './workload/priority-class';

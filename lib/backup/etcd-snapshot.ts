@@ -2,13 +2,13 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SynthPass } from '../audit/synth-pass';
-import { jobPodSpec } from '../cluster/job-pod';
 import { objectMeta, refuse, requirePinnedImage } from '../cluster/object-meta';
 import { PrivilegedNamespace } from '../cluster/privileged-namespace';
 import { enableAppChecks } from '../coherence/app-checks';
 import { PracticeException } from '../practices/exceptions';
 import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
 import { describeDuration } from '../units/duration';
+import { systemJobPodSpec } from '../workload/system-job-pod';
 
 const CONSTRUCT = 'EtcdSnapshot';
 
@@ -178,7 +178,7 @@ export class EtcdSnapshot extends Construct {
             activeDeadlineSeconds: 1800,
             template: {
               metadata: { labels: { ...appLabels, 'app.kubernetes.io/part-of': nsName } },
-              spec: jobPodSpec({
+              spec: systemJobPodSpec((prop, problem, fix, practiceId) => refuse(this, CONSTRUCT, prop, problem, fix, practiceId), {
                 serviceAccountName: sa.name,
                 runAsRoot: true,
                 hostNetwork: true,
@@ -214,7 +214,7 @@ export class EtcdSnapshot extends Construct {
                   { name: 'work', emptyDir: { sizeLimit: k8s.Quantity.fromString('2Gi') } },
                   { name: 'snapshots', persistentVolumeClaim: { claimName: claim.name } },
                 ],
-              }),
+              }, ETCD_SNAPSHOT_EXCEPTIONS),
             },
           },
         },

@@ -1,6 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { jobPodSpec } from './job-pod';
 import { objectMeta, refuse, requirePinnedImage } from './object-meta';
 import { PrivilegedNamespace } from './privileged-namespace';
 import { SynthPass } from '../audit/synth-pass';
@@ -8,6 +7,7 @@ import { enableAppChecks } from '../coherence/app-checks';
 import { PracticeException } from '../practices/exceptions';
 import { KubernetesTarget } from '../target/kubernetes-target';
 import { isCronProblem, parseCron } from '../units/cron';
+import { systemJobPodSpec } from '../workload/system-job-pod';
 
 const CONSTRUCT = 'CisBenchmark';
 
@@ -182,7 +182,7 @@ export class CisBenchmark extends Construct {
               activeDeadlineSeconds: 1800,
               template: {
                 metadata: { labels: { ...podLabels, 'app.kubernetes.io/part-of': nsName } },
-                spec: jobPodSpec({
+                spec: systemJobPodSpec((prop, problem, fix, practiceId) => refuse(this, CONSTRUCT, prop, problem, fix, practiceId), {
                   serviceAccountName: sa.name,
                   runAsRoot: true,
                   hostPid: true,
@@ -204,7 +204,7 @@ export class CisBenchmark extends Construct {
                     ...HOST_PATHS.map(([volume, hostPath]) => ({ name: volume, hostPath: { path: hostPath } })),
                     { name: 'results', persistentVolumeClaim: { claimName: claim.name } },
                   ],
-                }),
+                }, CIS_BENCHMARK_EXCEPTIONS),
               },
             },
           },

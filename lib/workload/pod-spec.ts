@@ -41,6 +41,8 @@ export interface HostPathMount {
   readonly hostPath: string;
   /** Absolute directory in the container. */
   readonly mountPath: string;
+  /** Whether the directory may be missing on some nodes (no `type: Directory` check). @default false */
+  readonly mayBeAbsent?: boolean;
 }
 
 /**
@@ -157,7 +159,16 @@ export interface ProjectedToken {
   readonly audience: string;
   /** Lifetime in seconds (600–3600). */
   readonly expirationSeconds: number;
+  /**
+   * Lay the token out as in-cluster clients (kubectl, client-go) expect: token, cluster CA and namespace under
+   * `/var/run/secrets/kubernetes.io/serviceaccount`.
+   * @default false
+   */
+  readonly inClusterConfig?: boolean;
 }
+
+/** Where in-cluster clients (kubectl, client-go) read the token, CA and namespace from. */
+export const IN_CLUSTER_CONFIG_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** The pod as a whole, fully resolved and validated. */
 export interface HardenedPodOptions {
@@ -267,11 +278,13 @@ function seccompProfile(s: SeccompSetting): k8s.SeccompProfile {
  * seccomp at container level too, explicit pull policy, resources, probes, and the mounts of its writable paths,
  * Secrets and API token. `volumeNames` maps each writable path to its volume (see `hardenedPodSpec`).
  */
-export function hardenedContainer(c: HardenedContainerSpec, volumeNames: ReadonlyMap<string, string>): k8s.Container {
+export function hardenedContainer(
+  c: HardenedContainerSpec, volumeNames: ReadonlyMap<string, string>, tokenPath: string = TOKEN_MOUNT_PATH,
+): k8s.Container {
   const mounts: k8s.VolumeMount[] = [
     ...c.writablePaths.map((w) => ({ name: volumeNames.get(w.path)!, mountPath: w.path, readOnly: false })),
     ...c.secrets.map((s) => ({ name: secretVolumeName(s.secretName), mountPath: s.path, readOnly: true })),
-    ...(c.mountToken ? [{ name: TOKEN_VOLUME, mountPath: TOKEN_MOUNT_PATH, readOnly: true }] : []),
+    ...(c.mountToken ? [{ name: TOKEN_VOLUME, mountPath: tokenPath, readOnly: true }] : []),
     ...(c.hostPaths ?? []).map((h) => ({ name: hostPathVolumeName(h.hostPath), mountPath: h.mountPath, readOnly: true })),
     ...(c.volumeMounts ?? []).map((m) => ({ name: m.volume, mountPath: m.path, readOnly: m.readOnly })),
   ].sort((a, b) => a.mountPath.localeCompare(b.mountPath));
@@ -339,17 +352,27 @@ export function hardenedPodSpec(options: HardenedPodOptions): HardenedPod {
     }
     if (v.sharedSizeLimit !== undefined) volumes.push({ name: v.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(v.sharedSizeLimit) } });
   }
-  const hostPaths = [...new Set(all.flatMap((c) => (c.hostPaths ?? []).map((h) => h.hostPath)))].sort();
-  for (const path of hostPaths) volumes.push({ name: hostPathVolumeName(path), hostPath: { path, type: 'Directory' } });
+  const hostPaths = [...new Map(all.flatMap((c) => (c.hostPaths ?? []).map((h) => [h.hostPath, h] as const))).values()]
+    .sort((a, b) => a.hostPath.localeCompare(b.hostPath));
+  for (const h of hostPaths) {
+    volumes.push({ name: hostPathVolumeName(h.hostPath), hostPath: { path: h.hostPath, ...(h.mayBeAbsent ? {} : { type: 'Directory' }) } });
+  }
   if (options.token) {
     volumes.push({
       name: TOKEN_VOLUME,
       projected: {
         defaultMode: SECRET_FILE_MODE,
-        sources: [{ serviceAccountToken: { audience: options.token.audience, expirationSeconds: options.token.expirationSeconds, path: 'token' } }],
+        sources: [
+          { serviceAccountToken: { audience: options.token.audience, expirationSeconds: options.token.expirationSeconds, path: 'token' } },
+          ...(options.token.inClusterConfig ? [
+            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+            { downwardApi: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+          ] : []),
+        ],
       },
     });
   }
+  const tokenPath = options.token?.inClusterConfig ? IN_CLUSTER_CONFIG_PATH : TOKEN_MOUNT_PATH;
   const spread = options.spread ? spreading(options.selector, options.spread.zones) : {};
   const podSpec: k8s.PodSpec = {
     serviceAccountName: options.serviceAccountName,
@@ -371,8 +394,9 @@ export function hardenedPodSpec(options: HardenedPodOptions): HardenedPod {
       fsGroupChangePolicy: 'OnRootMismatch',
       seccompProfile: seccompProfile(options.seccomp),
     },
-    ...(options.initContainers.length > 0 ? { initContainers: options.initContainers.map((c) => hardenedContainer(c, names.get(c)!)) } : {}),
-    containers: options.containers.map((c) => hardenedContainer(c, names.get(c)!)),
+    ...(options.initContainers.length > 0
+      ? { initContainers: options.initContainers.map((c) => hardenedContainer(c, names.get(c)!, tokenPath)) } : {}),
+    containers: options.containers.map((c) => hardenedContainer(c, names.get(c)!, tokenPath)),
     ...(volumes.length > 0 ? { volumes } : {}),
     ...(options.imagePullSecrets?.length ? { imagePullSecrets: options.imagePullSecrets.map((name) => ({ name })) } : {}),
     ...scheduling(options.scheduling, spread),
