@@ -3,6 +3,7 @@ import { ConfigMap as PlusConfigMap, IConfigMap, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { credentialProblem } from './credentials';
 import { refuser } from './refusal';
+import { SynthPass } from '../audit/synth-pass';
 import { partOfFor } from '../namespace/enclosing-namespace';
 import { stampProvenance } from '../provenance';
 
@@ -90,6 +91,7 @@ export class ImmutableConfigMap extends Construct implements IConfigMap {
     });
     this.node.defaultChild = this.resource;
     stampProvenance(this.resource, { name: base, partOf: partOfFor(this) });
+    SynthPass.of(this).checkRenderedObjects(this);
   }
 
   /** @see IConfigMap */
