@@ -1,4 +1,4 @@
-import { Duration, Size, Testing } from 'cdk8s';
+import { ApiObject, Duration, Size, Testing } from 'cdk8s';
 import { ConfigMap } from 'cdk8s-plus-28';
 import { byKind } from './kinds';
 import { image, ready, refusal, shop } from './support';
@@ -36,6 +36,9 @@ describe('configuration, storage and pod metadata on every workload', () => {
   web.mountSharedVolume('rendered', '/rendered', { container: 'render' });
   web.mountSharedVolume('rendered', '/etc/rendered', { readOnly: true });
   web.mountVolumeClaim('uploads', '/srv/uploads', { readOnly: true });
+  // The registry credentials and the uploads claim are the platform's, not this app's.
+  ApiObject.of(web).metadata.addAnnotation('cdk8s-hardened.io/external-references',
+    'Secret/registry-credentials, PersistentVolumeClaim/uploads: created and backed up by the platform team');
   const set = Testing.synth(chart);
   const spec = podSpecOf(byKind(set, 'Deployment', 'web'));
   const app = spec.containers[0];
