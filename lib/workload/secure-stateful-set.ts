@@ -133,6 +133,7 @@ export class SecureStatefulSet extends ReplicatedWorkload {
     this.headlessService = new k8s.KubeService(this, 'HeadlessService', {
       metadata: { ...this.meta(['HK-NAMESPACE-001']), name: `${this.name}-headless` },
       spec: {
+        type: 'ClusterIP',
         clusterIp: 'None',
         selector: { ...this.selector },
         publishNotReadyAddresses: false,
