@@ -223,6 +223,11 @@ export class BackupPlan extends Construct implements IBackupPlan {
     enableAppChecks(this);
     this.scheduleName = props.name ?? id;
     this.veleroNamespace = props.veleroNamespace ?? 'velero';
+    for (const [prop, value] of [['rpo', props.rpo], ['ttl', props.ttl ?? Duration.days(30)]] as const) {
+      if (!(value instanceof Duration)) {
+        refuse(this, CONSTRUCT, prop, `is ${JSON.stringify(value) ?? 'undefined'}, not a Duration`, 'write e.g. Duration.hours(1).', 'HK-BACKUP-001');
+      }
+    }
     this.rpo = props.rpo;
     this.ttl = props.ttl ?? Duration.days(30);
     this.namespaces = this.validateNamespaces(props.namespaces);
@@ -230,6 +235,10 @@ export class BackupPlan extends Construct implements IBackupPlan {
     this.validateName('veleroNamespace', this.veleroNamespace);
     this.validateTiming(props.schedule);
     this.validateVolumes(props.volumes);
+    if (!props.storage || typeof props.storage !== 'object') {
+      refuse(this, CONSTRUCT, 'storage', `is ${JSON.stringify(props.storage) ?? 'undefined'}, not a storage description`,
+        'give { bucket, region, kmsKeyId } of the S3 bucket the backups go to.', 'HK-BACKUP-003');
+    }
     const storageName = props.storage.name ?? this.scheduleName;
     this.validateName('storage.name', storageName);
     const storageSpec = this.storageSpec(props.storage);
@@ -315,12 +324,12 @@ export class BackupPlan extends Construct implements IBackupPlan {
   }
 
   private validateNamespaces(namespaces: string[]): string[] {
-    if (!namespaces || namespaces.length === 0) {
+    if (!Array.isArray(namespaces) || namespaces.length === 0) {
       refuse(this, CONSTRUCT, 'namespaces', 'is empty, so the Schedule would back up every namespace or none',
         'list the namespaces the plan protects, e.g. [\'payments\'].', 'HK-BACKUP-001');
     }
     for (const ns of namespaces) {
-      if (!DNS_LABEL.test(ns) || isReservedNamespace(ns)) {
+      if (typeof ns !== 'string' || !DNS_LABEL.test(ns) || isReservedNamespace(ns)) {
         refuse(this, CONSTRUCT, 'namespaces', `contains '${ns}', not an application namespace`,
           'list application namespaces by name (no globs, never default or kube-*).', 'HK-BACKUP-001');
       }
@@ -335,6 +344,10 @@ export class BackupPlan extends Construct implements IBackupPlan {
   }
 
   private validateTiming(cron: string): void {
+    if (typeof cron !== 'string') {
+      refuse(this, CONSTRUCT, 'schedule', `is ${JSON.stringify(cron) ?? 'undefined'}, not a cron expression`,
+        'write five cron fields \'minute hour day-of-month month day-of-week\', e.g. \'15 * * * *\' for hourly.', 'HK-BACKUP-001');
+    }
     const parsed = parseCron(cron);
     if (isCronProblem(parsed)) {
       refuse(this, CONSTRUCT, 'schedule', `is '${cron}', which ${parsed.problem}`,

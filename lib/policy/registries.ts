@@ -12,8 +12,28 @@ const REGISTRY_ENTRY = /^(localhost|[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-
  * frozen registry; duplicates dropped, order kept. Refuses with a HardenedError naming the construct and prop.
  */
 export function validateAllowedRegistries(scope: IConstruct, construct: string, prop: string, entries: readonly string[]): string[] {
+  if (!Array.isArray(entries)) {
+    throw new HardenedError({
+      scope,
+      construct,
+      prop,
+      problem: `is ${JSON.stringify(entries)?.slice(0, 80) ?? 'undefined'}, not a list of registries`,
+      practiceId: 'HK-IMAGE-003',
+      fix: 'give a list, e.g. [\'registry.example.com\'].',
+    });
+  }
   const out: string[] = [];
   for (const entry of entries) {
+    if (typeof entry !== 'string') {
+      throw new HardenedError({
+        scope,
+        construct,
+        prop,
+        problem: `holds ${JSON.stringify(entry)?.slice(0, 80) ?? 'undefined'}, not a registry host`,
+        practiceId: 'HK-IMAGE-003',
+        fix: 'give registry hosts as text, e.g. [\'registry.example.com\'].',
+      });
+    }
     const normalised = normaliseRegistryEntry(entry);
     const host = normalised.split('/')[0];
     const problem = !REGISTRY_ENTRY.test(normalised)

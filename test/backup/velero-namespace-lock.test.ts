@@ -1,5 +1,5 @@
 import { Duration, Testing } from 'cdk8s';
-import { errorOf, newChart, repositoryPassword } from './support';
+import { errorOf, newChart } from './support';
 import { audit } from '../../lib/audit/audit';
 import { BackupPlan, VolumeData } from '../../lib/backup/backup-plan';
 import { VeleroNamespaceLockProps } from '../../lib/backup/velero-namespace-lock';
