@@ -84,6 +84,8 @@ const project = new typescript.TypeScriptProject({
     },
   },
   eslintOptions: {
+    // Lint never rewrites code in test or CI; fix on purpose with `npx eslint --fix`.
+    commandOptions: { fix: false },
     // The dev tsconfig covers lib, tests, examples, scripts and bench, so every linted file has a project.
     tsconfigPath: './test/tsconfig.json',
     dirs: ['lib'],
