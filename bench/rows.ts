@@ -86,6 +86,12 @@ function workloadsRow(n: number, charts: number, appAudit = true): BenchRow {
   return builderRow(id, label, 'workloads', [n, charts, appAudit]);
 }
 
+/** Rows of a realistic mix: a tenth StatefulSets with claims (and their BackupPlan), a tenth CronJobs. */
+function mixedRow(n: number, charts: number): BenchRow {
+  const label = `N = ${n.toLocaleString('en-US')}, StatefulSets and CronJobs mixed in`;
+  return builderRow(`mixed-${n}`, label, 'mixed', [n, charts]);
+}
+
 /** The table, in order. */
 export function rows(outRoot: string, sourceRoot: string, capture: (outdir: string, file: string) => void): BenchRow[] {
   return [
@@ -94,6 +100,7 @@ export function rows(outRoot: string, sourceRoot: string, capture: (outdir: stri
     workloadsRow(5000, 1),
     workloadsRow(1000, 20),
     workloadsRow(1000, 1, false),
+    mixedRow(1000, 1),
     exampleRow(outRoot, sourceRoot, capture),
   ];
 }

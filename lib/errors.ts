@@ -70,14 +70,23 @@ export class HardenedError extends Error {
   }
 }
 
-/** Builds the refusal text: `[path] Construct prop 'x' <problem>.\nPractice …\nFix: …`. */
+/** The longest problem or fix a refusal prints: a 200 KB prop value is cut, not echoed (twice) into logs. */
+export const MAX_REFUSAL_PART = 1000;
+
+/** Cuts `text` to MAX_REFUSAL_PART characters, saying how much was left out. */
+export function boundedText(text: string): string {
+  if (text.length <= MAX_REFUSAL_PART) return text;
+  return `${text.slice(0, MAX_REFUSAL_PART)}… [${text.length - MAX_REFUSAL_PART} more characters]`;
+}
+
+/** Builds the refusal text: `[path] Construct prop 'x' <problem>.\nPractice …\nFix: …`, each part bounded in length. */
 export function formatRefusal(details: RefusalDetails): string {
-  const lines = [`[${details.scope.node.path}] ${details.construct} prop '${details.prop}' ${details.problem}.`];
+  const lines = [`[${details.scope.node.path}] ${details.construct} prop '${boundedText(details.prop)}' ${boundedText(details.problem)}.`];
   if (details.practiceId) {
     const title = details.practiceTitle ? ` (${details.practiceTitle})` : '';
     lines.push(`Practice ${details.practiceId}${title} refuses it.`);
   }
-  lines.push(`Fix: ${details.fix}`);
+  lines.push(`Fix: ${boundedText(details.fix)}`);
   return lines.join('\n');
 }
 

@@ -25,10 +25,15 @@ export { type RbacModel, type RoleModel, type BindingModel, type Subject, type P
 export * from './workload/pod-spec';
 export * from './workload/probes';
 export * from './workload/resources';
-export { type ContainerPort, type WritablePath, type SecretEnvSource, ImagePullPolicy, type SecureContainerOptions, LINUX_CAPABILITIES } from './workload/container';
+export { type ContainerPort, type WritablePath, type SecretEnvSource, type ConfigMapEnvSource, type PodField, ImagePullPolicy, type SecureContainerOptions, LINUX_CAPABILITIES } from './workload/container';
 export * from './workload/secure-workload';
 export * from './workload/secure-deployment';
+export * from './workload/replicated-workload';
+export * from './workload/secure-stateful-set';
+export * from './workload/autoscaling';
+export * from './workload/config-map';
 export * from './workload/secure-job';
+export * from './workload/system-job-pod';
 export * from './workload/secure-cron-job';
 export * from './workload/secure-daemon-set';
 export * from './workload/priority-class';

@@ -9,6 +9,13 @@ import { ExceptionPolicy } from './practices/practice';
  */
 export type Refuse = (prop: string, problem: string, fix: string, practiceId?: string, exceptable?: boolean) => never;
 
+/** A value as a message shows it: primitives as JSON, objects and lists by their kind (never their content). */
+export function shown(value: unknown): string {
+  if (Array.isArray(value)) return 'a list';
+  if (value !== null && typeof value === 'object') return 'an object';
+  return JSON.stringify(value) ?? 'undefined';
+}
+
 /** The one refusal helper of the library: a refusal function bound to a construct and the class name the user wrote. */
 export function refuser(scope: IConstruct, construct: string): Refuse {
   return (prop, problem, fix, practiceId, exceptable = false) => {

@@ -158,7 +158,7 @@ async function main(): Promise<void> {
 
   await step('the CLI from the audit-only install', () => {
     const cli = path.join(auditOnly, 'node_modules', '.bin', 'cdk8s-hardened');
-    const audited = run(cli, ['audit', dist], auditOnly);
+    const audited = run(cli, ['audit', '--require-provenance', dist], auditOnly);
     check(/^\d+ objects, 1 finding \(1 low\)$/m.test(audited), 'audit: the synthesized app has one low finding (the cdk8s-plus-33 ConfigMap\'s provenance)');
     check(/^result: PASS/m.test(audited), 'audit: nothing at or above high');
     run(cli, ['audit', '--format', 'sarif', '--output', path.join(work, 'results.sarif'), dist], auditOnly);

@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { EtcdSnapshot, EtcdSnapshotProps } from './etcd-snapshot';
 import { IBackupPlan, RestoreDrill, RestoreDrillOptions } from './restore-drill';
@@ -8,6 +8,7 @@ import { objectMeta } from '../cluster/object-meta';
 import { enableAppChecks } from '../coherence/app-checks';
 import * as bsl from '../imports/velero-bsl-velero.io';
 import * as schedule from '../imports/velero-schedule-velero.io';
+import { PROTECTED_BY_ANNOTATION } from '../practices/checks/backup/util';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { PracticeException } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
@@ -15,6 +16,7 @@ import { Refuse, refuser } from '../refusal';
 import { IMountableSecret } from '../secrets/mountable-secret';
 import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
 import { describeDuration, goDuration, seconds } from '../units/duration';
+import { SecureWorkload } from '../workload/secure-workload';
 
 /** Annotation with a plan's recovery point objective, as a Go duration (read by audits and monitors). */
 export const RPO_ANNOTATION = 'cdk8s-hardened.io/rpo';
@@ -224,6 +226,11 @@ export class BackupPlan extends Construct implements IBackupPlan {
     enableAppChecks(this);
     this.scheduleName = props.name ?? id;
     this.veleroNamespace = props.veleroNamespace ?? 'velero';
+    for (const [prop, value] of [['rpo', props.rpo], ['ttl', props.ttl ?? Duration.days(30)]] as const) {
+      if (!(value instanceof Duration)) {
+        this.refuse(prop, `is ${JSON.stringify(value) ?? 'undefined'}, not a Duration`, 'write e.g. Duration.hours(1).', 'HK-BACKUP-001');
+      }
+    }
     this.rpo = props.rpo;
     this.ttl = props.ttl ?? Duration.days(30);
     this.namespaces = this.validateNamespaces(props.namespaces);
@@ -231,6 +238,10 @@ export class BackupPlan extends Construct implements IBackupPlan {
     this.validateName('veleroNamespace', this.veleroNamespace);
     this.validateTiming(props.schedule);
     this.validateVolumes(props.volumes);
+    if (!props.storage || typeof props.storage !== 'object') {
+      this.refuse('storage', `is ${JSON.stringify(props.storage) ?? 'undefined'}, not a storage description`,
+        'give { bucket, region, kmsKeyId } of the S3 bucket the backups go to.', 'HK-BACKUP-003');
+    }
     const storageName = props.storage.name ?? this.scheduleName;
     this.validateName('storage.name', storageName);
     const storageSpec = this.storageSpec(props.storage);
@@ -272,6 +283,30 @@ export class BackupPlan extends Construct implements IBackupPlan {
     });
   }
 
+  /**
+   * Backs up a workload's data: its namespace joins the Schedule's includedNamespaces, and its controller names the
+   * Schedule in the `backup.cdk8s-hardened.io/schedule` annotation, which the audit checks (HK-BACKUP-001).
+   *
+   * @example
+   * const db = new SecureStatefulSet(shop, 'db', { ... });
+   * plan.protect(db);
+   */
+  public protect(workload: SecureWorkload): void {
+    if (!SecureWorkload.isSecureWorkload(workload)) {
+      this.refuse('protect(workload)', `is ${String(workload)}, not a secure workload`, 'pass a SecureStatefulSet (or any secure workload).', 'HK-BACKUP-001');
+    }
+    if (isReservedNamespace(workload.namespace)) {
+      this.refuse('protect(workload)', `is in namespace '${workload.namespace}', which the plan cannot back up`, 'protect application workloads only.', 'HK-BACKUP-001');
+    }
+    if (!this.namespaces.includes(workload.namespace)) {
+      // The Schedule renders this very array, so the namespace reaches its includedNamespaces.
+      this.namespaces.push(workload.namespace);
+      this.namespaces.sort();
+    }
+    const controller = workload.node.defaultChild;
+    if (ApiObject.isApiObject(controller)) controller.metadata.addAnnotation(PROTECTED_BY_ANNOTATION, `${this.veleroNamespace}/${this.scheduleName}`);
+  }
+
   /** Adds a scheduled restore drill of one protected namespace into its own locked drill namespace (HK-BACKUP-005). */
   public addRestoreDrill(id: string, options: RestoreDrillOptions): RestoreDrill {
     return new RestoreDrill(this, id, { ...options, plan: this });
@@ -292,12 +327,12 @@ export class BackupPlan extends Construct implements IBackupPlan {
   }
 
   private validateNamespaces(namespaces: string[]): string[] {
-    if (!namespaces || namespaces.length === 0) {
+    if (!Array.isArray(namespaces) || namespaces.length === 0) {
       this.refuse('namespaces', 'is empty, so the Schedule would back up every namespace or none',
         'list the namespaces the plan protects, e.g. [\'payments\'].', 'HK-BACKUP-001');
     }
     for (const ns of namespaces) {
-      if (!DNS_LABEL.test(ns) || isReservedNamespace(ns)) {
+      if (typeof ns !== 'string' || !DNS_LABEL.test(ns) || isReservedNamespace(ns)) {
         this.refuse('namespaces', `contains '${ns}', not an application namespace`,
           'list application namespaces by name (no globs, never default or kube-*).', 'HK-BACKUP-001');
       }
@@ -312,6 +347,10 @@ export class BackupPlan extends Construct implements IBackupPlan {
   }
 
   private validateTiming(cron: string): void {
+    if (typeof cron !== 'string') {
+      this.refuse('schedule', `is ${JSON.stringify(cron) ?? 'undefined'}, not a cron expression`,
+        'write five cron fields \'minute hour day-of-month month day-of-week\', e.g. \'15 * * * *\' for hourly.', 'HK-BACKUP-001');
+    }
     const parsed = parseCron(cron);
     if (isCronProblem(parsed)) {
       this.refuse('schedule', `is '${cron}', which ${parsed.problem}`,

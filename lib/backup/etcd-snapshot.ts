@@ -2,7 +2,6 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SynthPass } from '../audit/synth-pass';
-import { jobPodSpec } from '../cluster/job-pod';
 import { objectMeta, requirePinnedImage } from '../cluster/object-meta';
 import { PrivilegedNamespace } from '../cluster/privileged-namespace';
 import { enableAppChecks } from '../coherence/app-checks';
@@ -10,6 +9,7 @@ import { PracticeException } from '../practices/exceptions';
 import { Refuse, refuser } from '../refusal';
 import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
 import { describeDuration } from '../units/duration';
+import { systemJobPodSpec } from '../workload/system-job-pod';
 
 const CONSTRUCT = 'EtcdSnapshot';
 
@@ -181,7 +181,7 @@ export class EtcdSnapshot extends Construct {
             activeDeadlineSeconds: 1800,
             template: {
               metadata: { labels: { ...appLabels, 'app.kubernetes.io/part-of': nsName } },
-              spec: jobPodSpec({
+              spec: systemJobPodSpec(this.refuse, {
                 serviceAccountName: sa.name,
                 runAsRoot: true,
                 hostNetwork: true,
@@ -217,7 +217,7 @@ export class EtcdSnapshot extends Construct {
                   { name: 'work', emptyDir: { sizeLimit: k8s.Quantity.fromString('2Gi') } },
                   { name: 'snapshots', persistentVolumeClaim: { claimName: claim.name } },
                 ],
-              }),
+              }, ETCD_SNAPSHOT_EXCEPTIONS),
             },
           },
         },

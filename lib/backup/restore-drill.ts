@@ -2,7 +2,6 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { SynthPass } from '../audit/synth-pass';
-import { jobPodSpec } from '../cluster/job-pod';
 import { objectMeta, requirePinnedImage } from '../cluster/object-meta';
 import { enableAppChecks } from '../coherence/app-checks';
 import * as velero from '../imports/velero-restore-velero.io';
@@ -12,6 +11,7 @@ import { DNS_LABEL } from '../practices/manifest';
 import { Refuse, refuser } from '../refusal';
 import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
 import { describeDuration, goDuration, seconds } from '../units/duration';
+import { systemJobPodSpec } from '../workload/system-job-pod';
 
 const CONSTRUCT = 'RestoreDrill';
 
@@ -279,7 +279,7 @@ export class RestoreDrill extends Construct {
             activeDeadlineSeconds: rtoSeconds + MARGIN_SECONDS,
             template: {
               metadata: { labels: { ...appLabels, 'app.kubernetes.io/part-of': drillName } },
-              spec: jobPodSpec({
+              spec: systemJobPodSpec(this.refuse, {
                 serviceAccountName: sa.name,
                 apiTokenAudience: apiServer.audience,
                 containers: [{
@@ -289,7 +289,7 @@ export class RestoreDrill extends Construct {
                   volumeMounts: [{ name: 'restore', mountPath: '/drill', readOnly: true }],
                 }],
                 volumes: [{ name: 'restore', configMap: { name: templateName, defaultMode: 0o444 } }],
-              }),
+              }, []),
             },
           },
         },

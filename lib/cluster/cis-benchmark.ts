@@ -1,6 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { jobPodSpec } from './job-pod';
 import { objectMeta, requirePinnedImage } from './object-meta';
 import { Refuse, refuser } from '../refusal';
 import { PrivilegedNamespace } from './privileged-namespace';
@@ -9,6 +8,7 @@ import { enableAppChecks } from '../coherence/app-checks';
 import { PracticeException } from '../practices/exceptions';
 import { KubernetesTarget } from '../target/kubernetes-target';
 import { isCronProblem, parseCron } from '../units/cron';
+import { systemJobPodSpec } from '../workload/system-job-pod';
 
 const CONSTRUCT = 'CisBenchmark';
 
@@ -185,7 +185,7 @@ export class CisBenchmark extends Construct {
               activeDeadlineSeconds: 1800,
               template: {
                 metadata: { labels: { ...podLabels, 'app.kubernetes.io/part-of': nsName } },
-                spec: jobPodSpec({
+                spec: systemJobPodSpec(this.refuse, {
                   serviceAccountName: sa.name,
                   runAsRoot: true,
                   hostPid: true,
@@ -207,7 +207,7 @@ export class CisBenchmark extends Construct {
                     ...HOST_PATHS.map(([volume, hostPath]) => ({ name: volume, hostPath: { path: hostPath } })),
                     { name: 'results', persistentVolumeClaim: { claimName: claim.name } },
                   ],
-                }),
+                }, CIS_BENCHMARK_EXCEPTIONS),
               },
             },
           },

@@ -212,6 +212,8 @@ export class FluentBitAgent extends Construct {
       // Control-plane nodes hold the audit log; the agent must run there too.
       tolerations: [{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }],
       writablePaths: [{ path: FLUENT_BIT_STATE_DIR, sizeLimit: Size.gibibytes(1) }],
+      // The state directory counts against ephemeral storage: the limit must hold it, or the kubelet evicts the agent first.
+      resources: { ephemeralStorage: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } },
       exceptions: [...FLUENT_BIT_EXCEPTIONS, ...(props.exceptions ?? [])],
     });
     for (const cidr of egressTo) this.daemonSet.allowEgressTo(cidr, [{ port, protocol: 'TCP' }]);

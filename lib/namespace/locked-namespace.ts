@@ -51,6 +51,12 @@ export interface ILockedNamespace extends IConstruct {
   readonly mesh: NamespaceMesh;
   /** The application the namespace belongs to (`app.kubernetes.io/part-of`), which objects inside it repeat. */
   readonly partOf: string;
+  /** The StorageClass claims of the namespace use when they name none. @default - none: claims must name one */
+  readonly storageClassName?: string;
+  /** Largest claim the namespace's LimitRange admits (a quantity). @default - unknown (adopted namespaces) */
+  readonly maxClaimStorage?: string;
+  /** Pods the namespace's ResourceQuota admits. @default - unknown (adopted namespaces) */
+  readonly podQuota?: number;
 }
 
 /** CPU, memory and ephemeral storage amounts (Kubernetes quantities). */
@@ -162,6 +168,12 @@ export interface LockedNamespaceProps {
    * @default - none of its own; the App's allow-list applies
    */
   readonly allowedRegistries?: string[];
+  /**
+   * StorageClass of the PersistentVolumeClaims of workloads inside that name none (SecureStatefulSet); written as the
+   * `cdk8s-hardened.io/storage-class` annotation. Claims never fall back to the cluster's default class silently.
+   * @default - none: each claim names its StorageClass
+   */
+  readonly storageClassName?: string;
 }
 
 /** Options of `LockedNamespace.fromName`. */
@@ -228,6 +240,12 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
   public readonly mesh: NamespaceMesh;
   /** The Namespace object. */
   public readonly namespace: k8s.KubeNamespace;
+  /** StorageClass of claims that name none. */
+  public readonly storageClassName?: string;
+  /** Largest claim the LimitRange admits. */
+  public readonly maxClaimStorage: string;
+  /** Pods the ResourceQuota admits. */
+  public readonly podQuota: number;
   /** Children given this namespace by a patch, so a later synth does not patch them again. */
   private readonly adopted = new WeakSet<ApiObject>();
   /** Children that name another namespace, as of the last synth. */
@@ -250,6 +268,14 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
     this.allowedRegistries = validateAllowedRegistries(this, 'LockedNamespace', 'allowedRegistries', props.allowedRegistries ?? []);
     const limits = this.containerLimits(props.limits ?? {});
     const quota = this.quota(props.quota ?? {});
+    this.maxClaimStorage = limits.maxClaimStorage;
+    this.podQuota = Number(quota.pods);
+    if (props.storageClassName !== undefined) {
+      if (typeof props.storageClassName !== 'string' || props.storageClassName.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(props.storageClassName)) {
+        this.refuse('storageClassName', `is ${JSON.stringify(props.storageClassName)}, not a StorageClass name`, 'give the name of a StorageClass of the cluster, e.g. \'encrypted-ssd\'.', 'HK-NAMESPACE-004');
+      }
+      this.storageClassName = props.storageClassName;
+    }
 
     const common = provenanceLabels({ name: this.name, partOf });
     const provenance = (childId: string) => provenanceAnnotations(`${this.node.path}/${childId}`);
@@ -267,6 +293,7 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
         annotations: {
           ...provenance('Resource'),
           ...(this.allowedRegistries.length > 0 ? { [ALLOWED_REGISTRIES_ANNOTATION]: this.allowedRegistries.join(',') } : {}),
+          ...(this.storageClassName ? { 'cdk8s-hardened.io/storage-class': this.storageClassName } : {}),
           ...this.meshAnnotations(),
         },
       },

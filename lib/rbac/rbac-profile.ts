@@ -237,6 +237,14 @@ export class RbacProfile extends Construct {
       this.refuse({ prop: 'subjects', problem: 'is empty, so the binding grants nothing to anyone', fix: 'name at least one subject, or leave subjects unset to get a ServiceAccount.' });
     }
     for (const subject of props.subjects ?? []) this.addSubjectAs('subjects', subject);
+    const grants: unknown = props.grants ?? [];
+    if (!Array.isArray(grants) || grants.some((g) => !g || typeof g !== 'object')) {
+      this.refuse({
+        prop: 'grants',
+        problem: `is ${JSON.stringify(grants)?.slice(0, 80) ?? 'undefined'}, not a list of grants`,
+        fix: 'give grants made with the Grant factories, e.g. [Grant.read(\'configmaps\')], or leave it unset.',
+      });
+    }
     for (const grant of props.grants ?? []) this.allowAs(`grants: ${grant.method}`, grant);
 
     this.node.addValidation({ validate: () => this.validateFinal() });
@@ -478,6 +486,24 @@ export class RbacProfile extends Construct {
   }
 
   private validateExceptions(exceptions: readonly PracticeException[], clusterWide: ClusterWideAccess | undefined): PracticeException[] {
+    if (!Array.isArray(exceptions)) {
+      this.refuse({
+        prop: 'exceptions',
+        problem: `is ${JSON.stringify(exceptions)?.slice(0, 80) ?? 'undefined'}, not a list of { practice, reason }`,
+        practiceId: 'HK-AUDIT-003',
+        fix: 'write exceptions: [{ practice: \'HK-RBAC-…\', reason: \'…\' }].',
+      });
+    }
+    for (const e of exceptions) {
+      if (!e || typeof e !== 'object' || typeof e.practice !== 'string') {
+        this.refuse({
+          prop: 'exceptions',
+          problem: `holds ${JSON.stringify(e)?.slice(0, 80) ?? 'undefined'}, not { practice, reason }`,
+          practiceId: 'HK-AUDIT-003',
+          fix: 'write exceptions: [{ practice: \'HK-RBAC-…\', reason: \'…\' }].',
+        });
+      }
+    }
     const seen = new Set<string>();
     for (const e of exceptions) {
       const practice = findPractice(e.practice);

@@ -1,12 +1,16 @@
 import { Size } from 'cdk8s';
+import { IConfigMap } from 'cdk8s-plus-28';
+import { configMapKeys } from './config-map';
+import { CREDENTIAL_NAME, PRIVATE_KEY } from './credentials';
 import { validateImage, ImageRules } from './image';
-import { HardenedContainerSpec, SecretEnvVar, SecretMount, SeccompSetting } from './pod-spec';
+import { ConfigMapEnvVar, FieldEnvVar, HardenedContainerSpec, SecretEnvVar, SecretMount, SeccompSetting } from './pod-spec';
 import { DeclaredPort, HealthCheck } from './probes';
 import { ExceptionSet } from './refusal';
 import { Refuse } from '../refusal';
-import { ContainerResources, resolveResources, sizeQuantity } from './resources';
+import { ContainerResources, ResolvedResources, resolveResources, sizeQuantity } from './resources';
 import { describeHandler, sameCheck } from '../practices/checks/workload/health-probes';
 import { IMountableSecret } from '../secrets/mountable-secret';
+import { parseQuantity } from '../units/quantity';
 
 /** A port the container listens on. */
 export interface ContainerPort {
@@ -40,6 +44,32 @@ export interface SecretEnvSource {
   readonly key: string;
 }
 
+/** An environment variable read from a ConfigMap key. */
+export interface ConfigMapEnvSource {
+  /** The ConfigMap: an ImmutableConfigMap, a cdk8s-plus ConfigMap, or `ConfigMap.fromConfigMapName(…)`. */
+  readonly configMap: IConfigMap;
+  /** The key within it. */
+  readonly key: string;
+}
+
+/** Fields of the pod the downward API can put in an environment variable. */
+export enum PodField {
+  /** The pod's name (`metadata.name`). */
+  POD_NAME = 'metadata.name',
+  /** The pod's namespace (`metadata.namespace`). */
+  POD_NAMESPACE = 'metadata.namespace',
+  /** The pod's UID (`metadata.uid`). */
+  POD_UID = 'metadata.uid',
+  /** The node the pod runs on (`spec.nodeName`). */
+  NODE_NAME = 'spec.nodeName',
+  /** The pod's ServiceAccount (`spec.serviceAccountName`). */
+  SERVICE_ACCOUNT = 'spec.serviceAccountName',
+  /** The pod's IP address (`status.podIP`). */
+  POD_IP = 'status.podIP',
+  /** The node's IP address (`status.hostIP`). */
+  HOST_IP = 'status.hostIP',
+}
+
 /** `imagePullPolicy` values. */
 export enum ImagePullPolicy {
   /** Re-authorise with the registry on every start (HK-IMAGE-004). */
@@ -69,6 +99,16 @@ export interface SecureContainerOptions {
   readonly env?: Record<string, string>;
   /** Environment variables from Secret keys; refused unless HK-SECRETS-005 is excepted. Prefer `mountSecret`. @default - none */
   readonly secretEnv?: Record<string, SecretEnvSource>;
+  /** Environment variables from ConfigMap keys (the key must exist: `optional: false`). @default - none */
+  readonly configMapEnv?: Record<string, ConfigMapEnvSource>;
+  /** Environment variables from the downward API, e.g. `{ POD_NAME: PodField.POD_NAME }`. @default - none */
+  readonly fieldEnv?: Record<string, PodField>;
+  /**
+   * A command run in the container before it is stopped (lifecycle preStop), e.g. to drain connections; it counts
+   * against the termination grace period.
+   * @default - none
+   */
+  readonly preStop?: string[];
   /** Requests and limits (HK-WORKLOAD-019). @default - see ContainerResources */
   readonly resources?: ContainerResources;
   /**
@@ -131,9 +171,6 @@ export const LINUX_CAPABILITIES: readonly string[] = [
   'SYS_RAWIO', 'SYS_RESOURCE', 'SYS_TIME', 'SYS_TTY_CONFIG', 'SYSLOG', 'WAKE_ALARM',
 ];
 
-/** Environment variable names Polaris and the catalogue treat as credentials (HK-SECRETS-006). */
-const CREDENTIAL_NAME = /password|secret|token|bearer|apikey|api_key|^aws_secret_access_key$|^google_application_credentials$|^azure_.*key|^oci_cli_key_content$/i;
-const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const PORT_NAME = /^(?=.*[a-z])[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const ENV_NAME = /^[-._a-zA-Z][-._a-zA-Z0-9]*$/;
@@ -203,8 +240,15 @@ export function resolveContainer(ctx: ContainerContext, prop: string, options: S
   const env = resolveEnv(refuse, p('env'), options.env);
   const secretEnv = resolveSecretEnv(refuse, p('secretEnv'), options.secretEnv, exceptions);
   for (const e of secretEnv) if (e.name in env) refuse(p('secretEnv'), `sets '${e.name}', which env sets too`, 'set each variable once.');
+  const configMapEnv = resolveConfigMapEnv(refuse, p('configMapEnv'), options.configMapEnv);
+  const fieldEnv = resolveFieldEnv(refuse, p('fieldEnv'), options.fieldEnv);
+  const names = [...Object.keys(env), ...secretEnv.map((e) => e.name), ...configMapEnv.map((e) => e.name), ...fieldEnv.map((e) => e.name)];
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice !== undefined) refuse(p('env'), `sets '${twice}' twice (env, secretEnv, configMapEnv and fieldEnv share one namespace)`, 'set each variable once.');
+  const preStop = words(refuse, p('preStop'), options.preStop);
   const resources = resolveResources(refuse, p('resources'), options.resources, exceptions);
   const writablePaths = resolveWritablePaths(refuse, p('writablePaths'), options.writablePaths);
+  checkScratchFits(refuse, p('writablePaths'), writablePaths, resources);
   const mounted = [...writablePaths.map((w) => w.path), ...ctx.secrets.map((s) => s.path)];
   if (new Set(mounted).size !== mounted.length) {
     refuse(p('writablePaths'), `mounts the same path twice (${mounted.join(', ')})`, 'give every writable path and Secret its own directory.');
@@ -220,6 +264,9 @@ export function resolveContainer(ctx: ContainerContext, prop: string, options: S
     ports,
     env,
     secretEnv,
+    configMapEnv,
+    fieldEnv,
+    ...(preStop ? { preStop } : {}),
     resources,
     probes,
     runAsUser: ctx.runAsUser,
@@ -347,4 +394,53 @@ function resolveWritablePaths(refuse: Refuse, prop: string, paths: unknown): Arr
     out.push({ path: w.path, sizeLimit: size });
   });
   return out;
+}
+
+function resolveConfigMapEnv(refuse: Refuse, prop: string, env: unknown): ConfigMapEnvVar[] {
+  if (env === undefined) return [];
+  if (env === null || typeof env !== 'object' || Array.isArray(env)) refuse(prop, `is ${JSON.stringify(env)}, not a map of names to ConfigMap keys`, 'give { NAME: { configMap, key } }.');
+  return Object.keys(env).sort().map((name) => {
+    const src = (env as Record<string, ConfigMapEnvSource>)[name];
+    if (!ENV_NAME.test(name)) refuse(`${prop}.${name}`, 'is not a valid variable name', 'use letters, digits, \'_\', \'-\' and \'.\'.');
+    const configMapName = src?.configMap?.name;
+    if (typeof configMapName !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(configMapName)) {
+      refuse(`${prop}.${name}.configMap`, `is ${String(src?.configMap)}, not a ConfigMap`, 'pass an ImmutableConfigMap, a cdk8s-plus ConfigMap or ConfigMap.fromConfigMapName(…).');
+    }
+    const keys = configMapKeys(src.configMap);
+    if (typeof src.key !== 'string' || (keys !== undefined && !keys.includes(src.key))) {
+      refuse(`${prop}.${name}.key`, `is ${JSON.stringify(src.key) ?? 'undefined'}, no key of ConfigMap '${configMapName}'${keys ? ` (${keys.join(', ')})` : ''}`, 'name a key the ConfigMap holds.');
+    }
+    return { name, configMapName, key: src.key };
+  });
+}
+
+function resolveFieldEnv(refuse: Refuse, prop: string, env: unknown): FieldEnvVar[] {
+  if (env === undefined) return [];
+  if (env === null || typeof env !== 'object' || Array.isArray(env)) refuse(prop, `is ${JSON.stringify(env)}, not a map of names to pod fields`, 'give { POD_NAME: PodField.POD_NAME }.');
+  const fields = Object.values(PodField) as string[];
+  return Object.keys(env).sort().map((name) => {
+    const field = (env as Record<string, unknown>)[name];
+    if (!ENV_NAME.test(name)) refuse(`${prop}.${name}`, 'is not a valid variable name', 'use letters, digits, \'_\', \'-\' and \'.\'.');
+    if (typeof field !== 'string' || !fields.includes(field)) {
+      refuse(`${prop}.${name}`, `is ${JSON.stringify(field) ?? 'undefined'}, not a PodField`, 'use PodField.POD_NAME, .POD_NAMESPACE, .POD_UID, .NODE_NAME, .SERVICE_ACCOUNT, .POD_IP or .HOST_IP.');
+    }
+    return { name, fieldPath: field };
+  });
+}
+
+/**
+ * The emptyDirs of a container count against its ephemeral-storage limit: a directory allowed to grow past the limit
+ * gets the pod evicted before its own sizeLimit is reached, so the sizes must fit.
+ */
+function checkScratchFits(
+  refuse: Refuse, prop: string, paths: ReadonlyArray<{ path: string; sizeLimit: string }>, resources: ResolvedResources,
+): void {
+  const limit = resources.limits['ephemeral-storage'];
+  if (limit === undefined) return;
+  const total = paths.reduce((sum, w) => sum + (parseQuantity(w.sizeLimit) ?? 0), 0);
+  const max = parseQuantity(limit) ?? Infinity;
+  if (total > max) {
+    refuse(prop, `may hold ${paths.map((w) => w.sizeLimit).join(' + ')}, more than the ephemeral-storage limit ${limit}, so the kubelet evicts the pod before a directory is full`,
+      'lower the sizeLimits or raise resources.ephemeralStorage.limit.', 'HK-WORKLOAD-009');
+  }
 }

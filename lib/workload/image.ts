@@ -21,6 +21,18 @@ export function validateImage(refuse: Refuse, prop: string, image: unknown, rule
     refuse(prop, `is ${shown}, not an image reference`, 'write \'registry.example.com/team/app:1.4.2@sha256:<64 hex digits>\'.', 'HK-IMAGE-001');
   }
   const pinned = `${ref.registry}/${ref.repository}${ref.tag ? `:${ref.tag}` : ''}@sha256:<digest>`;
+  // The distribution spec allows only lower case in a repository path: the kubelet fails an upper-case one
+  // with InvalidImageName, long after synth.
+  if (/[A-Z]/.test(ref.repository)) {
+    refuse(prop, `is ${shown}, whose repository '${ref.repository}' has upper-case letters, which no registry accepts`,
+      `write the repository in lower case: '${ref.registry}/${ref.repository.toLowerCase()}${ref.tag ? `:${ref.tag}` : ''}${ref.digest ? `@${ref.digest}` : ''}'.`, 'HK-IMAGE-001');
+  }
+  // A digest wins over the tag at pull time, so 'latest' beside it names nothing; readers and scanners still take it
+  // for the moving tag.
+  if (ref.digest !== undefined && ref.tag !== undefined && ref.tag.toLowerCase() === 'latest') {
+    refuse(prop, `is ${shown}, a digest labelled with the moving 'latest' tag`,
+      `name the version the digest is: '${ref.registry}/${ref.repository}:<version>@${ref.digest}'.`, 'HK-IMAGE-002');
+  }
   if (ref.digest === undefined && (ref.tag === undefined || ref.tag.toLowerCase() === 'latest')) {
     refuse(prop, `is ${shown}, ${ref.tag === undefined ? 'which names no tag or digest' : 'the moving \'latest\' tag'}`,
       `pin the image by digest: '${pinned}' (resolve it with \`crane digest\`).`, 'HK-IMAGE-002');

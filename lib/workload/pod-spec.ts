@@ -5,6 +5,9 @@ import { ResolvedResources } from './resources';
 /** Mode 0400 as the integer the API stores: owner read-only (HK-SECRETS-007). */
 export const SECRET_FILE_MODE = 256;
 
+/** Mode 0444 as the integer the API stores: configuration files, readable, never writable. */
+export const CONFIG_FILE_MODE = 292;
+
 /** Where a projected ServiceAccount token is mounted. */
 export const TOKEN_MOUNT_PATH = '/var/run/secrets/tokens';
 
@@ -38,6 +41,56 @@ export interface HostPathMount {
   readonly hostPath: string;
   /** Absolute directory in the container. */
   readonly mountPath: string;
+  /** Whether the directory may be missing on some nodes (no `type: Directory` check). @default false */
+  readonly mayBeAbsent?: boolean;
+}
+
+/**
+ * A pod volume besides scratch directories, Secrets, host paths and the token: a ConfigMap (read-only files), a
+ * PersistentVolumeClaim, a claim template of a StatefulSet (declared by the controller, not here), or an emptyDir
+ * shared between the containers of the pod.
+ */
+export interface PodVolume {
+  /** Volume name (DNS label), unique in the pod. */
+  readonly name: string;
+  /** The ConfigMap whose keys appear as files (mode 0444). */
+  readonly configMap?: string;
+  /** The claim mounted. */
+  readonly claimName?: string;
+  /** Whether the claim is attached read-only. */
+  readonly claimReadOnly?: boolean;
+  /** A size-limited emptyDir shared by containers, e.g. `64Mi`. */
+  readonly sharedSizeLimit?: string;
+  /** A volumeClaimTemplate of the StatefulSet: the controller declares it, the pod only mounts it. */
+  readonly claimTemplate?: boolean;
+}
+
+/** A mount of a `PodVolume` into one container. */
+export interface VolumeMountSpec {
+  /** The PodVolume's name. */
+  readonly volume: string;
+  /** Absolute directory in the container. */
+  readonly path: string;
+  /** Whether the container only reads it. */
+  readonly readOnly: boolean;
+}
+
+/** An environment variable from a ConfigMap key. */
+export interface ConfigMapEnvVar {
+  /** Variable name. */
+  readonly name: string;
+  /** Name of the ConfigMap. */
+  readonly configMapName: string;
+  /** Key within it. */
+  readonly key: string;
+}
+
+/** An environment variable from the downward API (a field of the pod). */
+export interface FieldEnvVar {
+  /** Variable name. */
+  readonly name: string;
+  /** The field path, e.g. `metadata.name`. */
+  readonly fieldPath: string;
 }
 
 /** A Secret key exposed as an environment variable: only with a recorded HK-SECRETS-005 exception. */
@@ -90,6 +143,14 @@ export interface HardenedContainerSpec {
   readonly mountToken: boolean;
   /** Node directories mounted read-only (excepted). @default - none */
   readonly hostPaths?: readonly HostPathMount[];
+  /** Mounts of the pod's other volumes. @default - none */
+  readonly volumeMounts?: readonly VolumeMountSpec[];
+  /** Environment variables from ConfigMap keys. @default - none */
+  readonly configMapEnv?: readonly ConfigMapEnvVar[];
+  /** Environment variables from the downward API. @default - none */
+  readonly fieldEnv?: readonly FieldEnvVar[];
+  /** A command run before the container is stopped (argv). @default - none */
+  readonly preStop?: readonly string[];
 }
 
 /** A projected, audience-bound, short-lived ServiceAccount token (HK-RBAC-002). */
@@ -98,7 +159,16 @@ export interface ProjectedToken {
   readonly audience: string;
   /** Lifetime in seconds (600–3600). */
   readonly expirationSeconds: number;
+  /**
+   * Lay the token out as in-cluster clients (kubectl, client-go) expect: token, cluster CA and namespace under
+   * `/var/run/secrets/kubernetes.io/serviceaccount`.
+   * @default false
+   */
+  readonly inClusterConfig?: boolean;
 }
+
+/** Where in-cluster clients (kubectl, client-go) read the token, CA and namespace from. */
+export const IN_CLUSTER_CONFIG_PATH = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 /** The pod as a whole, fully resolved and validated. */
 export interface HardenedPodOptions {
@@ -138,6 +208,10 @@ export interface HardenedPodOptions {
   readonly hostPid?: boolean;
   /** Scheduling: priority class, node selection and tolerations. @default - none */
   readonly scheduling?: PodScheduling;
+  /** ConfigMaps, claims and shared directories. @default - none */
+  readonly volumes?: readonly PodVolume[];
+  /** Secrets holding registry credentials, by name. @default - none */
+  readonly imagePullSecrets?: readonly string[];
 }
 
 /** Where and how urgently the pod is scheduled; already validated. */
@@ -204,17 +278,24 @@ function seccompProfile(s: SeccompSetting): k8s.SeccompProfile {
  * seccomp at container level too, explicit pull policy, resources, probes, and the mounts of its writable paths,
  * Secrets and API token. `volumeNames` maps each writable path to its volume (see `hardenedPodSpec`).
  */
-export function hardenedContainer(c: HardenedContainerSpec, volumeNames: ReadonlyMap<string, string>): k8s.Container {
+export function hardenedContainer(
+  c: HardenedContainerSpec, volumeNames: ReadonlyMap<string, string>, tokenPath: string = TOKEN_MOUNT_PATH,
+): k8s.Container {
   const mounts: k8s.VolumeMount[] = [
     ...c.writablePaths.map((w) => ({ name: volumeNames.get(w.path)!, mountPath: w.path, readOnly: false })),
     ...c.secrets.map((s) => ({ name: secretVolumeName(s.secretName), mountPath: s.path, readOnly: true })),
-    ...(c.mountToken ? [{ name: TOKEN_VOLUME, mountPath: TOKEN_MOUNT_PATH, readOnly: true }] : []),
+    ...(c.mountToken ? [{ name: TOKEN_VOLUME, mountPath: tokenPath, readOnly: true }] : []),
     ...(c.hostPaths ?? []).map((h) => ({ name: hostPathVolumeName(h.hostPath), mountPath: h.mountPath, readOnly: true })),
+    ...(c.volumeMounts ?? []).map((m) => ({ name: m.volume, mountPath: m.path, readOnly: m.readOnly })),
   ].sort((a, b) => a.mountPath.localeCompare(b.mountPath));
   const env: k8s.EnvVar[] = [
     ...Object.keys(c.env).sort().map((name) => ({ name, value: c.env[name] })),
     ...[...c.secretEnv].sort((a, b) => a.name.localeCompare(b.name))
       .map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secretName, key: e.key, optional: false } } })),
+    ...[...c.configMapEnv ?? []].sort((a, b) => a.name.localeCompare(b.name))
+      .map((e) => ({ name: e.name, valueFrom: { configMapKeyRef: { name: e.configMapName, key: e.key, optional: false } } })),
+    ...[...c.fieldEnv ?? []].sort((a, b) => a.name.localeCompare(b.name))
+      .map((e) => ({ name: e.name, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: e.fieldPath } } })),
   ];
   const quantities = (r: Readonly<Record<string, string | undefined>>) => Object.fromEntries(Object.entries(r)
     .filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
@@ -231,6 +312,7 @@ export function hardenedContainer(c: HardenedContainerSpec, volumeNames: Readonl
     ...(c.probes.liveness ? { livenessProbe: c.probes.liveness } : {}),
     ...(c.probes.startup ? { startupProbe: c.probes.startup } : {}),
     securityContext: securityContext(c),
+    ...(c.preStop ? { lifecycle: { preStop: { exec: { command: [...c.preStop] } } } } : {}),
     terminationMessagePolicy: 'FallbackToLogsOnError',
     ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
   };
@@ -246,7 +328,8 @@ export function hardenedPodSpec(options: HardenedPodOptions): HardenedPod {
   const all = [...options.initContainers, ...options.containers];
   const volumes: k8s.Volume[] = [];
   const names = new Map<HardenedContainerSpec, Map<string, string>>();
-  const taken = new Set<string>();
+  // Names of declared volumes (ConfigMaps, claims, claim templates) are taken first: scratch volumes go around them.
+  const taken = new Set<string>((options.volumes ?? []).map((v) => v.name));
   for (const c of all) {
     const mine = new Map<string, string>();
     for (const w of c.writablePaths) {
@@ -262,17 +345,34 @@ export function hardenedPodSpec(options: HardenedPodOptions): HardenedPod {
   for (const secretName of secretNames) {
     volumes.push({ name: secretVolumeName(secretName), secret: { secretName, defaultMode: SECRET_FILE_MODE, optional: false } });
   }
-  const hostPaths = [...new Set(all.flatMap((c) => (c.hostPaths ?? []).map((h) => h.hostPath)))].sort();
-  for (const path of hostPaths) volumes.push({ name: hostPathVolumeName(path), hostPath: { path, type: 'Directory' } });
+  for (const v of options.volumes ?? []) {
+    if (v.configMap !== undefined) volumes.push({ name: v.name, configMap: { name: v.configMap, defaultMode: CONFIG_FILE_MODE, optional: false } });
+    if (v.claimName !== undefined) {
+      volumes.push({ name: v.name, persistentVolumeClaim: { claimName: v.claimName, readOnly: v.claimReadOnly === true } });
+    }
+    if (v.sharedSizeLimit !== undefined) volumes.push({ name: v.name, emptyDir: { sizeLimit: k8s.Quantity.fromString(v.sharedSizeLimit) } });
+  }
+  const hostPaths = [...new Map(all.flatMap((c) => (c.hostPaths ?? []).map((h) => [h.hostPath, h] as const))).values()]
+    .sort((a, b) => a.hostPath.localeCompare(b.hostPath));
+  for (const h of hostPaths) {
+    volumes.push({ name: hostPathVolumeName(h.hostPath), hostPath: { path: h.hostPath, ...(h.mayBeAbsent ? {} : { type: 'Directory' }) } });
+  }
   if (options.token) {
     volumes.push({
       name: TOKEN_VOLUME,
       projected: {
         defaultMode: SECRET_FILE_MODE,
-        sources: [{ serviceAccountToken: { audience: options.token.audience, expirationSeconds: options.token.expirationSeconds, path: 'token' } }],
+        sources: [
+          { serviceAccountToken: { audience: options.token.audience, expirationSeconds: options.token.expirationSeconds, path: 'token' } },
+          ...(options.token.inClusterConfig ? [
+            { configMap: { name: 'kube-root-ca.crt', items: [{ key: 'ca.crt', path: 'ca.crt' }] } },
+            { downwardApi: { items: [{ path: 'namespace', fieldRef: { apiVersion: 'v1', fieldPath: 'metadata.namespace' } }] } },
+          ] : []),
+        ],
       },
     });
   }
+  const tokenPath = options.token?.inClusterConfig ? IN_CLUSTER_CONFIG_PATH : TOKEN_MOUNT_PATH;
   const spread = options.spread ? spreading(options.selector, options.spread.zones) : {};
   const podSpec: k8s.PodSpec = {
     serviceAccountName: options.serviceAccountName,
@@ -294,9 +394,11 @@ export function hardenedPodSpec(options: HardenedPodOptions): HardenedPod {
       fsGroupChangePolicy: 'OnRootMismatch',
       seccompProfile: seccompProfile(options.seccomp),
     },
-    ...(options.initContainers.length > 0 ? { initContainers: options.initContainers.map((c) => hardenedContainer(c, names.get(c)!)) } : {}),
-    containers: options.containers.map((c) => hardenedContainer(c, names.get(c)!)),
+    ...(options.initContainers.length > 0
+      ? { initContainers: options.initContainers.map((c) => hardenedContainer(c, names.get(c)!, tokenPath)) } : {}),
+    containers: options.containers.map((c) => hardenedContainer(c, names.get(c)!, tokenPath)),
     ...(volumes.length > 0 ? { volumes } : {}),
+    ...(options.imagePullSecrets?.length ? { imagePullSecrets: options.imagePullSecrets.map((name) => ({ name })) } : {}),
     ...scheduling(options.scheduling, spread),
   };
   const podMetadata: k8s.ObjectMeta = {

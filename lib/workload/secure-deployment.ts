@@ -1,15 +1,15 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SecureWorkload, SecureWorkloadProps } from './secure-workload';
+import { boundedCount } from './job-spec';
+import { ReplicatedWorkload, ReplicatedWorkloadProps } from './replicated-workload';
 
 /** Props of SecureDeployment. */
-export interface SecureDeploymentProps extends SecureWorkloadProps {
-  /**
-   * Replicas; fewer than 2 needs a recorded HK-WORKLOAD-021 exception (singletons).
-   * @default 2
-   */
-  readonly replicas?: number;
+export interface SecureDeploymentProps extends ReplicatedWorkloadProps {
+  /** Pods a rolling update may take down at once (0–100; not 0 together with maxSurge). @default 1 */
+  readonly maxUnavailable?: number;
+  /** Extra pods a rolling update may start (0–100). @default 1 */
+  readonly maxSurge?: number;
 }
 
 /**
@@ -19,24 +19,24 @@ export interface SecureDeploymentProps extends SecureWorkloadProps {
  * namespace is meshed.
  *
  * @example
- * const db = new SecureDeployment(chart, 'db', { image: 'registry.example.com/postgres:16@sha256:…', port: 5432 });
- * const api = new SecureDeployment(chart, 'api', { image: 'registry.example.com/api:1.4@sha256:…', port: 8080 });
- * db.allowFrom(api);
+ * const api = new SecureDeployment(chart, 'api', {
+ *   image: 'registry.example.com/api:1.4@sha256:…', port: 8080, readinessProbe: HealthCheck.httpGet('/ready'),
+ * });
+ * api.allowFrom(web);
+ * api.autoscale({ maxReplicas: 10 });
  */
-export class SecureDeployment extends SecureWorkload {
+export class SecureDeployment extends ReplicatedWorkload {
   /** The Deployment (the construct's default child, so `ApiObject.of(this)` patches it). */
   public readonly resource: k8s.KubeDeployment;
-  /** Replica count. */
-  public readonly replicas: number;
+  private readonly maxUnavailable: number;
+  private readonly maxSurge: number;
 
   constructor(scope: Construct, id: string, props: SecureDeploymentProps) {
     super(scope, id, props, { construct: 'SecureDeployment', lifecycle: 'replicated' });
-    const replicas = this.replicas = props.replicas ?? 2;
-    if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1) {
-      this._refuse('replicas', `is ${JSON.stringify(replicas) ?? 'undefined'}, not a positive whole number`, 'give at least 2 replicas.', 'HK-WORKLOAD-021');
-    }
-    if (replicas < 2 && !this._exceptions.has('HK-WORKLOAD-021')) {
-      this._refuse('replicas', `is ${replicas}, so one node drain takes the workload down`, 'run at least 2 replicas.', 'HK-WORKLOAD-021', true);
+    this.maxUnavailable = boundedCount(this._refuse, 'maxUnavailable', props.maxUnavailable, 1, 0, 100);
+    this.maxSurge = boundedCount(this._refuse, 'maxSurge', props.maxSurge, 1, 0, 100);
+    if (this.maxUnavailable === 0 && this.maxSurge === 0) {
+      this._refuse('maxSurge', 'is 0 while maxUnavailable is 0, so a rolling update can never progress', 'allow one extra pod (maxSurge: 1) or one pod down (maxUnavailable: 1).');
     }
     this.resource = new k8s.KubeDeployment(this, 'Resource', {
       metadata: this._controllerMeta(),
@@ -46,16 +46,28 @@ export class SecureDeployment extends SecureWorkload {
     this._stamp();
   }
 
+  /** @internal */
+  protected _kind(): string {
+    return 'Deployment';
+  }
+
+  /** @internal */
+  protected _surge(): number {
+    return this.maxSurge;
+  }
+
   private renderSpec(): k8s.DeploymentSpec {
     const { podSpec, podMetadata } = this._pod();
     return {
-      replicas: this.replicas,
+      ...this._replicasField(),
       selector: { matchLabels: { ...this.selector } },
-      // At most one pod down at a time, as the PodDisruptionBudget allows, and one extra while rolling.
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(1), maxSurge: k8s.IntOrString.fromNumber(1) } },
-      minReadySeconds: 0,
+      strategy: {
+        type: 'RollingUpdate',
+        rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(this.maxUnavailable), maxSurge: k8s.IntOrString.fromNumber(this.maxSurge) },
+      },
+      minReadySeconds: this._minReadySeconds,
       progressDeadlineSeconds: 600,
-      revisionHistoryLimit: 10,
+      revisionHistoryLimit: this._revisionHistoryLimit,
       template: { metadata: podMetadata, spec: podSpec },
     };
   }

@@ -1,12 +1,14 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
-import { k8s, ServiceType } from 'cdk8s-plus-28';
+import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
+import { IConfigMap, k8s, ServiceType } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerContext, isAbsoluteDirectory, resolveContainer, SecureContainerOptions } from './container';
 import { HostAccessProps, needsPrivilegedNamespace, resolveHostAccess, ResolvedHostAccess } from './host-access';
 import { Connection, CidrConnection, metadataInside, METADATA_CIDRS, networkPolicyRules, RulePort, strictlyInside } from './network';
-import { hardenedPodSpec, HardenedContainerSpec, HardenedPod, PodScheduling, ProjectedToken, SecretMount, SeccompSetting } from './pod-spec';
+import { PodExtras, resolvePodExtras } from './pod-extras';
+import { hardenedPodSpec, HardenedContainerSpec, HardenedPod, PodScheduling, PodVolume, ProjectedToken, SecretMount, SeccompSetting, VolumeMountSpec } from './pod-spec';
 import { DeclaredPort } from './probes';
 import { ExceptionSet } from './refusal';
+import { sizeQuantity } from './resources';
 import { resolveScheduling, SchedulingProps } from './scheduling';
 import { addSynthWarning } from '../audit/app-audit';
 import { SynthPass } from '../audit/synth-pass';
@@ -131,6 +133,19 @@ export interface SecureWorkloadProps extends SecureContainerOptions, SchedulingP
   readonly spreadAcrossZones?: boolean;
   /** Recorded exceptions, each relaxing one practice with a reason (HK-AUDIT-003). @default - none */
   readonly exceptions?: PracticeException[];
+  /**
+   * Extra labels of the pod template; the library's own (selector, part-of, managed-by, mesh) cannot be overridden.
+   * @default - none
+   */
+  readonly podLabels?: Record<string, string>;
+  /**
+   * Annotations of the pod template, e.g. `prometheus.io/scrape`; never the library's, the mesh's or the security
+   * annotations (seccomp, AppArmor), which props set.
+   * @default - none
+   */
+  readonly podAnnotations?: Record<string, string>;
+  /** Secrets with registry credentials (`kubernetes.io/dockerconfigjson`), by name. @default - none */
+  readonly imagePullSecrets?: string[];
 }
 
 /** Options of `allowFrom`. */
@@ -219,6 +234,8 @@ export interface WorkloadShape {
   readonly construct: string;
   /** How the pods live. */
   readonly lifecycle: WorkloadLifecycle;
+  /** Whether the ClusterIP Service is created when ports are declared. @default - true, except for batch workloads */
+  readonly clusterIpService?: boolean;
 }
 
 /** Pod settings a workload kind adds to the common ones when it renders its template. */
@@ -227,6 +244,26 @@ export interface PodOverrides {
   readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';
   /** Validated host access (SecureDaemonSet and the cluster jobs). @default - none */
   readonly hostAccess?: ResolvedHostAccess;
+  /** Volumes only this kind declares (a StatefulSet's claim templates). @default - none */
+  readonly volumes?: readonly PodVolume[];
+}
+
+/** Options of `mountConfigMap`. */
+export interface MountOptions {
+  /** The container (by name) the files appear in. @default - the main container */
+  readonly container?: string;
+}
+
+/** Options of `mountVolumeClaim` and `mountSharedVolume`. */
+export interface MountClaimOptions extends MountOptions {
+  /** Mount read-only. @default false */
+  readonly readOnly?: boolean;
+}
+
+/** Options of `addSharedVolume`. */
+export interface SharedVolumeOptions {
+  /** Most the directory may hold; counts against the ephemeral-storage limit of the pod. @default Size.mebibytes(64) */
+  readonly sizeLimit?: Size;
 }
 
 const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -266,12 +303,17 @@ export abstract class SecureWorkload extends Construct {
   /** @internal */
   protected readonly _partOf: string;
   private readonly shape: WorkloadShape;
-  private readonly ports: DeclaredPort[];
+  /** @internal */
+  protected readonly ports: DeclaredPort[];
   private readonly containerContext: Omit<ContainerContext, 'init' | 'secrets' | 'mountToken'>;
-  private readonly main: HardenedContainerSpec;
+  /** @internal */
+  protected readonly main: HardenedContainerSpec;
   private readonly sidecars: HardenedContainerSpec[] = [];
   private readonly inits: HardenedContainerSpec[] = [];
   private readonly secretMounts = new Map<string, SecretMount[]>();
+  private readonly volumeMounts = new Map<string, VolumeMountSpec[]>();
+  private readonly podVolumes: PodVolume[] = [];
+  private readonly podExtras: PodExtras;
   private readonly callers: AdmittedCaller[] = [];
   private readonly callees: Connection[] = [];
   private readonly cidrs: CidrConnection[] = [];
@@ -359,6 +401,7 @@ export abstract class SecureWorkload extends Construct {
       runsToCompletion: shape.lifecycle === 'batch',
     };
     this.scheduling = resolveScheduling({ refuse, namespace: this.namespace, everyNode: shape.lifecycle === 'daemon' }, props);
+    this.podExtras = resolvePodExtras(refuse, props);
     this.token = this.resolveToken(props.serviceAccountToken);
     this.main = resolveContainer({ ...this.containerContext, init: false, secrets: [], mountToken: this.token !== undefined }, '', props, 'app');
     this.ports = this.main.ports.map((p) => ({ ...p }));
@@ -367,7 +410,7 @@ export abstract class SecureWorkload extends Construct {
       metadata: this.meta(['HK-RBAC-002', 'HK-NAMESPACE-001']),
       automountServiceAccountToken: false,
     });
-    if (this.ports.length > 0 && shape.lifecycle !== 'batch') this.service = this.createService(props);
+    if (this.ports.length > 0 && (shape.clusterIpService ?? shape.lifecycle !== 'batch')) this.service = this.createService(props);
     this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: this.meta(['HK-NETWORK-004', 'HK-NETWORK-010', 'HK-NAMESPACE-001']),
       spec: Lazy.any({ produce: () => this.renderNetworkPolicy() }) as unknown as k8s.NetworkPolicySpec,
@@ -503,16 +546,118 @@ export abstract class SecureWorkload extends Construct {
     if (!isAbsoluteDirectory(path)) {
       this._refuse('mountSecret(path)', `is ${JSON.stringify(path) ?? 'undefined'}, not an absolute directory`, 'give a directory such as \'/etc/secrets/db\'.', 'HK-SECRETS-007');
     }
-    const container = [this.main, ...this.sidecars, ...this.inits].find((c) => c.name === (options.container ?? this.main.name));
-    if (!container) this._refuse('mountSecret(options.container)', `is '${options.container}', no container of the workload`, 'name one of its containers.');
+    const container = this.containerFor('mountSecret', options.container);
+    this.claimPath(container, path, 'mountSecret(path)', 'mount each Secret in its own directory.', 'HK-SECRETS-007');
     const mounts = this.secretMounts.get(container.name) ?? [];
-    const taken = [...container.writablePaths.map((w) => w.path), ...mounts.map((m) => m.path)];
-    if (taken.some((t) => t === path || t.startsWith(`${path}/`) || path.startsWith(`${t}/`))) {
-      this._refuse('mountSecret(path)', `is '${path}', which overlaps another mount of container '${container.name}' (${taken.join(', ')})`,
-        'mount each Secret in its own directory.', 'HK-SECRETS-007');
-    }
     mounts.push({ secretName: secret.secretName, path });
     this.secretMounts.set(container.name, mounts);
+  }
+
+  /**
+   * Mounts a ConfigMap as read-only files (mode 0444) under `path`, one file per key: an ImmutableConfigMap (whose
+   * hashed name rolls the pods when the content changes), a cdk8s-plus ConfigMap, or `ConfigMap.fromConfigMapName`.
+   */
+  public mountConfigMap(configMap: IConfigMap, path: string, options: MountOptions = {}): void {
+    const name = configMap?.name;
+    if (typeof name !== 'string' || !DNS_SUBDOMAIN.test(name)) {
+      this._refuse('mountConfigMap(configMap)', `is ${String(configMap)}, not a ConfigMap`, 'pass an ImmutableConfigMap, a cdk8s-plus ConfigMap or ConfigMap.fromConfigMapName(…).');
+    }
+    const container = this.containerFor('mountConfigMap', options.container);
+    this.claimPath(container, path, 'mountConfigMap(path)', 'mount each ConfigMap in its own directory.');
+    const volume = this.addPodVolume(`config-${name}`, { configMap: name });
+    this.addMount(container.name, { volume, path, readOnly: true });
+  }
+
+  /**
+   * Mounts an existing PersistentVolumeClaim of the namespace under `path` (read-only when `readOnly`; a claim mounted
+   * read-only is also attached read-only).
+   */
+  public mountVolumeClaim(claimName: string, path: string, options: MountClaimOptions = {}): void {
+    if (typeof claimName !== 'string' || !DNS_SUBDOMAIN.test(claimName) || claimName.length > 253) {
+      this._refuse('mountVolumeClaim(claimName)', `is ${JSON.stringify(claimName) ?? 'undefined'}, not a claim name`, 'give the PersistentVolumeClaim\'s name.');
+    }
+    const readOnly = options.readOnly ?? false;
+    if (typeof readOnly !== 'boolean') this._refuse('mountVolumeClaim(options.readOnly)', `is ${JSON.stringify(readOnly)}`, 'give true or false.');
+    const container = this.containerFor('mountVolumeClaim', options.container);
+    this.claimPath(container, path, 'mountVolumeClaim(path)', 'mount each claim in its own directory.');
+    const volume = this.addPodVolume(`claim-${claimName}`, { claimName, claimReadOnly: readOnly });
+    this.addMount(container.name, { volume, path, readOnly });
+  }
+
+  /**
+   * Adds a size-limited emptyDir that several containers of the pod mount with `mountSharedVolume`: e.g. an init
+   * container renders configuration the main container reads.
+   */
+  public addSharedVolume(name: string, options: SharedVolumeOptions = {}): void {
+    if (typeof name !== 'string' || name.length > 56 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
+      this._refuse('addSharedVolume(name)', `is ${JSON.stringify(name) ?? 'undefined'}, not a DNS label of at most 56 characters`, 'name it like \'rendered-config\'.');
+    }
+    const size = options.sizeLimit === undefined ? '64Mi' : options.sizeLimit instanceof Size ? sizeQuantity(options.sizeLimit) : undefined;
+    if (size === undefined) this._refuse('addSharedVolume(options.sizeLimit)', 'is not a positive whole number of KiB', 'bound it, e.g. Size.mebibytes(64).', 'HK-WORKLOAD-009');
+    if (this.podVolumes.some((v) => v.name === `shared-${name}`)) this._refuse('addSharedVolume(name)', `is '${name}' again`, 'add each shared volume once.');
+    this.addPodVolume(`shared-${name}`, { sharedSizeLimit: size });
+  }
+
+  /** Mounts a volume added with `addSharedVolume` into one container (read-write unless `readOnly`). */
+  public mountSharedVolume(name: string, path: string, options: MountClaimOptions = {}): void {
+    if (!this.podVolumes.some((v) => v.name === `shared-${name}`)) {
+      this._refuse('mountSharedVolume(name)', `is ${JSON.stringify(name) ?? 'undefined'}, no shared volume of the workload`, 'add it first with addSharedVolume(name).');
+    }
+    const readOnly = options.readOnly ?? false;
+    if (typeof readOnly !== 'boolean') this._refuse('mountSharedVolume(options.readOnly)', `is ${JSON.stringify(readOnly)}`, 'give true or false.');
+    const container = this.containerFor('mountSharedVolume', options.container);
+    this.claimPath(container, path, 'mountSharedVolume(path)', 'mount it in its own directory.');
+    this.addMount(container.name, { volume: `shared-${name}`, path, readOnly });
+  }
+
+  /**
+   * Adds a volume the pod declares (idempotent for the same source); returns its name.
+   * @internal
+   */
+  protected addPodVolume(name: string, source: Omit<PodVolume, 'name'>): string {
+    const volume = name.slice(0, 63).replace(/[-.]+$/, '');
+    const existing = this.podVolumes.find((v) => v.name === volume);
+    if (existing && JSON.stringify({ ...existing, name: undefined }) !== JSON.stringify({ ...source, name: undefined })) {
+      this._refuse('volumes', `name '${volume}' twice for different sources`, 'give the sources distinct names.');
+    }
+    if (!existing) this.podVolumes.push({ name: volume, ...source });
+    return volume;
+  }
+
+  /**
+   * Mounts a pod volume into a container by name.
+   * @internal
+   */
+  protected addMount(container: string, mount: VolumeMountSpec): void {
+    this.volumeMounts.set(container, [...this.volumeMounts.get(container) ?? [], mount]);
+  }
+
+  /**
+   * The container named `name` (the main one when undefined), or a refusal naming the method.
+   * @internal
+   */
+  protected containerFor(method: string, name: string | undefined): HardenedContainerSpec {
+    const container = [this.main, ...this.sidecars, ...this.inits].find((c) => c.name === (name ?? this.main.name));
+    if (!container) this._refuse(`${method}(options.container)`, `is ${JSON.stringify(name)}, no container of the workload`, 'name one of its containers.');
+    return container;
+  }
+
+  /**
+   * Refuses a mount path that is not an absolute directory or overlaps another mount of the container.
+   * @internal
+   */
+  protected claimPath(container: HardenedContainerSpec, path: string, prop: string, fix: string, practiceId?: string): void {
+    if (!isAbsoluteDirectory(path)) {
+      this._refuse(prop, `is ${JSON.stringify(path) ?? 'undefined'}, not an absolute directory`, 'give a directory such as \'/etc/app\'.', practiceId);
+    }
+    const taken = [
+      ...container.writablePaths.map((w) => w.path),
+      ...(this.secretMounts.get(container.name) ?? []).map((m) => m.path),
+      ...(this.volumeMounts.get(container.name) ?? []).map((m) => m.path),
+    ];
+    if (taken.some((t) => t === path || t.startsWith(`${path}/`) || path.startsWith(`${t}/`))) {
+      this._refuse(prop, `is '${path}', which overlaps another mount of container '${container.name}' (${taken.join(', ')})`, fix, practiceId);
+    }
   }
 
   /** Adds a sidecar container with the same hardening as the main one. */
@@ -538,12 +683,13 @@ export abstract class SecureWorkload extends Construct {
     const withSecrets = (c: HardenedContainerSpec) => ({
       ...c,
       secrets: this.secretMounts.get(c.name) ?? [],
+      volumeMounts: this.volumeMounts.get(c.name) ?? [],
       ...(host && c === this.main ? { hostPaths: host.hostPaths } : {}),
     });
     return hardenedPodSpec({
       serviceAccountName: this.name,
-      labels: { ...this.podLabels(), ...(this.isPublic ? { [PUBLIC_LABEL]: 'true' } : {}) },
-      annotations: this.meshPodAnnotations(),
+      labels: { ...this.podExtras.labels, ...this.podLabels(), ...(this.isPublic ? { [PUBLIC_LABEL]: 'true' } : {}) },
+      annotations: { ...this.podExtras.annotations, ...this.meshPodAnnotations() },
       selector: this.selector,
       runAsUser: this.containerContext.runAsUser,
       runAsGroup: this.containerContext.runAsGroup,
@@ -558,6 +704,8 @@ export abstract class SecureWorkload extends Construct {
       terminationGracePeriodSeconds: this.gracePeriod,
       ...(host ? { hostNetwork: host.hostNetwork, hostPid: host.hostPid } : {}),
       scheduling: this.scheduling,
+      volumes: [...this.podVolumes, ...overrides.volumes ?? []],
+      imagePullSecrets: this.podExtras.imagePullSecrets,
     });
   }
 

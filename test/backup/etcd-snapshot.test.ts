@@ -43,8 +43,8 @@ describe('EtcdSnapshot', () => {
     expect(pod.nodeSelector).toEqual({ 'node-role.kubernetes.io/control-plane': '' });
     expect(pod.tolerations).toEqual([{ key: 'node-role.kubernetes.io/control-plane', operator: 'Exists', effect: 'NoSchedule' }]);
     expect(pod.hostNetwork).toBe(true);
-    expect(pod.volumes.find((v: any) => v.name === 'pki').hostPath).toEqual({ path: '/etc/kubernetes/pki/etcd', type: 'Directory' });
-    expect(pod.initContainers[0].volumeMounts).toContainEqual({ name: 'pki', mountPath: '/pki', readOnly: true });
+    expect(pod.volumes.find((v: any) => v.name === 'host-etc-kubernetes-pki-etcd').hostPath).toEqual({ path: '/etc/kubernetes/pki/etcd', type: 'Directory' });
+    expect(pod.initContainers[0].volumeMounts).toContainEqual({ name: 'host-etc-kubernetes-pki-etcd', mountPath: '/pki', readOnly: true });
   });
 
   test('HK-BACKUP-006: saves with etcdctl against one endpoint and verifies with etcdutl', () => {

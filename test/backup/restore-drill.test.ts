@@ -83,11 +83,17 @@ describe('RestoreDrill', () => {
 
   test('the runner pod is restricted and gets only a projected, short-lived API token', () => {
     expect(pod.automountServiceAccountToken).toBe(false);
-    expect(pod.securityContext).toEqual({ runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, fsGroupChangePolicy: 'OnRootMismatch', seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect([pod.hostNetwork, pod.hostPID, pod.hostIPC, pod.enableServiceLinks]).toEqual([false, false, false, false]);
     const c = pod.containers[0];
     expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } });
-    const token = pod.volumes.find((v: any) => v.name === 'kube-api-access').projected.sources[0].serviceAccountToken;
-    expect(token).toEqual({ path: 'token', audience: 'https://kubernetes.default.svc.cluster.local', expirationSeconds: 3600 });
+    expect(c.securityContext.procMount).toBe('Default');
+    const projected = pod.volumes.find((v: any) => v.name === 'api-token').projected;
+    expect(projected.defaultMode).toBe(256);
+    expect(projected.sources[0].serviceAccountToken).toEqual({ path: 'token', audience: 'https://kubernetes.default.svc.cluster.local', expirationSeconds: 3600 });
+    expect(c.volumeMounts).toContainEqual({ name: 'api-token', mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true });
   });
 
   test('least privilege: restores in the Velero namespace, reads and cleanup in the drill namespace, no get on Secrets', () => {

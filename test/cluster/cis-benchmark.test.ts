@@ -27,7 +27,8 @@ describe('CisBenchmark', () => {
   test('HK-CLUSTER-005: hostPID and read-only host paths only; no API token', () => {
     const pod = crons[0].spec.jobTemplate.spec.template.spec;
     expect(pod.hostPID).toBe(true);
-    expect(pod.hostNetwork).toBeUndefined();
+    expect([pod.hostNetwork, pod.hostIPC]).toEqual([false, false]);
+    expect(pod.volumes.find((v: any) => v.hostPath?.path === '/srv/kubernetes').hostPath).toEqual({ path: '/srv/kubernetes' });
     expect(pod.automountServiceAccountToken).toBe(false);
     const hostVolumes = pod.volumes.filter((v: any) => v.hostPath).map((v: any) => v.name);
     const mounts = pod.containers[0].volumeMounts.filter((m: any) => hostVolumes.includes(m.name));

@@ -8,10 +8,12 @@ import { podSpecOf } from '../../lib/practices/manifest';
 import { JobRestartPolicy } from '../../lib/workload/job-spec';
 import { PriorityClass, PriorityTier } from '../../lib/workload/priority-class';
 import { HealthCheck } from '../../lib/workload/probes';
+import { refuser } from '../../lib/workload/refusal';
 import { SecureCronJob } from '../../lib/workload/secure-cron-job';
 import { SecureDaemonSet } from '../../lib/workload/secure-daemon-set';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
 import { SecureJob } from '../../lib/workload/secure-job';
+import { systemJobPodSpec } from '../../lib/workload/system-job-pod';
 
 describe('every workload kind on the one pod builder', () => {
   const { chart } = everyKind();
@@ -253,6 +255,16 @@ describe('workload kinds refuse bad input with the exact message', () => {
       "[test/shop/j] SecureJob prop 'backoffLimit' is null, not a whole number from 0 to 100.\nPractice HK-WORKLOAD-022 (No bare Pods; bounded Jobs and CronJobs) refuses it.\nFix: give a whole number from 0 to 100."],
     ['more parallelism than completions', () => new SecureJob(shop().ns, 'j', { image: image(), parallelism: 3 }),
       "[test/shop/j] SecureJob prop 'parallelism' is 3, more than the 1 completions.\nPractice HK-WORKLOAD-022 (No bare Pods; bounded Jobs and CronJobs) refuses it.\nFix: run at most as many pods at once as must succeed."],
+    ['a cluster job asking for UID 0 without its exceptions', () => systemJobPodSpec(refuser(shop().chart, 'EtcdSnapshot'), {
+      serviceAccountName: 'x', runAsRoot: true, containers: [{ name: 'a', image: image(), command: ['/a'] }],
+    }, [{ practice: 'HK-WORKLOAD-004', reason: 'reads root-owned files on the node' }]),
+    "[test] EtcdSnapshot prop 'runAsRoot' is requested without the recorded HK-WORKLOAD-003 exception.\nPractice HK-WORKLOAD-003 (Must run as non-root) refuses it.\nFix: record the exception with its reason on the job."],
+    ['a cluster job asking for a host path without its exception', () => systemJobPodSpec(refuser(shop().chart, 'CisBenchmark'), {
+      serviceAccountName: 'x',
+      containers: [{ name: 'a', image: image(), command: ['/a'], volumeMounts: [{ name: 'etc', mountPath: '/etc/host' }] }],
+      volumes: [{ name: 'etc', hostPath: { path: '/etc' } }],
+    }, []),
+    "[test] CisBenchmark prop 'volumes' is requested without the recorded HK-WORKLOAD-011 exception.\nPractice HK-WORKLOAD-011 (No hostPath; restricted volume types only) refuses it.\nFix: record the exception with its reason on the job."],
     ['null props', () => new SecureJob(shop().ns, 'j', null as any),
       "[test/shop/j] SecureJob prop 'props' are null.\nFix: pass { image, port, … }."],
   ];

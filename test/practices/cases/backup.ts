@@ -153,12 +153,22 @@ function statefulSet(): Manifest {
   return d;
 }
 
+/** The StatefulSet with a volumeClaimTemplate: it holds volume data; `schedule` is its backup.cdk8s-hardened.io/schedule. */
+function statefulSetWithData(protectedBy?: string): Manifest {
+  const d = statefulSet();
+  d.spec.volumeClaimTemplates = [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOncePod'], storageClassName: 'encrypted', resources: { requests: { storage: '1Gi' } } } }];
+  if (protectedBy !== undefined) d.metadata!.annotations = { ...d.metadata!.annotations, 'backup.cdk8s-hardened.io/schedule': protectedBy };
+  return d;
+}
+
 const veleroServer = { name: 'velero', image: `docker.io/velero/velero:v1.18.1@${DIGEST}`, command: ['/velero'] };
 
 export const BACKUP_CASES: PracticeCases = {
   'HK-BACKUP-001': {
     pass: [
-      { name: 'no Schedules: not judged', objects: plus(statefulSet()) },
+      { name: 'no Schedules: a StatefulSet without claims is not judged', objects: plus(statefulSet()) },
+      { name: 'no Schedules: the StatefulSet names the Schedule managed elsewhere', objects: plus(statefulSetWithData('velero/shop-daily')) },
+      { name: 'a Schedule covers the StatefulSet with claims', objects: plus(schedule(), statefulSetWithData('velero/shop-daily'), drillRunner()) },
       { name: 'compliant Schedule covering the stateful namespace', objects: plus(schedule(), statefulSet(), drillRunner()) },
       { name: 'plain 5-field cron without time zone', objects: plus(schedule((s) => { s.schedule = '0 */6 * * *'; })) },
       { name: 'useOwnerReferencesInBackup unset (defaults to false)', objects: plus(schedule((s) => { delete s.useOwnerReferencesInBackup; })) },
@@ -174,6 +184,8 @@ export const BACKUP_CASES: PracticeCases = {
       { name: 'ttl not a Go duration', objects: plus(schedule((s) => { s.template.ttl = '30 days'; })) },
       { name: 'no storageLocation', objects: plus(schedule((s) => { delete s.template.storageLocation; })) },
       { name: 'useOwnerReferencesInBackup true', objects: plus(schedule((s) => { s.useOwnerReferencesInBackup = true; })) },
+      { name: 'no Schedules: a StatefulSet with claims names no Schedule', objects: plus(statefulSetWithData()) },
+      { name: 'no Schedules: the annotation is no <namespace>/<schedule>', objects: plus(statefulSetWithData('nightly')) },
       { name: 'stateful namespace not covered', objects: plus(schedule((s) => { s.template.includedNamespaces = ['payments']; }), statefulSet()) },
     ],
   },

@@ -99,16 +99,14 @@ describe('EncryptedSecret with AWS KMS (local endpoint, real SDK)', () => {
   });
 
   test('issues the data-key operations of many secrets concurrently, one per secret', async () => {
-    const slow = await LocalKmsServer.start({ latencyMs: 150 });
+    const slow = await LocalKmsServer.start({ latencyMs: 1000 });
     try {
       const names = Array.from({ length: 8 }, (_, i) => `secret-${i}`);
-      const started = Date.now();
       const secrets = names.map((n) => secret(n, [SopsRecipient.kms(slow.defaultKey.arn)]));
       await synthSecrets(tempDir(), secrets, { ...clients(), kmsClient: () => slow.client() });
       expect(slow.requests.filter((r) => r.operation === 'GenerateDataKey')).toHaveLength(8);
       expect(slow.requests).toHaveLength(8);
       expect(slow.maxInFlight).toBe(8);
-      expect(Date.now() - started).toBeLessThan(8 * 150);
     } finally {
       await slow.stop();
     }

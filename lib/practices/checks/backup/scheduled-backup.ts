@@ -1,4 +1,4 @@
-import { veleroObjects } from './util';
+import { PROTECTED_BY_ANNOTATION, veleroObjects } from './util';
 import { isCronProblem, parseCron } from '../../../units/cron';
 import { parseGoDuration } from '../../../units/duration';
 import { asArray, Manifest, namespaceOf } from '../../manifest';
@@ -34,6 +34,25 @@ function scheduleProblems(s: Manifest): string[] {
   return problems;
 }
 
+/** Whether the object holds data: a PersistentVolumeClaim, or a StatefulSet with volumeClaimTemplates. */
+function holdsData(o: Manifest): boolean {
+  return o.kind === 'PersistentVolumeClaim' || asArray(o.spec?.volumeClaimTemplates).length > 0;
+}
+
+/**
+ * Objects holding data when the set has no Schedule at all: each must name the Schedule elsewhere that covers it, or
+ * nothing shows its data is backed up.
+ */
+function undeclaredState(ctx: AuditContext): Violation[] {
+  return ctx.ofKind('StatefulSet', 'PersistentVolumeClaim').filter(holdsData)
+    .filter((o) => !/^[a-z0-9-]+\/[a-z0-9-]+$/.test(String(o.metadata?.annotations?.[PROTECTED_BY_ANNOTATION] ?? '')))
+    .map((object) => ({
+      object,
+      message: `${object.kind}/${object.metadata?.name} holds volume data, but the set has no Velero Schedule and the object does not name the one `
+        + `that backs it up (annotation ${PROTECTED_BY_ANNOTATION}: <velero namespace>/<schedule>); protect it with a BackupPlan (plan.protect(workload))`,
+    }));
+}
+
 /** Namespaces of the set that hold state: a StatefulSet or a PersistentVolumeClaim. */
 function statefulNamespaces(ctx: AuditContext): Map<string, Manifest[]> {
   const out = new Map<string, Manifest[]>();
@@ -56,11 +75,14 @@ export const scheduledBackup: Practice = {
   criterion: 'Every velero.io/v1 Schedule has a valid 5-field cron spec.schedule (an optional CRON_TZ= prefix allowed), non-empty '
     + 'spec.template.includedNamespaces naming namespaces (no globs), spec.template.ttl a positive Go duration, '
     + 'spec.template.storageLocation named, and spec.useOwnerReferencesInBackup not true. When the set holds Schedules, every '
-    + 'namespace with a StatefulSet or PersistentVolumeClaim is in some Schedule\'s includedNamespaces. That the Schedule lives in '
+    + 'namespace with a StatefulSet or PersistentVolumeClaim is in some Schedule\'s includedNamespaces. When the set holds no '
+    + 'Schedule, every PersistentVolumeClaim and every StatefulSet with volumeClaimTemplates names the Schedule elsewhere that backs '
+    + 'it up in the annotation backup.cdk8s-hardened.io/schedule (<velero namespace>/<schedule>). That the Schedule lives in '
     + 'the namespace Velero runs in cannot be seen from the manifests.',
-  library: 'BackupPlan generates the Schedule.',
+  library: 'BackupPlan generates the Schedule; plan.protect(statefulSet) adds the workload\'s namespace and writes the annotation.',
   fix: 'Create a velero.io/v1 Schedule in the Velero namespace with a 5-field cron, includedNamespaces listing the stateful '
-    + 'namespaces, ttl (e.g. 720h0m0s), storageLocation and useOwnerReferencesInBackup: false.',
+    + 'namespaces, ttl (e.g. 720h0m0s), storageLocation and useOwnerReferencesInBackup: false (BackupPlan, then plan.protect(db)); '
+    + 'when the Schedule is managed elsewhere, annotate the StatefulSet or claim with backup.cdk8s-hardened.io/schedule.',
   exception: ExceptionPolicy.NONE,
   exceptionNote: 'State without a backup is not recoverable.',
   checkability: Checkability.MANIFESTS,
@@ -73,7 +95,7 @@ export const scheduledBackup: Practice = {
   evaluate: (ctx: AuditContext) => {
     const schedules = veleroObjects(ctx, 'Schedule');
     const out: Violation[] = schedules.flatMap((object) => scheduleProblems(object).map((message) => ({ object, message })));
-    if (schedules.length === 0) return out;
+    if (schedules.length === 0) return undeclaredState(ctx);
     const covered = new Set(schedules.flatMap((s) => asArray(s.spec?.template?.includedNamespaces)));
     for (const [ns, objects] of statefulNamespaces(ctx)) {
       if (covered.has(ns)) continue;

@@ -17,6 +17,13 @@ export const STORAGE_ROLE_LABEL = 'cdk8s-hardened.io/role';
 /** Value of {@link STORAGE_ROLE_LABEL} on the BackupStorageLocation a restoring (DR) cluster uses. */
 export const DISASTER_RECOVERY_ROLE = 'disaster-recovery';
 
+/**
+ * Annotation on a StatefulSet or PersistentVolumeClaim naming the Velero Schedule that backs its data up, as
+ * `<velero namespace>/<schedule>` (HK-BACKUP-001); BackupPlan.protect() writes it. When the Schedule is in the audited
+ * set, it must include the object's namespace; when it is not, the annotation is the recorded claim.
+ */
+export const PROTECTED_BY_ANNOTATION = 'backup.cdk8s-hardened.io/schedule';
+
 /** Suffix of the scratch namespace a drill restores `<ns>` into. */
 export const DRILL_NAMESPACE_SUFFIX = '-restore-drill';
 

@@ -6,7 +6,7 @@ export const RESERVED_NAMESPACES: readonly string[] = ['default', 'kube-system',
 
 /** Whether constructs must refuse `name` as an application namespace: a reserved one or any `kube-*`. */
 export function isReservedNamespace(name: string): boolean {
-  return RESERVED_NAMESPACES.includes(name) || name.startsWith('kube-');
+  return typeof name === 'string' && (RESERVED_NAMESPACES.includes(name) || name.startsWith('kube-'));
 }
 
 /** HK-NAMESPACE-001: every namespaced object; control-plane configuration files are not objects and are skipped. */

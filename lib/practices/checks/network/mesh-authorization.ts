@@ -50,11 +50,11 @@ export const meshAuthorization: Practice = {
   severity: Severity.MEDIUM,
   why: 'With STRICT mTLS every meshed workload can still call every other; L7 authorization closes that.',
   criterion: 'Judged only for workloads the set enrols in a mesh (as in HK-NETWORK-008); sets without mesh enrolment pass. Istio: each '
-    + 'enrolled workload is selected (selector.matchLabels) by a security.istio.io AuthorizationPolicy with action ALLOW (or absent) '
+    + 'enrolled workload (but Jobs and CronJobs, which serve nothing: the namespace\'s allow-nothing policy covers them) is selected (selector.matchLabels) by a security.istio.io AuthorizationPolicy with action ALLOW (or absent) '
     + 'and at least one rule; every rule of such a selecting ALLOW policy has from[].source.principals (no wildcard) and '
     + 'to[].operation.ports, except that a policy recording an HK-NETWORK-008 exception (a port that accepts plaintext callers '
     + 'from outside the mesh) may admit them with a source of notPrincipals ["*"] alone; the namespace has an allow-nothing AuthorizationPolicy (no selector or targetRefs, action ALLOW, no rules), '
-    + 'reported on the Namespace object when present, else on each enrolled workload. Linkerd: each enrolled workload\'s pods are '
+    + 'reported on the Namespace object when present, else on each enrolled workload. Linkerd: each enrolled workload\'s pods (Jobs and CronJobs aside) are '
     + 'selected by a policy.linkerd.io Server whose accessPolicy is absent or deny, and each such Server is the targetRef of a '
     + 'policy.linkerd.io AuthorizationPolicy whose requiredAuthenticationRefs include a MeshTLSAuthentication; a Server recording an '
     + 'HK-NETWORK-008 exception may instead have accessPolicy all-unauthenticated.',
@@ -72,10 +72,13 @@ export const meshAuthorization: Practice = {
   evaluate: (ctx: AuditContext) => {
     const out: Violation[] = [];
     const { istio, linkerd } = meshEnrolment(ctx);
+    // Run-to-completion pods accept no connections; deny-all (Istio allow-nothing, Linkerd default) is their policy.
+    const servesTraffic = (w: Manifest) => w.kind !== 'Job' && w.kind !== 'CronJob';
     const authz = meshObjects(ctx, 'AuthorizationPolicy', 'istio.io');
     const istioNamespaces = new Map<string, Manifest[]>();
     for (const w of istio) {
       istioNamespaces.set(namespaceOf(w), [...istioNamespaces.get(namespaceOf(w)) ?? [], w]);
+      if (!servesTraffic(w)) continue;
       const allows = authz.filter((p) => isAllow(p) && istioSelects(p, w) && asArray(p.spec?.rules).length > 0);
       if (allows.length === 0) out.push({ object: w, message: 'no Istio ALLOW AuthorizationPolicy with rules selects its pods' });
     }
@@ -90,7 +93,7 @@ export const meshAuthorization: Practice = {
     }
     const servers = meshObjects(ctx, 'Server', 'linkerd.io');
     const linkerdAuthz = meshObjects(ctx, 'AuthorizationPolicy', 'linkerd.io');
-    for (const w of linkerd) {
+    for (const w of linkerd.filter(servesTraffic)) {
       const mine = servers.filter((s) => namespaceOf(s) === namespaceOf(w) && selectorMatches(s.spec?.podSelector ?? {}, podLabelsOf(w)));
       if (mine.length === 0) out.push({ object: w, message: 'no Linkerd Server selects its pods' });
       for (const s of mine) {
