@@ -31,7 +31,7 @@ function prop<T>(...valid: T[]): fc.Arbitrary<unknown> {
 const common = {
   replicas: prop(2, 3, 1),
   // 'own' becomes a PriorityClass of the app (see resolve); a class the app does not define is the coherence check's.
-  priorityClass: prop('own', PriorityClass.fromName('system-node-critical')),
+  priorityClass: prop<unknown>('own', PriorityClass.fromName('system-node-critical')),
   nodeSelector: prop({ 'kubernetes.io/os': 'linux' }),
   tolerations: prop([{ key: 'dedicated', value: 'shop', effect: 'NoSchedule' }], [{ operator: 'Exists' }]),
   podLabels: prop({ team: 'shop' }, { 'app.kubernetes.io/name': 'x' }),

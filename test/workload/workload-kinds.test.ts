@@ -8,7 +8,7 @@ import { podSpecOf } from '../../lib/practices/manifest';
 import { JobRestartPolicy } from '../../lib/workload/job-spec';
 import { PriorityClass, PriorityTier } from '../../lib/workload/priority-class';
 import { HealthCheck } from '../../lib/workload/probes';
-import { refuser } from '../../lib/workload/refusal';
+import { refuser } from '../../lib/refusal';
 import { SecureCronJob } from '../../lib/workload/secure-cron-job';
 import { SecureDaemonSet } from '../../lib/workload/secure-daemon-set';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';

@@ -157,8 +157,8 @@ function statefulSet(): Manifest {
 function statefulSetWithData(protectedBy?: string): Manifest {
   const d = statefulSet();
   d.spec.volumeClaimTemplates = [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOncePod'], storageClassName: 'encrypted', resources: { requests: { storage: '1Gi' } } } }];
-  if (protectedBy !== undefined) d.metadata!.annotations = { ...d.metadata!.annotations, 'backup.cdk8s-hardened.io/schedule': protectedBy };
-  return d;
+  if (protectedBy === undefined) return d;
+  return { ...d, metadata: { ...d.metadata, annotations: { ...d.metadata?.annotations, 'backup.cdk8s-hardened.io/schedule': protectedBy } } };
 }
 
 const veleroServer = { name: 'velero', image: `docker.io/velero/velero:v1.18.1@${DIGEST}`, command: ['/velero'] };
