@@ -25,7 +25,7 @@ export { type RbacModel, type RoleModel, type BindingModel, type Subject, type P
 export * from './workload/pod-spec';
 export * from './workload/probes';
 export * from './workload/resources';
-export { type ContainerPort, type WritablePath, type SecretEnvSource, type ConfigMapEnvSource, type PodField, ImagePullPolicy, type SecureContainerOptions, LINUX_CAPABILITIES } from './workload/container';
+export { type ContainerPort, type WritablePath, type SecretEnvSource, type ConfigMapEnvSource, PodField, ImagePullPolicy, type SecureContainerOptions, LINUX_CAPABILITIES } from './workload/container';
 export * from './workload/secure-workload';
 export * from './workload/secure-deployment';
 export * from './workload/replicated-workload';
