@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { hardenedPodSpec, HardenedContainerSpec, HostPathMount, PodVolume, VolumeMountSpec } from './pod-spec';
-import { Refuse } from '../refusal';
 import { PracticeException } from '../practices/exceptions';
+import { Refuse } from '../refusal';
 
 /**
  * The pods of the library's own cluster jobs (backup, restore drill, etcd snapshot, CIS benchmark), built by the one
