@@ -13,8 +13,8 @@ export * from './practices/admission/admission-rule';
 export * from './practices/admission/resources';
 
 export * from './audit/audit';
-export * from './audit/app-audit';
-export * from './audit/synth-pass';
+export * from './synth/app-audit';
+export * from './synth/synth-pass';
 export * from './audit/report';
 export * from './audit/load';
 export * from './validation/hardened-validation';

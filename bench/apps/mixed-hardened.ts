@@ -5,9 +5,9 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { kindOf, SCHEDULE } from './mixed';
 import { callerOf, IMAGE, layout } from './workloads';
-import { HardenedAudit } from '../../lib/audit/app-audit';
 import { BackupPlan, VolumeData } from '../../lib/backup/backup-plan';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
+import { HardenedAudit } from '../../lib/synth/app-audit';
 import { HealthCheck } from '../../lib/workload/probes';
 import { SecureCronJob } from '../../lib/workload/secure-cron-job';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';

@@ -1,8 +1,8 @@
 /** N SecureDeployments in LockedNamespaces, audited by HardenedAudit (bench row builder). */
 import { App, Chart } from 'cdk8s';
 import { callerOf, IMAGE, layout } from './workloads';
-import { HardenedAudit } from '../../lib/audit/app-audit';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
+import { HardenedAudit } from '../../lib/synth/app-audit';
 import { HealthCheck } from '../../lib/workload/probes';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
 

@@ -1,12 +1,12 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SynthPass } from '../audit/synth-pass';
 import { objectMeta, requirePinnedImage } from '../cluster/object-meta';
 import { PrivilegedNamespace } from '../cluster/privileged-namespace';
-import { enableAppChecks } from '../coherence/app-checks';
 import { PracticeException } from '../practices/exceptions';
 import { Refuse, refuser } from '../refusal';
+import { enableAppChecks } from '../synth/app-checks';
+import { SynthPass } from '../synth/synth-pass';
 import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
 import { describeDuration } from '../units/duration';
 import { systemJobPodSpec } from '../workload/system-job-pod';

@@ -1,14 +1,14 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SynthPass } from '../audit/synth-pass';
 import { objectMeta, requirePinnedImage } from '../cluster/object-meta';
-import { enableAppChecks } from '../coherence/app-checks';
 import * as velero from '../imports/velero-restore-velero.io';
 import { LockedNamespace, NamespaceQuota } from '../namespace/locked-namespace';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL } from '../practices/manifest';
 import { Refuse, refuser } from '../refusal';
+import { enableAppChecks } from '../synth/app-checks';
+import { SynthPass } from '../synth/synth-pass';
 import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
 import { describeDuration, goDuration, seconds } from '../units/duration';
 import { systemJobPodSpec } from '../workload/system-job-pod';

@@ -1,10 +1,10 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SynthPass } from '../audit/synth-pass';
 import { objectMeta } from '../cluster/object-meta';
-import { enableAppChecks } from '../coherence/app-checks';
 import { DnsLocation, KUBE_DNS, namespaceGuardSpecs } from '../namespace/namespace-guards';
 import { Refuse, refuser } from '../refusal';
+import { enableAppChecks } from '../synth/app-checks';
+import { SynthPass } from '../synth/synth-pass';
 
 const CONSTRUCT = 'VeleroNamespaceLock';
 

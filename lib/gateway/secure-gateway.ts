@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
 import { DNS_LABEL_PATTERN, HOSTNAME, NAME, validHostname, WILDCARD_HOSTNAME } from './names';
-import { SynthPass } from '../audit/synth-pass';
 import * as certmanager from '../imports/certmanager-certificate-cert-manager.io';
 import * as gw from '../imports/gateway-gateway-gateway.networking.k8s.io';
 import * as http from '../imports/gateway-httproute-gateway.networking.k8s.io';
@@ -10,6 +9,7 @@ import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace'
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
 import { Refuse, refuser } from '../refusal';
+import { SynthPass } from '../synth/synth-pass';
 import { ExceptionSet } from '../workload/refusal';
 
 /** An HTTPS listener a route can attach to. */

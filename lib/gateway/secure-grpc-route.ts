@@ -3,13 +3,13 @@ import { NAME } from './names';
 import { attachToListeners, admitProxy, backendRef, routeNamespace, validateGateway } from './route-attachment';
 import { IGateway } from './secure-gateway';
 import { annotationsOf } from './secure-http-route';
-import { SynthPass } from '../audit/synth-pass';
 import * as grpc from '../imports/gateway-grpcroute-gateway.networking.k8s.io';
 import { resolveBackend } from '../ingress/backend';
 import { partOfFor } from '../namespace/enclosing-namespace';
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
 import { Refuse, refuser } from '../refusal';
+import { SynthPass } from '../synth/synth-pass';
 import { ExceptionSet } from '../workload/refusal';
 import { SecureWorkload } from '../workload/secure-workload';
 

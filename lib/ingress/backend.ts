@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { meshProxies } from '../mesh/mesh-edge';
 import { Refuse } from '../refusal';
-import { DeclaredPort } from '../workload/probes';
+import { DeclaredPort } from '../units/declared-port';
 import { SecureWorkload } from '../workload/secure-workload';
 
 /** A backend once judged: the workload, its Service's name and the routed port. */

@@ -1,12 +1,12 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SynthPass } from '../audit/synth-pass';
 import { meshFamily } from '../mesh/mesh-edge';
 import { partOfFor } from '../namespace/enclosing-namespace';
 import { NamespaceMesh } from '../namespace/locked-namespace';
 import { stampProvenance } from '../provenance';
 import { refuser } from '../refusal';
+import { SynthPass } from '../synth/synth-pass';
 import { peerOf, RulePort } from '../workload/network';
 
 /** Which controller implementation serves the routes: decides the annotations a SecureIngress writes. */

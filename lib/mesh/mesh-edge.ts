@@ -1,5 +1,5 @@
 import { NamespaceMesh } from '../namespace/locked-namespace';
-import { DeclaredPort } from '../workload/probes';
+import { DeclaredPort } from '../units/declared-port';
 
 /**
  * Mesh edges decided at synth: whether a connection the NetworkPolicies allow will also be honoured by the mesh, and

@@ -2,8 +2,6 @@ import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { KUBE_DNS, namespaceGuardSpecs } from './namespace-guards';
-import { SynthPass } from '../audit/synth-pass';
-import { enableAppChecks } from '../coherence/app-checks';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
 import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
 import { LOCKED_LABEL } from '../policy/policy-options';
@@ -13,6 +11,8 @@ import { isReservedNamespace } from '../practices/checks/namespace/dedicated-nam
 import { DNS_LABEL, isNamespaced } from '../practices/manifest';
 import { provenanceAnnotations, provenanceLabels } from '../provenance';
 import { refuser } from '../refusal';
+import { enableAppChecks } from '../synth/app-checks';
+import { SynthPass } from '../synth/synth-pass';
 import { KubernetesTarget } from '../target/kubernetes-target';
 import { parseQuantity } from '../units/quantity';
 

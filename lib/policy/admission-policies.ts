@@ -7,12 +7,12 @@ import { LabelSelectorSpec, LOCKED_LABEL } from './policy-options';
 import { validateAllowedRegistries } from './registries';
 import { emitValidatingAdmissionPolicies } from './vap';
 import { parseKubernetesVersion } from '../audit/audit';
-import { SynthPass } from '../audit/synth-pass';
-import { enableAppChecks } from '../coherence/app-checks';
 import { PolicySettings } from '../practices/admission/cel';
 import { findPractice } from '../practices/catalogue';
 import { MANAGED_BY, stampProvenance } from '../provenance';
 import { refuser } from '../refusal';
+import { enableAppChecks } from '../synth/app-checks';
+import { SynthPass } from '../synth/synth-pass';
 import { KubernetesTarget } from '../target/kubernetes-target';
 
 /** An admission engine the policies are generated for. */

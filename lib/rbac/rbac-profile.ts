@@ -3,9 +3,7 @@ import { IApiResource, k8s, ISubject } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { Grant, GrantOptions, RbacRule, Verb } from './grants';
 import { isExceptable, judgeRbac, RbacViolation } from './judge';
-import { SynthPass } from '../audit/synth-pass';
 import { objectMeta } from '../cluster/object-meta';
-import { enableAppChecks } from '../coherence/app-checks';
 import { formatRefusal, HardenedError, RefusalDetails } from '../errors';
 import { enclosingNamespace } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
@@ -15,6 +13,8 @@ import { isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../pra
 import { describe, Manifest } from '../practices/manifest';
 import { ExceptionPolicy, PracticeGroup } from '../practices/practice';
 import { refuser } from '../refusal';
+import { enableAppChecks } from '../synth/app-checks';
+import { SynthPass } from '../synth/synth-pass';
 
 /** A DNS-1123 label: what the profile's name must be, since it also becomes a label value (HK-AUDIT-004). */
 const NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

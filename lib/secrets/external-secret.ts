@@ -2,8 +2,6 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IMountableSecret } from './mountable-secret';
 import { ISecretStore, SecretStore } from './secret-store';
-import { SynthPass } from '../audit/synth-pass';
-import { enableAppChecks } from '../coherence/app-checks';
 import { EXTERNAL_REFERENCES_ANNOTATION } from '../coherence/coherence';
 import {
   ExternalSecret as ExternalSecretObject,
@@ -13,6 +11,8 @@ import {
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { stampProvenance } from '../provenance';
 import { refuser } from '../refusal';
+import { enableAppChecks } from '../synth/app-checks';
+import { SynthPass } from '../synth/synth-pass';
 
 const STORE_PRACTICE = 'HK-SECRETS-004';
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;

@@ -8,14 +8,14 @@ import { sealValue } from './sealing/hybrid';
 import { CLUSTER_WIDE_ANNOTATION, NAMESPACE_WIDE_ANNOTATION, ScopeKind, scopeLabel } from './sealing/scope';
 import { SealingError } from './sealing/sealing-error';
 import { SecretValue } from './secret-value';
-import { SynthPass } from '../audit/synth-pass';
-import { enableAppChecks } from '../coherence/app-checks';
 import { SealedSecret as SealedSecretObject } from '../imports/sealed-secrets-bitnami.com';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { exceptionAnnotations, isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
 import { refuser } from '../refusal';
+import { enableAppChecks } from '../synth/app-checks';
+import { SynthPass } from '../synth/synth-pass';
 
 const SCOPE_PRACTICE = 'HK-SECRETS-003';
 const PLAINTEXT_PRACTICE = 'HK-SECRETS-001';

@@ -1,6 +1,4 @@
 import { Construct, IConstruct } from 'constructs';
-import { SynthPass } from '../audit/synth-pass';
-import { enableAppChecks } from '../coherence/app-checks';
 import {
   SecretStore as SecretStoreObject,
   SecretStoreSpecProvider,
@@ -11,6 +9,8 @@ import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace'
 import { DNS_LABEL } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
 import { refuser } from '../refusal';
+import { enableAppChecks } from '../synth/app-checks';
+import { SynthPass } from '../synth/synth-pass';
 
 const STORE_PRACTICE = 'HK-SECRETS-004';
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;

@@ -2,10 +2,10 @@ import { createHash } from 'crypto';
 import { ConfigMap as PlusConfigMap, IConfigMap, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { credentialProblem } from './credentials';
-import { SynthPass } from '../audit/synth-pass';
 import { partOfFor } from '../namespace/enclosing-namespace';
 import { stampProvenance } from '../provenance';
 import { refuser } from '../refusal';
+import { SynthPass } from '../synth/synth-pass';
 
 /** Props of ImmutableConfigMap. */
 export interface ImmutableConfigMapProps {

@@ -4,12 +4,13 @@ import { configMapKeys } from './config-map';
 import { CREDENTIAL_NAME, PRIVATE_KEY } from './credentials';
 import { validateImage, ImageRules } from './image';
 import { ConfigMapEnvVar, FieldEnvVar, HardenedContainerSpec, SecretEnvVar, SecretMount, SeccompSetting } from './pod-spec';
-import { DeclaredPort, HealthCheck } from './probes';
+import { HealthCheck } from './probes';
 import { ExceptionSet } from './refusal';
 import { Refuse } from '../refusal';
 import { ContainerResources, ResolvedResources, resolveResources, sizeQuantity } from './resources';
 import { describeHandler, sameCheck } from '../practices/checks/workload/health-probes';
 import { IMountableSecret } from '../secrets/mountable-secret';
+import { DeclaredPort } from '../units/declared-port';
 import { parseQuantity } from '../units/quantity';
 
 /** A port the container listens on. */

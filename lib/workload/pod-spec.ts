@@ -1,6 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
-import { DeclaredPort } from './probes';
 import { ResolvedResources } from './resources';
+import { DeclaredPort } from '../units/declared-port';
 
 /** Mode 0400 as the integer the API stores: owner read-only (HK-SECRETS-007). */
 export const SECRET_FILE_MODE = 256;

@@ -1,10 +1,10 @@
 import { JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { SynthPass } from '../audit/synth-pass';
 import { partOfFor } from '../namespace/enclosing-namespace';
 import { stampProvenance } from '../provenance';
 import { refuser } from '../refusal';
+import { SynthPass } from '../synth/synth-pass';
 
 /** Anything pods can name as their `priorityClassName`. */
 export interface IPriorityClass {

@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Refuse } from '../refusal';
+import { DeclaredPort } from '../units/declared-port';
 
 /** Timing of a health check; every field is written explicitly. */
 export interface HealthCheckOptions {
@@ -51,16 +52,6 @@ const ROLE_DEFAULTS: Record<ProbeRole, { period: number; initialDelay: number; f
   liveness: { period: 10, initialDelay: 10, failureThreshold: 6 },
   startup: { period: 10, initialDelay: 0, failureThreshold: 30 },
 };
-
-/** A declared container port, as the pod-spec builder sees it. */
-export interface DeclaredPort {
-  /** The port number (1–65535). */
-  readonly port: number;
-  /** The IANA service name of the port. */
-  readonly name: string;
-  /** TCP, UDP or SCTP. */
-  readonly protocol: string;
-}
 
 /**
  * How the kubelet checks a container (HK-WORKLOAD-020). Probes never name a `host`, so they cannot be pointed at

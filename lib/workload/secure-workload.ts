@@ -6,13 +6,9 @@ import { HostAccessProps, needsPrivilegedNamespace, resolveHostAccess, ResolvedH
 import { Connection, CidrConnection, metadataInside, METADATA_CIDRS, networkPolicyRules, RulePort, strictlyInside } from './network';
 import { PodExtras, resolvePodExtras } from './pod-extras';
 import { hardenedPodSpec, HardenedContainerSpec, HardenedPod, PodScheduling, PodVolume, ProjectedToken, SecretMount, SeccompSetting, VolumeMountSpec } from './pod-spec';
-import { DeclaredPort } from './probes';
 import { ExceptionSet } from './refusal';
 import { sizeQuantity } from './resources';
 import { resolveScheduling, SchedulingProps } from './scheduling';
-import { addSynthWarning } from '../audit/app-audit';
-import { SynthPass } from '../audit/synth-pass';
-import { enableAppChecks } from '../coherence/app-checks';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
 import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
 import * as linkerdAuthz from '../imports/linkerd-authorizationpolicy-policy.linkerd.io';
@@ -28,6 +24,10 @@ import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
 import { Refuse, refuser } from '../refusal';
 import { IMountableSecret } from '../secrets/mountable-secret';
+import { addSynthWarning } from '../synth/app-audit';
+import { enableAppChecks } from '../synth/app-checks';
+import { SynthPass } from '../synth/synth-pass';
+import { DeclaredPort } from '../units/declared-port';
 
 const SECURE_WORKLOAD = Symbol.for('cdk8s-hardened.SecureWorkload');
 

@@ -12,10 +12,10 @@ import { addLockedNamespace } from '../../examples/locked-namespace';
 import { addRbacProfiles } from '../../examples/rbac';
 import { addPaymentsSecrets } from '../../examples/secrets';
 import { WebApiDbChart } from '../../examples/web-api-db';
-import { HardenedAudit } from '../../lib/audit/app-audit';
 import { EncryptedSecret } from '../../lib/secrets/encrypted-secret';
 import { SecretValue } from '../../lib/secrets/secret-value';
 import { SopsRecipient } from '../../lib/secrets/sops-recipient';
+import { HardenedAudit } from '../../lib/synth/app-audit';
 import { ageKeyPair, setEnv } from '../secrets/sops/helpers';
 
 let outdirs: string[] = [];

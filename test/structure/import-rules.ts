@@ -23,14 +23,22 @@ export const CONSTRUCT_LAYERS: readonly string[] = ['workload', 'namespace', 'se
 /** What each layer may import from lib/ besides itself; layers not listed may import anything but `cli` and `index`. */
 export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   // The pure helpers and the error family sit at the bottom: everything reads them, they read nothing of ours.
-  errors: [],
-  units: [],
+  'errors': [],
+  'units': [],
   // Safe reading of YAML text (size, depth, alias limits): pure, below the audit that loads files with it.
-  yaml: ['errors'],
+  'yaml': ['errors'],
   // The catalogue (what is judged) knows no construct, no engine, no terminal.
-  practices: ['units', 'errors'],
+  'practices': ['units', 'errors'],
   // The engine, loader and renderers (how it is run and reported) know the catalogue, never a construct or the CLI.
-  audit: ['practices', 'units', 'yaml', 'errors'],
+  'audit': ['practices', 'units', 'yaml', 'errors'],
+  // What synth refuses that the cluster would refuse later: the simulated admission and the app's coherence read
+  // rendered objects only, never a construct.
+  'admission-sim': ['practices', 'units', 'errors'],
+  'coherence': ['admission-sim', 'practices', 'units', 'errors'],
+  'target': ['errors'],
+  // The construct-side wiring of the synth-time judgement (HardenedAudit, SynthPass, the app checks): it runs the
+  // engine, the coherence and the admission simulation over what the constructs rendered, and knows no construct.
+  'synth': ['audit', 'coherence', 'admission-sim', 'target', 'practices', 'units', 'yaml', 'errors'],
 };
 
 /** Every relative import of every TypeScript source under `libDir` (declarations and generated imports excluded). */

@@ -1,8 +1,8 @@
 import { Chart, Duration, Testing } from 'cdk8s';
-import { HardenedAudit } from '../../lib/audit/app-audit';
 import { BackupPlan, VolumeData } from '../../lib/backup/backup-plan';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
 import { AdmissionPolicies, PolicyEngine } from '../../lib/policy/admission-policies';
+import { HardenedAudit } from '../../lib/synth/app-audit';
 import { DEFAULT_KUBERNETES_TARGET, KubernetesTarget } from '../../lib/target/kubernetes-target';
 import { errorOf, repositoryPassword } from '../backup/support';
 

@@ -2,12 +2,12 @@ import { ApiObject, App, Chart, Size, Testing } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
 import { image, shop, workloads, ready } from './support';
 import { addWebApiDb, WebApiDbChart } from '../../examples/web-api-db';
-import { HardenedAudit } from '../../lib/audit/app-audit';
 import { audit } from '../../lib/audit/audit';
 import { NamespaceMesh } from '../../lib/namespace/locked-namespace';
 import { CATALOGUE_VERSION } from '../../lib/practices/catalogue';
 import { sameCheck } from '../../lib/practices/checks/workload/health-probes';
 import { containersOf, Manifest, podSpecOf } from '../../lib/practices/manifest';
+import { HardenedAudit } from '../../lib/synth/app-audit';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
 
 function exampleSet(): Manifest[] {

@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 import { image, ready } from './support';
-import { HardenedAudit } from '../../lib/audit/app-audit';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
+import { HardenedAudit } from '../../lib/synth/app-audit';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
 
 function synthWarnings(build: (app: App) => void): string[] {

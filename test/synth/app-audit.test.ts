@@ -3,10 +3,10 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { ApiObject, App, Chart, Include, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { HardenedAudit, HardenedAuditOptions } from '../../lib/audit/app-audit';
 import { Finding } from '../../lib/audit/audit';
-import { formatFinding } from '../../lib/audit/synth-pass';
 import { atLeast, Severity } from '../../lib/practices/practice';
+import { HardenedAudit, HardenedAuditOptions } from '../../lib/synth/app-audit';
+import { formatFinding } from '../../lib/synth/synth-pass';
 import { compliantSet, DIGEST } from '../practices/fixtures';
 
 const INCLUDED = join(__dirname, '..', 'fixtures', 'included-insecure.yaml');

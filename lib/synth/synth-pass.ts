@@ -1,6 +1,6 @@
 import { ApiObject, App } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { audit, AuditReport, Finding } from './audit';
+import { audit, AuditReport, Finding } from '../audit/audit';
 import { HardenedError } from '../errors';
 import { CATALOGUE } from '../practices/catalogue';
 import { Manifest } from '../practices/manifest';

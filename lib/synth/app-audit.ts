@@ -1,7 +1,7 @@
 import { App } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { enableAppChecks } from './app-checks';
 import { SynthPass, SynthReport } from './synth-pass';
-import { enableAppChecks } from '../coherence/app-checks';
 import { Severity } from '../practices/practice';
 import { KubernetesTarget } from '../target/kubernetes-target';
 

@@ -1,8 +1,8 @@
 import { IConstruct } from 'constructs';
-import { coherenceProblems } from './coherence';
+import { RenderedObject, SynthPass } from './synth-pass';
 import { admissionProblems } from '../admission-sim/admission';
 import { AppProblem } from '../admission-sim/app-problem';
-import { RenderedObject, SynthPass } from '../audit/synth-pass';
+import { coherenceProblems } from '../coherence/coherence';
 import { Manifest } from '../practices/manifest';
 
 const STATE = Symbol.for('cdk8s-hardened.AppChecks');
