@@ -65,7 +65,7 @@ export function attachToListeners(
     if (typeof h !== 'string' || !validHostname(h)) {
       refuse(`hostnames[${i}]`, `is ${JSON.stringify(h) ?? 'undefined'}, not a lower-case DNS name`, 'give a host name such as \'shop.example.com\'.', 'HK-NETWORK-007');
     }
-    if (WILDCARD_HOSTNAME.test(h) && !exceptions.has('HK-NETWORK-007')) {
+    if (WILDCARD_HOSTNAME.test(h) && !exceptions.excuses('HK-NETWORK-007')) {
       refuse(`hostnames[${i}]`, `is '${h}', a wildcard that answers for hosts nobody named`, 'name each host, or add exceptions: [{ practice: \'HK-NETWORK-007\', reason: \'…\' }].', 'HK-NETWORK-007');
     }
     const serving = gateway.httpsListeners.filter((l) => hostnameCovered(l.hostname, h));

@@ -109,8 +109,7 @@ export class SecureGateway extends Construct implements IGateway {
     super(scope, id);
     const refuse: Refuse = refuser(this, 'SecureGateway');
     if (props === null || typeof props !== 'object') refuse('props', `are ${String(props)}`, 'pass { gatewayClassName, proxy, tls, listeners, allowedRouteNamespaces }.');
-    const exceptions = new ExceptionSet(refuse, props.exceptions === undefined ? [] : Array.isArray(props.exceptions) ? props.exceptions
-      : refuse('exceptions', 'is not a list', 'give [{ practice: \'HK-…\', reason: \'…\' }].', 'HK-AUDIT-003'));
+    const exceptions = ExceptionSet.ofConstruct(this, 'SecureGateway', refuse, props.exceptions);
     if (typeof props.gatewayClassName !== 'string' || !NAME.test(props.gatewayClassName) || props.gatewayClassName.length > 253) {
       refuse('gatewayClassName', `is '${String(props.gatewayClassName)}', not a GatewayClass name`, 'name the platform\'s GatewayClass, e.g. \'istio\'.');
     }
@@ -227,7 +226,7 @@ function validateListeners(refuse: Refuse, exceptions: ExceptionSet, listeners: 
       refuse(`${prop}.hostname`, `is ${JSON.stringify(hostname) ?? 'undefined'}, not a lower-case DNS name`,
         'name the host, e.g. \'shop.example.com\' (a listener without hostname answers any host).', 'HK-NETWORK-007');
     }
-    if (WILDCARD_HOSTNAME.test(hostname) && !exceptions.has('HK-NETWORK-007')) {
+    if (WILDCARD_HOSTNAME.test(hostname) && !exceptions.excuses('HK-NETWORK-007')) {
       refuse(`${prop}.hostname`, `is '${hostname}', a wildcard that answers for hosts nobody named`,
         'name each host, or add exceptions: [{ practice: \'HK-NETWORK-007\', reason: \'…\' }] (a wildcard certificate needs a DNS-01 issuer).', 'HK-NETWORK-007');
     }

@@ -78,8 +78,7 @@ export class SecureHttpRoute extends Construct {
     super(scope, id);
     const refuse: Refuse = refuser(this, 'SecureHttpRoute');
     if (props === null || typeof props !== 'object') refuse('props', `are ${String(props)}`, 'pass { gateway, hostnames, rules }.');
-    const exceptions = new ExceptionSet(refuse, props.exceptions === undefined ? [] : Array.isArray(props.exceptions) ? props.exceptions
-      : refuse('exceptions', 'is not a list', 'give [{ practice: \'HK-…\', reason: \'…\' }].', 'HK-AUDIT-003'));
+    const exceptions = ExceptionSet.ofConstruct(this, 'SecureHttpRoute', refuse, props.exceptions);
     const gateway = validateGateway(refuse, props.gateway);
     this.name = props.name ?? id;
     if (typeof this.name !== 'string' || !NAME.test(this.name) || this.name.length > 253) {

@@ -111,8 +111,7 @@ export class SecureIngress extends Construct {
     super(scope, id);
     const refuse: Refuse = refuser(this, 'SecureIngress');
     if (props === null || typeof props !== 'object') refuse('props', `are ${String(props)}`, 'pass { controller, tls, rules }.');
-    const exceptions = new ExceptionSet(refuse, props.exceptions === undefined ? [] : Array.isArray(props.exceptions) ? props.exceptions
-      : refuse('exceptions', 'is not a list', 'give [{ practice: \'HK-…\', reason: \'…\' }].', 'HK-AUDIT-003'));
+    const exceptions = ExceptionSet.ofConstruct(this, 'SecureIngress', refuse, props.exceptions);
     const controller = props.controller;
     if (!IngressController.isIngressController(controller)) {
       refuse('controller', `is ${String(controller)}, not an IngressController`, 'name the controller once, e.g. IngressController.ingressNginx(platform, \'nginx\').', 'HK-NETWORK-005');
@@ -189,7 +188,7 @@ function validateRules(refuse: Refuse, exceptions: ExceptionSet, rules: unknown)
       refuse(`rules[${i}].host`, `is ${JSON.stringify(host) ?? 'undefined'}, so the rule would answer any host`, 'name the host, e.g. \'shop.example.com\'.', 'HK-NETWORK-007');
     }
     if (WILDCARD_HOST.test(host) && host.length <= 253) {
-      if (!exceptions.has('HK-NETWORK-007')) {
+      if (!exceptions.excuses('HK-NETWORK-007')) {
         refuse(`rules[${i}].host`, `is '${host}', a wildcard that answers for hosts nobody named`,
           'name each host, or add exceptions: [{ practice: \'HK-NETWORK-007\', reason: \'…\' }] (a wildcard certificate needs a DNS-01 issuer).', 'HK-NETWORK-007');
       }

@@ -38,7 +38,7 @@ export function resolveAutoscaling(refuse: Refuse, exceptions: ExceptionSet, opt
   const p = (f: string) => `autoscale(options.${f})`;
   if (options === null || typeof options !== 'object') refuse('autoscale(options)', `is ${JSON.stringify(options)}`, 'pass { maxReplicas: 10 }.', 'HK-WORKLOAD-021');
   const minReplicas = boundedCount(refuse, p('minReplicas'), options.minReplicas, 2, 1, 1000, 'HK-WORKLOAD-021');
-  if (minReplicas < 2 && !exceptions.has('HK-WORKLOAD-021')) {
+  if (minReplicas < 2 && !exceptions.excuses('HK-WORKLOAD-021')) {
     refuse(p('minReplicas'), `is ${minReplicas}, so one node drain can take the workload down`, 'keep at least 2 replicas.', 'HK-WORKLOAD-021', true);
   }
   if (options.maxReplicas === undefined) refuse(p('maxReplicas'), 'is missing', 'give the most replicas the namespace can hold, e.g. 10.', 'HK-WORKLOAD-021');

@@ -191,7 +191,7 @@ export function resolvePorts(refuse: Refuse, prop: string, options: Pick<SecureC
     if (typeof n !== 'number' || !Number.isInteger(n) || n < 1 || n > 65535) {
       refuse(where, `is ${JSON.stringify(n) ?? 'undefined'}, not a port number`, 'give an integer from 1024 to 65535.');
     }
-    if (n === 22 && !exceptions.has('HK-IMAGE-006')) {
+    if (n === 22 && !exceptions.excuses('HK-IMAGE-006')) {
       refuse(where, 'is 22, an SSH port', 'remove the SSH daemon from the image; use `kubectl debug` for interactive access.', 'HK-IMAGE-006', true);
     }
     if (n < 1024 && !(options.addCapabilities ?? []).includes('NET_BIND_SERVICE')) {
@@ -225,16 +225,16 @@ export function resolveContainer(ctx: ContainerContext, prop: string, options: S
   const capabilities = resolveCapabilities(refuse, p('addCapabilities'), options.addCapabilities, exceptions);
 
   const pull = options.imagePullPolicy ?? ImagePullPolicy.ALWAYS;
-  if (pull !== ImagePullPolicy.ALWAYS && !(pull === ImagePullPolicy.IF_NOT_PRESENT && exceptions.has('HK-IMAGE-004'))) {
+  if (pull !== ImagePullPolicy.ALWAYS && !(pull === ImagePullPolicy.IF_NOT_PRESENT && exceptions.excuses('HK-IMAGE-004'))) {
     refuse(p('imagePullPolicy'), `is '${String(pull)}'`, 'keep ImagePullPolicy.ALWAYS (the digest keeps pulls deterministic).', 'HK-IMAGE-004', true);
   }
   const readOnlyRoot = options.readOnlyRootFilesystem ?? true;
-  if (readOnlyRoot !== true && !(readOnlyRoot === false && exceptions.has('HK-WORKLOAD-009'))) {
+  if (readOnlyRoot !== true && !(readOnlyRoot === false && exceptions.excuses('HK-WORKLOAD-009'))) {
     refuse(p('readOnlyRootFilesystem'), `is ${String(readOnlyRoot)}`, 'keep the root read-only and declare writablePaths for the directories the process writes.', 'HK-WORKLOAD-009', true);
   }
   const command = words(refuse, p('command'), options.command);
   const args = words(refuse, p('args'), options.args);
-  if (command && (command[0] === 'sudo' || command[0].endsWith('/sudo')) && !exceptions.has('HK-IMAGE-006')) {
+  if (command && (command[0] === 'sudo' || command[0].endsWith('/sudo')) && !exceptions.excuses('HK-IMAGE-006')) {
     refuse(p('command'), `starts with '${command[0]}'`, 'run the process directly as its non-root user.', 'HK-IMAGE-006', true);
   }
 
@@ -283,7 +283,6 @@ export function resolveContainer(ctx: ContainerContext, prop: string, options: S
 
 function resolveProbes(ctx: ContainerContext, p: (f: string) => string, options: SecureContainerOptions, ports: DeclaredPort[]): HardenedContainerSpec['probes'] {
   const refuse: Refuse = ctx.refuse;
-  const excepted = ctx.exceptions.has('HK-WORKLOAD-020');
   const tcp = ports.find((x) => x.protocol === 'TCP');
   const check = (given: HealthCheck | undefined, prop: string) => {
     if (given !== undefined && !(given instanceof HealthCheck)) refuse(p(prop), `is ${String(given)}, not a HealthCheck`, 'build it with HealthCheck.httpGet, .grpc, .tcpSocket or .exec.');
@@ -294,7 +293,7 @@ function resolveProbes(ctx: ContainerContext, p: (f: string) => string, options:
   // Missing checks default to a TCP connect on the first port; jobs and excepted containers get none.
   const pick = (given: HealthCheck | undefined, role: 'readiness' | 'liveness') => {
     if (given !== undefined) return given;
-    if (ctx.runsToCompletion || excepted) return undefined;
+    if (ctx.runsToCompletion || ctx.exceptions.excuses('HK-WORKLOAD-020')) return undefined;
     if (!tcp) {
       refuse(p(`${role}Probe`), 'is missing and the container declares no TCP port to check',
         'pass readinessProbe and livenessProbe (e.g. HealthCheck.exec([...])), or declare the port the process serves.', 'HK-WORKLOAD-020', true);
@@ -338,7 +337,7 @@ function resolveCapabilities(refuse: Refuse, prop: string, caps: unknown, except
       refuse(prop, `holds ${JSON.stringify(cap) ?? 'undefined'}, which is no Linux capability`, hint, 'HK-WORKLOAD-007');
     }
     if (cap === 'ALL') refuse(prop, 'holds \'ALL\'', 'add only the capabilities the process needs.', 'HK-WORKLOAD-007');
-    if (!exceptions.has('HK-WORKLOAD-007')) {
+    if (!exceptions.excuses('HK-WORKLOAD-007')) {
       refuse(prop, `holds '${cap}', an added capability without a recorded reason`,
         cap === 'NET_BIND_SERVICE' ? 'listen on a port from 1024 up instead.' : 'drop it; most processes need no capability at all.', 'HK-WORKLOAD-007', true);
     }
@@ -367,7 +366,7 @@ function resolveSecretEnv(refuse: Refuse, prop: string, env: unknown, exceptions
   if (env === undefined) return [];
   if (env === null || typeof env !== 'object' || Array.isArray(env)) refuse(prop, 'is not a map of names to Secret keys', 'give { NAME: { secret, key } }.', 'HK-SECRETS-005');
   const entries = Object.entries(env as Record<string, SecretEnvSource>);
-  if (entries.length > 0 && !exceptions.has('HK-SECRETS-005')) {
+  if (entries.length > 0 && !exceptions.excuses('HK-SECRETS-005')) {
     refuse(prop, `exposes a Secret as environment variable${entries.length > 1 ? 's' : ''} (${entries.map(([n]) => n).join(', ')})`,
       'mount the Secret as read-only files with mountSecret(secret, path).', 'HK-SECRETS-005', true);
   }

@@ -53,7 +53,7 @@ export function resolveHostAccess(refuse: Refuse, exceptions: ExceptionSet, prop
   const flag = (prop: 'hostNetwork' | 'hostPid'): boolean => {
     const v = props[prop] ?? false;
     if (typeof v !== 'boolean') refuse(prop, `is ${JSON.stringify(v)}, not true or false`, 'give true or false.', 'HK-WORKLOAD-010');
-    if (v && !exceptions.has('HK-WORKLOAD-010')) {
+    if (v && !exceptions.excuses('HK-WORKLOAD-010')) {
       refuse(prop, 'is true, sharing a namespace of the node', 'keep the pod in its own namespaces; a node agent rarely needs the node\'s.', 'HK-WORKLOAD-010', true);
     }
     return v;
@@ -76,7 +76,7 @@ export function resolveHostAccess(refuse: Refuse, exceptions: ExceptionSet, prop
     if (!isAbsoluteDirectory(mountPath)) {
       refuse(`${prop}.mountPath`, `is ${JSON.stringify(mountPath)}, not an absolute directory`, 'give a directory such as \'/host/var/log\'.', 'HK-WORKLOAD-011');
     }
-    if (!exceptions.has('HK-WORKLOAD-011')) {
+    if (!exceptions.excuses('HK-WORKLOAD-011')) {
       refuse(`${prop}.hostPath`, `is '${h.hostPath}', a directory of the node`, 'read the data through the API or a volume instead', 'HK-WORKLOAD-011', true);
     }
     return { hostPath: h.hostPath, mountPath };

@@ -40,13 +40,13 @@ export function validateImage(refuse: Refuse, prop: string, image: unknown, rule
   if (ref.digest !== undefined && !DIGEST_PINNED_IMAGE.test(ref.original)) {
     refuse(prop, `is ${shown}, whose digest is not sha256 with 64 lower-case hex digits`, `write '${pinned}'.`, 'HK-IMAGE-001');
   }
-  if (ref.digest === undefined && !rules.exceptions.has('HK-IMAGE-001')) {
+  if (ref.digest === undefined && !rules.exceptions.excuses('HK-IMAGE-001')) {
     refuse(prop, `is ${shown}, a tag that can move`, `use '${pinned}'.`, 'HK-IMAGE-001', true);
   }
   if (isFrozenRegistry(ref.registry)) {
     refuse(prop, `is ${shown}, from the frozen registry ${ref.registry}`, 'pull the image from registry.k8s.io instead.', 'HK-IMAGE-003');
   }
-  if (!rules.exceptions.has('HK-IMAGE-003')) {
+  if (!rules.exceptions.excuses('HK-IMAGE-003')) {
     for (const list of rules.allowLists) {
       if (list.entries.length > 0 && !list.entries.some((e) => registryEntryAdmits(e, ref))) {
         refuse(prop, `is ${shown}, from ${ref.registry}, which ${list.source} does not allow (${list.entries.join(', ')})`,

@@ -1,11 +1,35 @@
+import { ApiObject } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { audit } from '../audit/audit';
+import { SynthPass } from '../audit/synth-pass';
+import { formatRefusal } from '../errors';
 import { findPractice } from '../practices/catalogue';
 import { exceptionAnnotations, isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../practices/exceptions';
-import { ExceptionPolicy } from '../practices/practice';
+import { Manifest } from '../practices/manifest';
+import { ExceptionPolicy, Practice } from '../practices/practice';
 import { Refuse } from '../refusal';
+import { KubernetesTarget } from '../target/kubernetes-target';
 
-/** Validated exceptions of one construct: which practices it relaxes, and the annotations that record them. */
+/**
+ * Validated exceptions of one construct: which practices it relaxes, the annotations that record them, and which of
+ * them excused something (an exception that excuses nothing is refused at synth, see `refuseIdle`).
+ */
 export class ExceptionSet {
   private readonly reasons = new Map<string, string>();
+  private readonly used = new Set<string>();
+  private readonly order: string[] = [];
+
+  /**
+   * The validated `exceptions` prop of a construct (`given` as the caller passed it), whose exceptions that excuse
+   * nothing are refused at every synth.
+   */
+  public static ofConstruct(scope: IConstruct, construct: string, refuse: Refuse, given: unknown): ExceptionSet {
+    const list = given === undefined ? [] : Array.isArray(given) ? given as PracticeException[]
+      : refuse('exceptions', 'is not a list', 'give [{ practice: \'HK-…\', reason: \'…\' }].', 'HK-AUDIT-003');
+    const set = new ExceptionSet(refuse, list);
+    set.refuseIdle(scope, construct);
+    return set;
+  }
 
   /**
    * Validates `exceptions` (HK-AUDIT-003): each names a practice of the catalogue whose exception policy is
@@ -35,12 +59,53 @@ export class ExceptionSet {
         refuse(`${prop}.practice`, `is '${practice.id}' again`, 'record each practice once, with one reason.', 'HK-AUDIT-003');
       }
       this.reasons.set(practice.id, e.reason.trim());
+      this.order.push(practice.id);
     });
   }
 
-  /** Whether the practice is relaxed by a recorded exception. */
+  /**
+   * Whether a recorded exception relaxes the practice for a value that breaks it. Ask only where the value does
+   * break the practice: a true answer counts as the exception excusing something.
+   */
+  public excuses(practiceId: string): boolean {
+    const recorded = this.reasons.has(practiceId);
+    if (recorded) this.used.add(practiceId);
+    return recorded;
+  }
+
+  /** Whether the practice is recorded, without counting it as used (the caller marks it with `markUsed`). */
   public has(practiceId: string): boolean {
     return this.reasons.has(practiceId);
+  }
+
+  /** Counts the recorded exception to `practiceId` as excusing something the construct decided to emit. */
+  public markUsed(practiceId: string): void {
+    if (this.reasons.has(practiceId)) this.used.add(practiceId);
+  }
+
+  /**
+   * Refuses, at every synth, the exceptions that excuse nothing: neither did the construct relax a refusal for
+   * them, nor does the audit of what it renders (after every patch) find a breach of the practice that the
+   * recorded exception excepts. An idle exception would silently excuse the next change that needs it.
+   */
+  private refuseIdle(scope: IConstruct, construct: string): void {
+    const key = Symbol('idle-exceptions');
+    scope.node.addValidation({
+      validate: () => {
+        const idle = this.order.filter((id) => !this.used.has(id));
+        if (idle.length === 0) return [];
+        const excused = SynthPass.of(scope).perSynth(key, () => exceptedBreaches(scope, idle.map((id) => findPractice(id)!)));
+        return idle.filter((id) => !excused.has(id)).map((id) => formatRefusal({
+          scope,
+          construct,
+          prop: `exceptions[${this.order.indexOf(id)}]`,
+          problem: `records an exception to ${id} (${findPractice(id)!.title}), but nothing the ${construct} renders breaks it`,
+          practiceId: 'HK-AUDIT-003',
+          practiceTitle: findPractice('HK-AUDIT-003')?.title,
+          fix: 'remove the exception, so a later change that needs it is judged again.',
+        }).slice(`[${scope.node.path}] `.length));
+      },
+    });
   }
 
   /** The `exceptions.cdk8s-hardened.io/<ID>` annotations for the practices among `ids` (all when omitted). */
@@ -53,4 +118,23 @@ export class ExceptionSet {
   public get ids(): string[] {
     return [...this.reasons.keys()];
   }
+}
+
+/** The practices among `practices` whose breach by an object under `scope` is excepted by the object's annotations. */
+function exceptedBreaches(scope: IConstruct, practices: readonly Practice[]): Set<string> {
+  const objects = scope.node.root.node.findAll().filter((c: IConstruct): c is ApiObject => ApiObject.isApiObject(c));
+  const own = new Set<Manifest>();
+  // Set-wide practices (a namespace without a policy) need every object of the app, not only the construct's.
+  const manifests = objects.map((o) => {
+    const m = o.toJson() as Manifest;
+    if (o.node.scopes.includes(scope)) own.add(m);
+    return m;
+  });
+  const report = audit(manifests, {
+    practices,
+    targetVersion: KubernetesTarget.of(scope),
+    requireProvenance: true,
+    constructPathOf: (m) => (own.has(m) ? scope.node.path : undefined),
+  });
+  return new Set(report.findings.filter((f) => f.excepted && f.constructPath !== undefined).map((f) => f.practiceId));
 }

@@ -42,7 +42,7 @@ export abstract class ReplicatedWorkload extends SecureWorkload {
     if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 1) {
       this._refuse('replicas', `is ${JSON.stringify(replicas) ?? 'undefined'}, not a positive whole number`, 'give at least 2 replicas.', 'HK-WORKLOAD-021');
     }
-    if (replicas < 2 && !this._exceptions.has('HK-WORKLOAD-021')) {
+    if (replicas < 2 && !this._exceptions.excuses('HK-WORKLOAD-021')) {
       this._refuse('replicas', `is ${replicas}, so one node drain takes the workload down`, 'run at least 2 replicas.', 'HK-WORKLOAD-021', true);
     }
     this._revisionHistoryLimit = boundedCount(this._refuse, 'revisionHistoryLimit', props.revisionHistoryLimit, 10, 0, 100);

@@ -101,7 +101,7 @@ export function resolveResources(
   const cpuRequest = cpuAmount('request', cpu.request);
   let cpuLimit: [string, number] | undefined;
   if (cpu.limit === undefined) {
-    if (!exceptions.has('HK-WORKLOAD-019')) {
+    if (!exceptions.excuses('HK-WORKLOAD-019')) {
       refuse(`${prop}.cpu.limit`, 'is missing', 'set a CPU limit, e.g. Cpu.millis(500).', 'HK-WORKLOAD-019', true);
     }
   } else {

@@ -339,8 +339,7 @@ export abstract class SecureWorkload extends Construct {
     this.shape = shape;
     const refuse = this._refuse = refuser(this, shape.construct);
     if (props === null || typeof props !== 'object') refuse('props', `are ${String(props)}`, 'pass { image, port, … }.');
-    this._exceptions = new ExceptionSet(refuse, props.exceptions === undefined ? [] : Array.isArray(props.exceptions) ? props.exceptions
-      : refuse('exceptions', 'is not a list', 'give [{ practice: \'HK-…\', reason: \'…\' }].', 'HK-AUDIT-003'));
+    this._exceptions = ExceptionSet.ofConstruct(this, shape.construct, refuse, props.exceptions);
 
     this.name = props.workloadName ?? id;
     if (typeof this.name !== 'string' || this.name.length > 63 || !DNS_1035.test(this.name)) {
@@ -369,7 +368,7 @@ export abstract class SecureWorkload extends Construct {
     const seccomp = (props.seccompProfile ?? SeccompProfile.runtimeDefault());
     if (!(seccomp instanceof SeccompProfile)) refuse('seccompProfile', 'is not a SeccompProfile', 'use SeccompProfile.runtimeDefault().', 'HK-WORKLOAD-008');
     if (seccomp._setting.type === 'Localhost') {
-      if (!this._exceptions.has('HK-WORKLOAD-008')) {
+      if (!this._exceptions.excuses('HK-WORKLOAD-008')) {
         refuse('seccompProfile', `is Localhost '${seccomp._setting.localhostProfile}'`, 'use SeccompProfile.runtimeDefault().', 'HK-WORKLOAD-008', true);
       }
       if (typeof seccomp._setting.localhostProfile !== 'string' || !/^[^/\0][^\0]*$/.test(seccomp._setting.localhostProfile)) {
@@ -508,10 +507,10 @@ export abstract class SecureWorkload extends Construct {
     const prop = 'allowEgressTo(cidr)';
     const inside = typeof cidr === 'string' ? metadataInside(cidr) : undefined;
     if (inside === undefined) this._refuse(prop, `is '${String(cidr)}', not a CIDR`, 'write it as \'203.0.113.0/24\' or \'2001:db8::/32\'.', 'HK-NETWORK-004');
-    if (/\/0$/.test(cidr) && !this._exceptions.has('HK-NETWORK-004')) {
+    if (/\/0$/.test(cidr) && !this._exceptions.excuses('HK-NETWORK-004')) {
       this._refuse(prop, `is '${cidr}', every address`, 'name the networks the workload talks to.', 'HK-NETWORK-004', true);
     }
-    if (METADATA_CIDRS.some((m) => !strictlyInside(cidr, m) && inside.includes(m)) && !this._exceptions.has('HK-NETWORK-010')) {
+    if (METADATA_CIDRS.some((m) => !strictlyInside(cidr, m) && inside.includes(m)) && !this._exceptions.excuses('HK-NETWORK-010')) {
       this._refuse(prop, `is '${cidr}', the cloud metadata endpoint`, 'give the workload cloud credentials through workload identity instead.', 'HK-NETWORK-010', true);
     }
     if (!Array.isArray(ports) || ports.length === 0) {
@@ -716,7 +715,7 @@ export abstract class SecureWorkload extends Construct {
    */
   protected _resolveHostAccess(props: HostAccessProps): ResolvedHostAccess {
     const access = resolveHostAccess(this._refuse, this._exceptions, props);
-    if (access.hostNetwork && this.ports.length > 0 && !this._exceptions.has('HK-WORKLOAD-012')) {
+    if (access.hostNetwork && this.ports.length > 0 && !this._exceptions.excuses('HK-WORKLOAD-012')) {
       this._refuse('hostNetwork', `is true while the container declares ports (${this.ports.map((p) => p.port).join(', ')}), so each opens on the node's own address`,
         'drop hostNetwork, or declare no port', 'HK-WORKLOAD-012', true);
     }
@@ -787,7 +786,7 @@ export abstract class SecureWorkload extends Construct {
     if (ns === 'default') {
       this._refuse('namespace', 'is \'default\', which has no policies, quotas or RBAC boundaries', 'give the application its own namespace (LockedNamespace).', 'HK-NAMESPACE-001');
     }
-    if (['kube-system', 'kube-public', 'kube-node-lease'].includes(ns) && !(ns === 'kube-system' && this._exceptions.has('HK-NAMESPACE-001'))) {
+    if (['kube-system', 'kube-public', 'kube-node-lease'].includes(ns) && !(ns === 'kube-system' && this._exceptions.excuses('HK-NAMESPACE-001'))) {
       this._refuse('namespace', `is '${ns}', a control-plane namespace`, 'give the application its own namespace (LockedNamespace).', 'HK-NAMESPACE-001');
     }
     return ns;
@@ -807,7 +806,7 @@ export abstract class SecureWorkload extends Construct {
     if (v === 2102 && this.mesh === NamespaceMesh.LINKERD) {
       this._refuse(prop, 'is 2102, the Linkerd proxy\'s id, whose traffic bypasses the mesh', 'keep the default 65532.', practiceId);
     }
-    if (v <= 10000 && !this._exceptions.has(practiceId)) {
+    if (v <= 10000 && !this._exceptions.excuses(practiceId)) {
       this._refuse(prop, `is ${v}, inside the range host accounts use`, 'use an id above 10000 (the default is 65532).', practiceId, true);
     }
     return v;
@@ -842,11 +841,11 @@ export abstract class SecureWorkload extends Construct {
 
   private createService(props: SecureWorkloadProps): k8s.KubeService {
     const type = props.serviceType ?? ServiceType.CLUSTER_IP;
-    if (type !== ServiceType.CLUSTER_IP && !((type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER) && this._exceptions.has('HK-NETWORK-006'))) {
+    if (type !== ServiceType.CLUSTER_IP && !((type === ServiceType.NODE_PORT || type === ServiceType.LOAD_BALANCER) && this._exceptions.excuses('HK-NETWORK-006'))) {
       this._refuse('serviceType', `is '${String(type)}'`, 'keep ClusterIP and expose the workload through the ingress controller (allowFromIngressController).', 'HK-NETWORK-006', true);
     }
     const externalIPs = props.externalIPs ?? [];
-    if (!Array.isArray(externalIPs) || (externalIPs.length > 0 && !this._exceptions.has('HK-NETWORK-006'))) {
+    if (!Array.isArray(externalIPs) || (externalIPs.length > 0 && !this._exceptions.excuses('HK-NETWORK-006'))) {
       this._refuse('externalIPs', `is ${JSON.stringify(externalIPs)}`, 'remove externalIPs (CVE-2020-8554); expose the workload through the ingress controller.', 'HK-NETWORK-006', true);
     }
     return new k8s.KubeService(this, 'Service', {
@@ -905,6 +904,7 @@ export abstract class SecureWorkload extends Construct {
     const edge = decideMeshEdge({ mesh: this.mesh, description: this.name }, { mesh: candidate.mesh, description: candidate.description },
       candidate.ports, this._exceptions.has('HK-NETWORK-008'));
     if (isMeshEdgeRefusal(edge)) this._refuse(prop, edge.problem, edge.fix, edge.practiceId);
+    if (edge.plaintextPorts.length > 0) this._exceptions.markUsed('HK-NETWORK-008');
     for (const p of edge.plaintextPorts) this.plaintextPorts.add(p.name);
     const caller: AdmittedCaller = {
       ...candidate, identityPorts: edge.identityPorts, plaintextPorts: edge.plaintextPorts, extraIngressPorts: edge.extraIngressPorts,

@@ -7,6 +7,7 @@ import { HardenedError } from '../../lib/errors';
 import { HealthCheck } from '../../lib/workload/probes';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
 import { schemaErrorsOf } from '../support/k8s-schema';
+import { isSynthRefusal } from '../support/synth-refusal';
 
 const DIGEST = `sha256:${'e'.repeat(64)}`;
 
@@ -88,6 +89,10 @@ describe('SecureDeployment under generated props', () => {
         if (HardenedError.isHardenedError(e)) {
           refused++;
           expect(e.message).toMatch(/^\[test\/shop\/(api|caller)\] SecureDeployment prop '[^']+' .+\.\n(Practice HK-[A-Z]+-\d{3} \(.+\) refuses it\.\n)?Fix: .+$/s);
+          return;
+        }
+        if (isSynthRefusal(e)) {
+          refused++;
           return;
         }
         throw e;
