@@ -15,10 +15,6 @@ import { KubernetesTarget } from '../target/kubernetes-target';
  * them excused something (an exception that excuses nothing is refused at synth, see `refuseIdle`).
  */
 export class ExceptionSet {
-  private readonly reasons = new Map<string, string>();
-  private readonly used = new Set<string>();
-  private readonly order: string[] = [];
-
   /**
    * The validated `exceptions` prop of a construct (`given` as the caller passed it), whose exceptions that excuse
    * nothing are refused at every synth.
@@ -30,6 +26,10 @@ export class ExceptionSet {
     set.refuseIdle(scope, construct);
     return set;
   }
+
+  private readonly reasons = new Map<string, string>();
+  private readonly used = new Set<string>();
+  private readonly order: string[] = [];
 
   /**
    * Validates `exceptions` (HK-AUDIT-003): each names a practice of the catalogue whose exception policy is

@@ -28,7 +28,9 @@ describe('an exception that excuses nothing is refused by every construct that t
   test('SecureDeployment: an exception to a practice its output keeps is refused, naming the index and the practice', () => {
     const { chart, ns } = shop();
     new SecureDeployment(ns, 'api', {
-      image: image(), port: 8080, readinessProbe: ready(),
+      image: image(),
+      port: 8080,
+      readinessProbe: ready(),
       readOnlyRootFilesystem: false,
       exceptions: [
         { practice: 'HK-WORKLOAD-009', reason: 'legacy CMS writes its cache under /var/www (TICKET-412)' },
@@ -41,7 +43,8 @@ describe('an exception that excuses nothing is refused by every construct that t
   test('SecureCronJob: a replicas exception on a batch pod excuses nothing', () => {
     const { chart, ns } = shop();
     new SecureCronJob(ns, 'report', {
-      image: image('report'), schedule: '30 2 * * *',
+      image: image('report'),
+      schedule: '30 2 * * *',
       exceptions: [{ practice: 'HK-WORKLOAD-021', reason: 'single primary, restored from backups (TICKET-1)' }],
     });
     expect(synthErrors(chart)).toEqual([idle('test/shop/report', 'SecureCronJob', 0, 'HK-WORKLOAD-021', 'Disruption budget, ≥2 replicas, spread')]);
@@ -50,7 +53,10 @@ describe('an exception that excuses nothing is refused by every construct that t
   test('an exception the construct used to relax a refusal is kept', () => {
     const { chart, ns } = shop();
     const api = new SecureDeployment(ns, 'api', {
-      image: image(), port: 8080, readinessProbe: ready(), replicas: 1,
+      image: image(),
+      port: 8080,
+      readinessProbe: ready(),
+      replicas: 1,
       exceptions: [{ practice: 'HK-WORKLOAD-021', reason: 'single primary, restored from backups (TICKET-1)' }],
     });
     const deployment = Testing.synth(chart).find((m) => m.kind === 'Deployment')!;
@@ -62,7 +68,9 @@ describe('an exception that excuses nothing is refused by every construct that t
   test('an exception that excuses what a raw patch added is kept: the audit of the patched output excepts the breach', () => {
     const { chart, ns } = shop();
     const api = new SecureDeployment(ns, 'api', {
-      image: image(), port: 8080, readinessProbe: ready(),
+      image: image(),
+      port: 8080,
+      readinessProbe: ready(),
       exceptions: [{ practice: 'HK-WORKLOAD-009', reason: 'legacy CMS writes its cache under /var/www (TICKET-412)' }],
     });
     ApiObject.of(api).addJsonPatch(JsonPatch.replace('/spec/template/spec/containers/0/securityContext/readOnlyRootFilesystem', false));
@@ -75,7 +83,9 @@ describe('an exception that excuses nothing is refused by every construct that t
     const nginx = IngressController.ingressNginx(chart, 'nginx');
     const web = new SecureDeployment(ns, 'web', { image: image('web'), readinessProbe: ready(), port: 8080 });
     new SecureIngress(ns, 'web-ingress', {
-      name: 'web', controller: nginx, tls: TlsSource.certManager(CertIssuer.issuer('shop-ca')),
+      name: 'web',
+      controller: nginx,
+      tls: TlsSource.certManager(CertIssuer.issuer('shop-ca')),
       rules: [{ host: 'shop.example.com', paths: [{ path: '/', pathType: IngressPathType.PREFIX, backend: web }] }],
       exceptions: [{ practice: 'HK-NETWORK-007', reason: 'wildcard certificate from the DNS-01 issuer (NET-7)' }],
     });
@@ -86,8 +96,12 @@ describe('an exception that excuses nothing is refused by every construct that t
     const chart = new Chart(Testing.app(), 'test');
     const proxy = new IngressController(chart, 'proxy', { namespace: 'edge', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' }, serviceAccount: 'public-istio' });
     new SecureGateway(chart, 'public', {
-      namespace: 'edge', gatewayClassName: 'istio', proxy, tls: TlsSource.certManager(CertIssuer.clusterIssuer('letsencrypt')),
-      listeners: [{ name: 'shop', hostname: 'shop.example.com' }], allowedRouteNamespaces: ['shop'],
+      namespace: 'edge',
+      gatewayClassName: 'istio',
+      proxy,
+      tls: TlsSource.certManager(CertIssuer.clusterIssuer('letsencrypt')),
+      listeners: [{ name: 'shop', hostname: 'shop.example.com' }],
+      allowedRouteNamespaces: ['shop'],
       exceptions: [{ practice: 'HK-NETWORK-007', reason: 'wildcard certificate from the DNS-01 issuer (NET-7)' }],
     });
     expect(synthErrors(chart)).toEqual([idle('test/public', 'SecureGateway', 0, 'HK-NETWORK-007', 'TLS on every Ingress host')]);

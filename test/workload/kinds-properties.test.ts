@@ -1,7 +1,6 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { image, ready, shop } from './support';
-import { isSynthRefusal } from '../support/synth-refusal';
 import { audit } from '../../lib/audit/audit';
 import { PrivilegedNamespace } from '../../lib/cluster/privileged-namespace';
 import { HardenedError } from '../../lib/errors';
@@ -13,6 +12,7 @@ import { SecureDaemonSet } from '../../lib/workload/secure-daemon-set';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
 import { SecureJob } from '../../lib/workload/secure-job';
 import { SecureStatefulSet } from '../../lib/workload/secure-stateful-set';
+import { isSynthRefusal } from '../support/synth-refusal';
 
 /** Values a plain-JavaScript caller might pass by mistake: every JSON type, NaN, and the wrong shapes. */
 const wrong = fc.oneof(
