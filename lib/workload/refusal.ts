@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { audit } from '../audit/audit';
-import { SynthPass } from '../audit/synth-pass';
+import { SynthPass } from '../synth/synth-pass';
 import { formatRefusal } from '../errors';
 import { findPractice } from '../practices/catalogue';
 import { exceptionAnnotations, isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../practices/exceptions';
