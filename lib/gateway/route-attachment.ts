@@ -1,13 +1,14 @@
 import { Construct } from 'constructs';
-import { HOSTNAME, hostnameCovered, validHostname, WILDCARD_HOSTNAME } from './names';
+import { HOSTNAME, hostnameCovered, NAME, validHostname, WILDCARD_HOSTNAME } from './names';
 import { GatewayListenerRef, IGateway } from './secure-gateway';
 import * as grant from '../imports/gateway-referencegrant-gateway.networking.k8s.io';
 import { ResolvedBackend } from '../ingress/backend';
 import { IngressController } from '../ingress/ingress-controller';
 import { admitController } from '../ingress/secure-ingress';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
+import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
-import { Refuse } from '../refusal';
+import { Refuse, refuser } from '../refusal';
 import { ExceptionSet } from '../workload/refusal';
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
@@ -28,6 +29,49 @@ export interface RouteBackendRef {
   readonly name: string;
   readonly namespace?: string;
   readonly port: number;
+}
+
+/** The props HTTPRoutes and GRPCRoutes share. */
+export interface RouteHeadProps {
+  readonly gateway: IGateway;
+  readonly hostnames: string[];
+  readonly name?: string;
+  readonly namespace?: string;
+  readonly partOf?: string;
+  readonly exceptions?: PracticeException[];
+}
+
+/** What both route kinds settle before their rules: the refusal, exceptions, Gateway, name, namespace and listeners. */
+export interface RouteHead {
+  readonly refuse: Refuse;
+  readonly exceptions: ExceptionSet;
+  readonly gateway: IGateway;
+  readonly name: string;
+  readonly namespace: string;
+  readonly hostnames: string[];
+  readonly parentRefs: RouteParentRef[];
+  readonly partOf: string;
+}
+
+/** Validates the props every route shares, in the order a user reads them. */
+export function routeHead(scope: Construct, construct: string, id: string, props: RouteHeadProps): RouteHead {
+  const refuse = refuser(scope, construct);
+  if (props === null || typeof props !== 'object') refuse('props', `are ${String(props)}`, 'pass { gateway, hostnames, rules }.');
+  const exceptions = ExceptionSet.ofConstruct(scope, construct, refuse, props.exceptions);
+  const gateway = validateGateway(refuse, props.gateway);
+  const name = props.name ?? id;
+  if (typeof name !== 'string' || !NAME.test(name) || name.length > 253) {
+    refuse('name', `is '${String(name)}', not an object name`, 'use lower-case letters, digits, \'-\' and \'.\' (set name when the construct id does not qualify).');
+  }
+  const namespace = routeNamespace(refuse, scope, props.namespace, gateway);
+  const { hostnames, parentRefs } = attachToListeners(refuse, exceptions, gateway, namespace, props.hostnames);
+  return { refuse, exceptions, gateway, name, namespace, hostnames, parentRefs, partOf: props.partOf ?? partOfFor(scope) };
+}
+
+/** The `metadata.annotations` recording the route's exceptions, if any. */
+export function annotationsOf(exceptions: ExceptionSet): { annotations?: Record<string, string> } {
+  const annotations = exceptions.annotations();
+  return Object.keys(annotations).length > 0 ? { annotations } : {};
 }
 
 /** Validates the Gateway a route attaches to (a SecureGateway, or the same attributes of a Gateway made elsewhere). */

@@ -1,16 +1,11 @@
 import { Construct } from 'constructs';
-import { NAME } from './names';
-import { attachToListeners, admitProxy, backendRef, routeNamespace, validateGateway } from './route-attachment';
+import { admitProxy, annotationsOf, backendRef, routeHead } from './route-attachment';
 import { IGateway } from './secure-gateway';
-import { annotationsOf } from './secure-http-route';
 import * as grpc from '../imports/gateway-grpcroute-gateway.networking.k8s.io';
 import { resolveBackend } from '../ingress/backend';
-import { partOfFor } from '../namespace/enclosing-namespace';
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
-import { Refuse, refuser } from '../refusal';
 import { SynthPass } from '../synth/synth-pass';
-import { ExceptionSet } from '../workload/refusal';
 import { SecureWorkload } from '../workload/secure-workload';
 
 /** One rule of a SecureGrpcRoute: a gRPC service (and optionally one method) to a workload. */
@@ -61,21 +56,13 @@ export class SecureGrpcRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureGrpcRouteProps) {
     super(scope, id);
-    const refuse: Refuse = refuser(this, 'SecureGrpcRoute');
-    if (props === null || typeof props !== 'object') refuse('props', `are ${String(props)}`, 'pass { gateway, hostnames, rules }.');
-    const exceptions = ExceptionSet.ofConstruct(this, 'SecureGrpcRoute', refuse, props.exceptions);
-    const gateway = validateGateway(refuse, props.gateway);
-    this.name = props.name ?? id;
-    if (typeof this.name !== 'string' || !NAME.test(this.name) || this.name.length > 253) {
-      refuse('name', `is '${String(this.name)}', not an object name`, 'use lower-case letters, digits, \'-\' and \'.\' (set name when the construct id does not qualify).');
-    }
-    this.namespace = routeNamespace(refuse, this, props.namespace, gateway);
-    const { hostnames, parentRefs } = attachToListeners(refuse, exceptions, gateway, this.namespace, props.hostnames);
+    const { refuse, exceptions, gateway, name, namespace, hostnames, parentRefs, partOf } = routeHead(this, 'SecureGrpcRoute', id, props);
+    this.name = name;
+    this.namespace = namespace;
     if (!Array.isArray(props.rules) || props.rules.length === 0) {
       refuse('rules', `is ${JSON.stringify(props.rules) ?? 'undefined'}, which routes nowhere`, 'give at least one rule: [{ service: \'shop.v1.Cart\', backend: cart }].');
     }
     const seen = new Set<string>();
-    const partOf = props.partOf ?? partOfFor(this);
     const rules = props.rules.map((r, i) => {
       if (typeof r?.service !== 'string' || !SERVICE.test(r.service) || r.service.length > 1024) {
         refuse(`rules[${i}].service`, `is ${JSON.stringify(r?.service) ?? 'undefined'}, not a gRPC service name`, 'give the fully qualified service, e.g. \'shop.v1.Cart\' (every rule names one, so no route matches everything).');

@@ -1,16 +1,13 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { NAME } from './names';
-import { attachToListeners, admitProxy, backendRef, routeNamespace, validateGateway } from './route-attachment';
+import { admitProxy, annotationsOf, backendRef, routeHead } from './route-attachment';
 import { IGateway } from './secure-gateway';
 import * as http from '../imports/gateway-httproute-gateway.networking.k8s.io';
 import { resolveBackend } from '../ingress/backend';
-import { partOfFor } from '../namespace/enclosing-namespace';
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
-import { Refuse, refuser } from '../refusal';
+import { Refuse } from '../refusal';
 import { SynthPass } from '../synth/synth-pass';
-import { ExceptionSet } from '../workload/refusal';
 import { SecureWorkload } from '../workload/secure-workload';
 
 /** How an HTTPRoute path matches (always explicit). */
@@ -76,22 +73,14 @@ export class SecureHttpRoute extends Construct {
 
   constructor(scope: Construct, id: string, props: SecureHttpRouteProps) {
     super(scope, id);
-    const refuse: Refuse = refuser(this, 'SecureHttpRoute');
-    if (props === null || typeof props !== 'object') refuse('props', `are ${String(props)}`, 'pass { gateway, hostnames, rules }.');
-    const exceptions = ExceptionSet.ofConstruct(this, 'SecureHttpRoute', refuse, props.exceptions);
-    const gateway = validateGateway(refuse, props.gateway);
-    this.name = props.name ?? id;
-    if (typeof this.name !== 'string' || !NAME.test(this.name) || this.name.length > 253) {
-      refuse('name', `is '${String(this.name)}', not an object name`, 'use lower-case letters, digits, \'-\' and \'.\' (set name when the construct id does not qualify).');
-    }
-    this.namespace = routeNamespace(refuse, this, props.namespace, gateway);
-    const { hostnames, parentRefs } = attachToListeners(refuse, exceptions, gateway, this.namespace, props.hostnames);
+    const { refuse, exceptions, gateway, name, namespace, hostnames, parentRefs, partOf } = routeHead(this, 'SecureHttpRoute', id, props);
+    this.name = name;
+    this.namespace = namespace;
     const maxAge = hstsSeconds(refuse, props.hstsMaxAge);
     if (!Array.isArray(props.rules) || props.rules.length === 0) {
       refuse('rules', `is ${JSON.stringify(props.rules) ?? 'undefined'}, which routes nowhere`, 'give at least one rule: [{ path: \'/\', pathType: RoutePathType.PATH_PREFIX, backend: web }].');
     }
     const seen = new Set<string>();
-    const partOf = props.partOf ?? partOfFor(this);
     const rules = props.rules.map((r, i) => {
       if (typeof r?.path !== 'string' || !PATH.test(r.path) || r.path.length > 1024) {
         refuse(`rules[${i}].path`, `is ${JSON.stringify(r?.path) ?? 'undefined'}, not an absolute path of letters, digits and / - . _ ~`, 'give a path such as \'/\' or \'/api\'.');
@@ -139,10 +128,4 @@ function hstsSeconds(refuse: Refuse, d: Duration | undefined): number {
     refuse('hstsMaxAge', `is ${s === undefined ? 'not a whole number of seconds' : `${s} seconds`}`, 'give at least a day, e.g. Duration.days(365).', 'HK-NETWORK-011');
   }
   return s;
-}
-
-/** The `metadata.annotations` recording the route's exceptions, if any. */
-export function annotationsOf(exceptions: ExceptionSet): { annotations?: Record<string, string> } {
-  const annotations = exceptions.annotations();
-  return Object.keys(annotations).length > 0 ? { annotations } : {};
 }

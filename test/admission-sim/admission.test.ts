@@ -1,21 +1,9 @@
-import { ApiObject, Chart, Testing } from 'cdk8s';
+import { ApiObject, Testing } from 'cdk8s';
 import { Cpu, ServiceType } from 'cdk8s-plus-28';
 import { admissionProblems } from '../../lib/admission-sim/admission';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
-import { image, ready, shop } from '../workload/support';
-
-/** The synth error lines (without cdk8s's header), or fails when synth succeeds. */
-function synthErrors(chart: Chart): string[] {
-  try {
-    Testing.synth(chart);
-  } catch (e) {
-    const [head, ...lines] = (e as Error).message.split('\n');
-    expect(head).toBe('Validation failed with the following errors:');
-    return lines.map((l) => l.replace(/^ {2}/, ''));
-  }
-  throw new Error('expected synth to fail, but it succeeded');
-}
+import { image, ready, shop, synthErrors } from '../workload/support';
 
 describe('admission simulated at synth', () => {
   test('refuses a pod whose SYS_ADMIN exception the restricted LockedNamespace would refuse, naming both sides', () => {

@@ -5,18 +5,7 @@ import { RbacProfile } from '../../lib/rbac/rbac-profile';
 import { ExternalSecret } from '../../lib/secrets/external-secret';
 import { SecretStore, SecretStoreProvider } from '../../lib/secrets/secret-store';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
-import { image, ready, shop } from '../workload/support';
-
-function synthErrors(chart: Chart): string[] {
-  try {
-    Testing.synth(chart);
-  } catch (e) {
-    const [head, ...lines] = (e as Error).message.split('\n');
-    expect(head).toBe('Validation failed with the following errors:');
-    return lines.map((l) => l.replace(/^ {2}/, ''));
-  }
-  throw new Error('expected synth to fail, but it succeeded');
-}
+import { image, ready, shop, synthErrors } from '../workload/support';
 
 const pod = (name: string, spec: any) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'a' }, spec });
 

@@ -36,3 +36,15 @@ export function refusal(fn: () => unknown): string {
 export function ready(): HealthCheck {
   return HealthCheck.httpGet('/ready');
 }
+
+/** The synth-time validation errors of a chart (without cdk8s's header line), or a failure when synth succeeds. */
+export function synthErrors(chart: Chart): string[] {
+  try {
+    Testing.synth(chart);
+  } catch (e) {
+    const [head, ...lines] = (e as Error).message.split('\n');
+    expect(head).toBe('Validation failed with the following errors:');
+    return lines.map((l) => l.replace(/^ {2}/, ''));
+  }
+  throw new Error('expected synth to fail, but it succeeded');
+}
