@@ -100,6 +100,9 @@ const project = new typescript.TypeScriptProject({
 // The registry reachable here lacks some platform bindings of unrs-resolver 1.13 (toolchain.md).
 project.package.addField('overrides', { 'unrs-resolver': '1.12.2' });
 
+// tsc compiles lib/ in place: output left behind by a moved module would still resolve an import of the old path.
+project.compileTask.prependExec('ts-node -T scripts/orphan-output.ts lib');
+
 // `cdk8s synth` wipes its output folder: it writes to a folder of its own, then the audit judges the result.
 project.addTask('synth', {
   description: 'Synthesize the example app into cdk8s.out/ and audit it',
