@@ -119,22 +119,20 @@ export function audit(manifests: readonly Manifest[], options: AuditOptions = {}
   const constructPathOf = options.constructPathOf ?? annotatedConstructPath;
   const locationOf = options.locationOf ?? (() => undefined);
 
-  // Objects with many findings would otherwise have their annotations scanned once per finding.
-  const exceptionsCache = new Map<Manifest, Map<string, string>>();
-  const exceptionsOf = (o: Manifest) => {
-    let recorded = exceptionsCache.get(o);
-    if (!recorded) {
-      recorded = recordedExceptions(o);
-      exceptionsCache.set(o, recorded);
+  // An object with many findings is described once: its reference, construct path, location and exceptions.
+  const subjects = new Map<Manifest, Subject>();
+  const subjectOf = (o: Manifest): Subject => {
+    let subject = subjects.get(o);
+    if (!subject) {
+      subject = { ref: refOf(o), constructPath: constructPathOf(o), location: locationOf(o), exceptions: recordedExceptions(o) };
+      subjects.set(o, subject);
     }
-    return recorded;
+    return subject;
   };
   const findings: Finding[] = [];
   for (const practice of options.practices ?? CATALOGUE) {
     if (!practice.evaluate) continue;
-    for (const v of runCheck(practice, ctx)) {
-      findings.push(toFinding(practice, v, constructPathOf(v.object), locationOf(v.object), exceptionsOf));
-    }
+    for (const v of runCheck(practice, ctx)) findings.push(toFinding(practice, v, subjectOf));
   }
   return {
     catalogueVersion: CATALOGUE_VERSION,
@@ -168,6 +166,11 @@ function annotatedConstructPath(obj: Manifest): string | undefined {
   return typeof path === 'string' ? path : undefined;
 }
 
+/**
+ * The context over a set, indexed once: by kind, by kind and namespace, by namespace. A look-up of several kinds
+ * (`ofKind(...POD_KINDS)`, which dozens of practices ask for) is built on first use and then shared, so no check
+ * scans the whole set to find its objects. Every list keeps input order.
+ */
 function createContext(objects: readonly Manifest[], settings: AuditSettings): AuditContext {
   const byKind = new Map<string, Manifest[]>();
   const byKindAndNamespace = new Map<string, Manifest[]>();
@@ -180,18 +183,32 @@ function createContext(objects: readonly Manifest[], settings: AuditSettings): A
   for (const o of objects) {
     push(byKind, o.kind!, o);
     if (isNamespaced(o)) {
-      push(byKindAndNamespace, `${o.kind}\u0000${namespaceOf(o)}`, o);
-      push(byNamespace, namespaceOf(o), o);
+      const namespace = namespaceOf(o);
+      push(byKindAndNamespace, `${o.kind}\u0000${namespace}`, o);
+      push(byNamespace, namespace, o);
     }
   }
-  const inNamespace = (namespace: string, kind: string) => byKindAndNamespace.get(`${kind}\u0000${namespace}`) ?? [];
+  const NONE: readonly Manifest[] = [];
+  const ofKinds = new Map<string, readonly Manifest[]>();
+  const ofKindsInNamespace = new Map<string, readonly Manifest[]>();
+  const shared = (cache: Map<string, readonly Manifest[]>, key: string, build: () => readonly Manifest[]) => {
+    let list = cache.get(key);
+    if (!list) {
+      list = build();
+      cache.set(key, list);
+    }
+    return list;
+  };
   return {
     objects,
     settings,
-    ofKind: (...kinds) => kinds.length === 1 ? byKind.get(kinds[0]) ?? [] : objects.filter((o) => kinds.includes(o.kind!)),
+    ofKind: (...kinds) => kinds.length === 1
+      ? byKind.get(kinds[0]) ?? NONE
+      : shared(ofKinds, kinds.join('\u0000'), () => objects.filter((o) => kinds.includes(o.kind!))),
     inNamespace: (namespace, ...kinds) => kinds.length === 1
-      ? inNamespace(namespace, kinds[0])
-      : (byNamespace.get(namespace) ?? []).filter((o) => kinds.includes(o.kind!)),
+      ? byKindAndNamespace.get(`${kinds[0]}\u0000${namespace}`) ?? NONE
+      : shared(ofKindsInNamespace, `${namespace}\u0000${kinds.join('\u0000')}`,
+        () => (byNamespace.get(namespace) ?? NONE).filter((o) => kinds.includes(o.kind!))),
     findPractice,
   };
 }
@@ -243,17 +260,26 @@ function runCheck(practice: Practice, ctx: AuditContext): Violation[] {
   return [...failure.violations!, ...culprits];
 }
 
-function toFinding(practice: Practice, v: Violation, constructPath: string | undefined, location: SourceLocation | undefined,
-  exceptionsOf: (o: Manifest) => Map<string, string>): Finding {
-  const reason = exceptionsOf(v.object).get(practice.id);
+/** What a finding says about the object it is on, worked out once per object. */
+interface Subject {
+  readonly ref: ObjectRef;
+  readonly constructPath: string | undefined;
+  readonly location: SourceLocation | undefined;
+  /** The object's recorded exceptions, by practice id. */
+  readonly exceptions: Map<string, string>;
+}
+
+function toFinding(practice: Practice, v: Violation, subjectOf: (o: Manifest) => Subject): Finding {
+  const { ref, constructPath, location, exceptions } = subjectOf(v.object);
+  const reason = exceptions.get(practice.id);
   const excepted = reason !== undefined && practice.exception === ExceptionPolicy.RECORDABLE
     && v.exceptable !== false && isAcceptableReason(reason)
-    && (v.alsoOn ?? []).every((o) => isAcceptableReason(exceptionsOf(o).get(practice.id)));
+    && (v.alsoOn ?? []).every((o) => isAcceptableReason(subjectOf(o).exceptions.get(practice.id)));
   return {
     practiceId: practice.id,
     title: practice.title,
     severity: practice.severity,
-    object: refOf(v.object),
+    object: ref,
     ...(constructPath ? { constructPath } : {}),
     ...(location ? { location } : {}),
     message: v.message,

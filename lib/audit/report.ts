@@ -97,9 +97,23 @@ export function failingAt(report: AuditReport, failOn: Severity | 'none'): Findi
 
 /** The report as JSON with a fixed key order and 2-space indentation; findings in the report's order. */
 export function renderJson(report: AuditReport, options: MachineReportOptions = {}): string {
+  return [...renderJsonChunks(report, options)].join('');
+}
+
+/** Findings rendered per piece of `renderJsonChunks`. */
+const FINDINGS_PER_CHUNK = 2000;
+
+/** Stands for the findings array while the rest of the JSON report is rendered around it. */
+const FINDINGS_SLOT = '__cdk8s_hardened_findings__';
+
+/**
+ * `renderJson` in pieces whose concatenation is exactly its text: the findings are rendered a few thousand at a
+ * time, so a writer can send a report of hundreds of thousands of findings without holding all of it at once.
+ */
+export function* renderJsonChunks(report: AuditReport, options: MachineReportOptions = {}): Generator<string> {
   const open = report.findings.filter((f) => !f.excepted && !f.baselined);
   const baselined = report.findings.filter((f) => f.baselined).length;
-  const doc = {
+  const frame = JSON.stringify({
     tool: { name: TOOL_NAME, version: options.toolVersion ?? packageVersion() },
     catalogueVersion: report.catalogueVersion,
     targetVersion: report.targetVersion,
@@ -110,29 +124,49 @@ export function renderJson(report: AuditReport, options: MachineReportOptions = 
       ...(baselined > 0 ? { baselined } : {}),
       bySeverity: Object.fromEntries(SEVERITY_ORDER.map((s) => [s, open.filter((f) => f.severity === s).length])),
     },
-    findings: report.findings.map((f) => ({
-      practiceId: f.practiceId,
-      title: f.title,
-      severity: f.severity,
-      object: {
-        apiVersion: f.object.apiVersion,
-        kind: f.object.kind,
-        ...(f.object.namespace ? { namespace: f.object.namespace } : {}),
-        name: f.object.name,
-      },
-      ...(f.constructPath ? { constructPath: f.constructPath } : {}),
-      ...(f.location ? { location: { file: f.location.file, line: f.location.line } } : {}),
-      message: f.message,
-      fix: f.fix,
-      excepted: f.excepted,
-      ...(f.excepted ? { exceptionReason: f.exceptionReason } : {}),
-      ...(f.baselined ? { baselined: true } : {}),
-    })),
+    findings: FINDINGS_SLOT,
     ...(options.inputProblems && options.inputProblems.length > 0
       ? { inputProblems: options.inputProblems.map(problemJson) }
       : {}),
+  }, undefined, 2) + '\n';
+  // Everything before the slot is ours (names, versions, counts), so its first occurrence is the slot.
+  const slot = frame.indexOf(`"${FINDINGS_SLOT}"`);
+  const findings = report.findings;
+  if (findings.length === 0) {
+    yield frame.slice(0, slot) + '[]' + frame.slice(slot + FINDINGS_SLOT.length + 2);
+    return;
+  }
+  yield frame.slice(0, slot) + '[\n';
+  for (let from = 0; from < findings.length; from += FINDINGS_PER_CHUNK) {
+    const to = Math.min(from + FINDINGS_PER_CHUNK, findings.length);
+    const parts: string[] = [];
+    // Each finding sits two levels deep (the report, the findings array): indented by four spaces.
+    for (let i = from; i < to; i++) parts.push('    ' + JSON.stringify(findingJson(findings[i]), undefined, 2).replace(/\n/g, '\n    '));
+    yield parts.join(',\n') + (to < findings.length ? ',\n' : '\n');
+  }
+  yield '  ]' + frame.slice(slot + FINDINGS_SLOT.length + 2);
+}
+
+/** One finding of the JSON report, keys in their fixed order. */
+function findingJson(f: Finding): object {
+  return {
+    practiceId: f.practiceId,
+    title: f.title,
+    severity: f.severity,
+    object: {
+      apiVersion: f.object.apiVersion,
+      kind: f.object.kind,
+      ...(f.object.namespace ? { namespace: f.object.namespace } : {}),
+      name: f.object.name,
+    },
+    ...(f.constructPath ? { constructPath: f.constructPath } : {}),
+    ...(f.location ? { location: { file: f.location.file, line: f.location.line } } : {}),
+    message: f.message,
+    fix: f.fix,
+    excepted: f.excepted,
+    ...(f.excepted ? { exceptionReason: f.exceptionReason } : {}),
+    ...(f.baselined ? { baselined: true } : {}),
   };
-  return JSON.stringify(doc, undefined, 2) + '\n';
 }
 
 /**

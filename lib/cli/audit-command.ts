@@ -3,7 +3,7 @@ import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE } from './exit-codes';
 import { checkInputs, loadInputs, writeReport } from './io';
 import { audit, AuditReport, DEFAULT_TARGET_VERSION, parseKubernetesVersion } from '../audit/audit';
 import { applyBaseline, BaselineError, parseBaseline, renderBaseline } from '../audit/baseline';
-import { failingAt, renderJson, renderSarif, renderText } from '../audit/report';
+import { failingAt, renderJsonChunks, renderSarif, renderText } from '../audit/report';
 import { CATALOGUE } from '../practices/catalogue';
 import { Practice, Severity } from '../practices/practice';
 import { DEFAULT_MAX_BYTES, formatBytes } from '../yaml/limits';
@@ -120,7 +120,7 @@ export async function runAudit(inputs: readonly string[], options: AuditCommandO
   }
   const failOn = options.failOn === 'none' ? 'none' : options.failOn as Severity;
   const rendered = options.format === 'json'
-    ? renderJson(report, { inputProblems: loaded.problems })
+    ? renderJsonChunks(report, { inputProblems: loaded.problems })
     : options.format === 'sarif'
       ? renderSarif(report, { inputProblems: loaded.problems })
       : renderText(report, { failOn, inputProblems: loaded.problems });

@@ -23,16 +23,27 @@ export async function loadInputs(inputs: readonly string[], options: LoadOptions
   return loaded;
 }
 
-/** Writes a report to `output`, or to standard output; false (and a message) when the file cannot be written. */
-export async function writeReport(rendered: string, output: string | undefined): Promise<boolean> {
+/**
+ * Writes a report, whole or in pieces (written one after the other, so a large report is never held whole), to
+ * `output`, or to standard output; false (and a message) when the file cannot be written.
+ */
+export async function writeReport(rendered: string | Iterable<string>, output: string | undefined): Promise<boolean> {
+  const pieces = typeof rendered === 'string' ? [rendered] : rendered;
   if (!output) {
-    await new Promise<void>((resolve) => process.stdout.write(rendered, () => resolve()));
+    for (const piece of pieces) {
+      // Wait for each piece to be flushed: standard output may be a slow pipe.
+      await new Promise<void>((resolve) => process.stdout.write(piece, () => resolve()));
+    }
     return true;
   }
+  let file: fs.FileHandle | undefined;
   try {
-    await fs.writeFile(output, rendered);
+    file = await fs.open(output, 'w');
+    for (const piece of pieces) await file.write(piece);
+    await file.close();
     return true;
   } catch (e) {
+    await file?.close().catch(() => undefined);
     process.stderr.write(`cdk8s-hardened: error: cannot write the report to ${output}: ${(e as Error).message}\n`);
     return false;
   }

@@ -33,7 +33,7 @@ export function checkYamlText(text: string, file: string, limits: YamlLimits = {
   starts.forEach((start, i) => {
     const refusal = aliasRefusal(text, events, start.eventIndex, starts[i + 1]?.eventIndex ?? events.length, resolved);
     if (refusal) {
-      const line = start.contentOffset < 0 ? 1 : 1 + lineOfOffset(lineStarts(text), start.contentOffset);
+      const line = start.contentOffset < 0 ? 1 : new LineCounter(text).lineAt(start.contentOffset);
       throw new YamlInputError(file, `document ${i + 1} ${refusal}`, { line });
     }
   });
@@ -82,23 +82,26 @@ export interface LoadedYaml {
  * nesting deeper than `maxDepth` and aliases that expand beyond `maxAliasNodes` are refused, cycles too.
  *
  * The text is cut at its document markers (`---`, `...` at the start of a line, which YAML forbids inside any
- * scalar) and each piece is parsed on its own: memory stays proportional to one document, not to the file, and
- * lines are exact. Texts with directives (`%YAML`) are parsed whole.
+ * scalar) and parsed in batches of whole documents: the parser's events live for one batch only, so memory stays
+ * proportional to a batch plus the values read, and lines are exact. Texts with directives (`%YAML`) are parsed
+ * whole.
  */
 export function loadYamlDocuments(text: string, limits: YamlLimits = {}): LoadedYaml {
   const resolved = resolveLimits(limits);
   const source = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const documents: YamlDocument[] = [];
   const problems: YamlProblem[] = [];
+  const cuts = documentCuts(source);
+  const lines = new LineCounter(source);
   let index = 0;
-  for (const batch of batches(splitDocuments(source))) {
-    let results = [loadChunk(batch.text, batch.line, index, resolved)];
+  for (const batch of batches(cuts)) {
+    let results = [loadChunk(source, batch.from, batch.to, lines, index, resolved)];
     // A document too deep to parse takes its batch down with it; parse that batch document by document.
-    if (batch.parts.length > 1 && !('syntax' in results[0]) && results[0].problems.some((p) => p.scope === 'document')) {
+    if (batch.parts > 1 && !('syntax' in results[0]) && results[0].problems.some((p) => p.scope === 'document')) {
       results = [];
       let i = index;
-      for (const part of batch.parts) {
-        const result = loadChunk(part.text, part.line, i, resolved);
+      for (let c = batch.first; c < batch.first + batch.parts; c++) {
+        const result = loadChunk(source, cuts[c], cuts[c + 1], lines, i, resolved);
         results.push(result);
         if ('syntax' in result) break;
         i += result.count;
@@ -107,80 +110,98 @@ export function loadYamlDocuments(text: string, limits: YamlLimits = {}): Loaded
     for (const result of results) {
       if ('syntax' in result) return { documents: [], problems: [result.syntax] };
       index += result.count;
-      documents.push(...result.documents);
-      problems.push(...result.problems);
+      for (const d of result.documents) documents.push(d);
+      for (const p of result.problems) problems.push(p);
     }
   }
   return { documents, problems };
 }
 
-/** Documents parsed per call of the parser: large enough to amortise its set-up, small enough to bound memory. */
-const BATCH_CHARS = 256 * 1024;
+/**
+ * Characters parsed per call of the parser: a few dozen manifests, enough to amortise its set-up; small enough that
+ * its events stay in the young generation of the heap (measured: 16–64 KiB read 20,000 objects about a third
+ * faster than one call on the whole text, and 256 KiB batches about as slow as the whole text).
+ */
+const BATCH_CHARS = 32 * 1024;
 
-interface Chunk {
-  readonly text: string;
-  /** 1-based line of the chunk's first character. */
-  readonly line: number;
+/** Consecutive documents of the text, `cuts[first]` to `cuts[first + parts]`. */
+interface Batch {
+  readonly from: number;
+  readonly to: number;
+  /** Index of the batch's first cut. */
+  readonly first: number;
+  /** How many pieces (cut to cut) the batch holds. */
+  readonly parts: number;
 }
 
-interface Batch extends Chunk {
-  /** The chunks the batch is made of, in order. */
-  readonly parts: readonly Chunk[];
-}
-
-/** Consecutive chunks joined up to about BATCH_CHARS (they are contiguous in the text, so joining is exact). */
-function batches(chunks: readonly Chunk[]): Batch[] {
+/** Consecutive pieces joined up to about BATCH_CHARS (they are contiguous in the text, so one slice is exact). */
+function batches(cuts: readonly number[]): Batch[] {
   const out: Batch[] = [];
-  let parts: Chunk[] = [];
-  let size = 0;
-  const flush = () => {
-    if (parts.length === 0) return;
-    out.push({ text: parts.map((p) => p.text).join(''), line: parts[0].line, parts });
-    parts = [];
-    size = 0;
-  };
-  for (const chunk of chunks) {
-    parts.push(chunk);
-    size += chunk.text.length;
-    if (size >= BATCH_CHARS) flush();
+  let first = 0;
+  for (let c = 1; c < cuts.length; c++) {
+    if (cuts[c] - cuts[first] >= BATCH_CHARS || c === cuts.length - 1) {
+      out.push({ from: cuts[first], to: cuts[c], first, parts: c - first });
+      first = c;
+    }
   }
-  flush();
   return out;
 }
 
-/** Cuts the text before each `---` line and after each `...` line. */
-function splitDocuments(text: string): Chunk[] {
-  if (/^%/m.test(text)) return [{ text, line: 1 }];
+/**
+ * Offsets where the text may be cut: before each `---` line and after each `...` line, with 0 and the text's
+ * length at the ends; increasing, without empty pieces.
+ */
+function documentCuts(text: string): number[] {
+  if (text.length === 0) return [0];
+  if (/^%/m.test(text)) return [0, text.length];
   const cuts: number[] = [0];
+  const cut = (at: number) => {
+    if (at > cuts[cuts.length - 1]) cuts.push(at);
+  };
   DOCUMENT_MARKER.lastIndex = 0;
   for (let m = DOCUMENT_MARKER.exec(text); m; m = DOCUMENT_MARKER.exec(text)) {
     if (m[0] === '---') {
-      cuts.push(m.index);
+      cut(m.index);
     } else {
       const end = text.indexOf('\n', m.index);
-      cuts.push(end < 0 ? text.length : end + 1);
+      cut(end < 0 ? text.length : end + 1);
     }
   }
-  cuts.push(text.length);
-  const chunks: Chunk[] = [];
-  let line = 1;
-  let counted = 0;
-  for (let i = 0; i + 1 < cuts.length; i++) {
-    const start = cuts[i];
-    const end = cuts[i + 1];
-    if (end <= start) continue;
-    line += countNewlines(text, counted, start);
-    counted = start;
-    chunks.push({ text: text.slice(start, end), line });
+  cut(text.length);
+  return cuts;
+}
+
+/**
+ * 1-based line of an offset in a text, counted from the offset asked for last: documents and their list items are
+ * asked for in text order, so the text is scanned once (a batch read again document by document steps back by at
+ * most one batch).
+ */
+class LineCounter {
+  private offset = 0;
+  private line = 1;
+
+  constructor(private readonly text: string) {}
+
+  public lineAt(offset: number): number {
+    const text = this.text;
+    if (offset >= this.offset) {
+      for (let i = text.indexOf('\n', this.offset); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) this.line++;
+    } else {
+      for (let i = text.indexOf('\n', offset); i >= 0 && i < this.offset; i = text.indexOf('\n', i + 1)) this.line--;
+    }
+    this.offset = offset;
+    return this.line;
   }
-  return chunks;
 }
 
 type ChunkResult =
   | { readonly syntax: YamlProblem }
   | { readonly documents: YamlDocument[]; readonly problems: YamlProblem[]; readonly count: number };
 
-function loadChunk(text: string, firstLine: number, firstIndex: number, limits: ResolvedYamlLimits): ChunkResult {
+/** Reads `source[from, to)`, whole documents; lines are those of `source`. */
+function loadChunk(source: string, from: number, to: number, lines: LineCounter, firstIndex: number, limits: ResolvedYamlLimits): ChunkResult {
+  const text = source.slice(from, to);
+  const firstLine = lines.lineAt(from);
   let events: Event[];
   try {
     events = parseEvents(text, { maxDepth: limits.maxDepth });
@@ -198,31 +219,48 @@ function loadChunk(text: string, firstLine: number, firstIndex: number, limits: 
   const documents: YamlDocument[] = [];
   const problems: YamlProblem[] = [];
   const starts = documentStarts(events);
-  let lineIndex: number[] | undefined;
-  const lineAt = (offset: number) => firstLine + lineOfOffset(lineIndex ??= lineStarts(text), offset);
-  values.forEach((value, i) => {
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
     const start = starts[i];
-    const line = start.contentOffset < 0 ? firstLine : lineAt(start.contentOffset);
+    const line = start.contentOffset < 0 ? firstLine : lines.lineAt(from + start.contentOffset);
     if (start.aliases > 0) {
       const refusal = aliasRefusal(text, events, start.eventIndex, starts[i + 1]?.eventIndex ?? events.length, limits);
       if (refusal) {
         problems.push({ line, reason: `document ${firstIndex + i + 1} ${refusal}; skipped`, scope: 'document' });
-        return;
+        continue;
       }
     }
-    let items: Map<string, number> | undefined;
-    documents.push({
-      value: value === undefined ? null : value,
-      line,
-      index: firstIndex + i + 1,
-      itemLine: (path) => {
-        items ??= itemOffsets(text, events, start.eventIndex);
-        const offset = items.get(path.join('/'));
-        return offset === undefined ? undefined : lineAt(offset);
-      },
-    });
-  });
+    // Item lines are read now, while the events exist, and only for lists: nothing keeps the events alive.
+    const items = isList(value) ? itemLines(itemOffsets(text, events, start.eventIndex), from, lines) : undefined;
+    documents.push(new ReadDocument(value === undefined ? null : value, line, firstIndex + i + 1, items));
+  }
   return { documents, problems, count: values.length };
+}
+
+/** A document as `loadYamlDocuments` returns it. */
+class ReadDocument implements YamlDocument {
+  constructor(
+    public readonly value: unknown,
+    public readonly line: number,
+    public readonly index: number,
+    private readonly items: ReadonlyMap<string, number> | undefined,
+  ) {}
+
+  public itemLine(path: readonly number[]): number | undefined {
+    return this.items?.get(path.join('/'));
+  }
+}
+
+/** Whether a document is a list as client-go decodes one: a mapping with an `items` sequence. */
+function isList(value: unknown): boolean {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && Array.isArray((value as { items?: unknown }).items);
+}
+
+/** Item offsets (relative to the batch at `from`) turned into lines. */
+function itemLines(offsets: ReadonlyMap<string, number>, from: number, lines: LineCounter): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [path, offset] of offsets) out.set(path, lines.lineAt(from + offset));
+  return out;
 }
 
 interface DocumentStart {
@@ -409,28 +447,4 @@ function parseProblem(e: unknown, firstLine: number, limits: ResolvedYamlLimits)
     return { line: firstLine, reason: 'a document is nested too deep to read; it was skipped', scope: 'document' };
   }
   throw e;
-}
-
-function countNewlines(text: string, from: number, to: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n', from); i >= 0 && i < to; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-function lineStarts(text: string): number[] {
-  const out = [0];
-  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) out.push(i + 1);
-  return out;
-}
-
-/** 0-based line of an offset, by binary search over the line starts. */
-function lineOfOffset(starts: readonly number[], offset: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = Math.floor((lo + hi + 1) / 2);
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }

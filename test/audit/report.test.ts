@@ -3,7 +3,7 @@ import { sarifSchemaErrors } from './sarif-schema';
 import { AuditReport, Finding } from '../../lib/audit/audit';
 import { InputProblem } from '../../lib/audit/load';
 import {
-  failingAt, INFORMATION_URI, packageVersion, renderJson, renderSarif, renderText, sarifLevel, securitySeverity, summaryLine, TOOL_NAME,
+  failingAt, INFORMATION_URI, packageVersion, renderJson, renderJsonChunks, renderSarif, renderText, sarifLevel, securitySeverity, summaryLine, TOOL_NAME,
 } from '../../lib/audit/report';
 import { CATALOGUE, practice } from '../../lib/practices/catalogue';
 import { Severity } from '../../lib/practices/practice';
@@ -141,6 +141,18 @@ describe('renderJson', () => {
       { file: 'bad.yaml', line: 5, column: 1, level: 'error', message: 'malformed YAML: x' },
     ]);
     expect(doc.inputProblems).toBeUndefined();
+  });
+
+  test('is rendered in pieces that join to the JSON.stringify form, for no finding, a few and thousands', () => {
+    const problems: InputProblem[] = [{ file: 'a "quoted"\nname.yaml', line: 2, message: 'line one\nline two', level: 'warning' }];
+    const many: AuditReport = { ...REPORT, findings: Array.from({ length: 4501 }, (_, i) => REPORT.findings[i % REPORT.findings.length]) };
+    for (const [report, options] of [[{ ...REPORT, findings: [] }, {}], [REPORT, { inputProblems: problems }], [many, { inputProblems: problems }]] as const) {
+      const pieces = [...renderJsonChunks(report, { toolVersion: '9.9.9', ...options })];
+      const text = pieces.join('');
+      expect(text).toBe(JSON.stringify(JSON.parse(text), undefined, 2) + '\n');
+      expect(JSON.parse(text).findings).toHaveLength(report.findings.length);
+      if (report === many) expect(pieces.length).toBe(5);
+    }
   });
 
   test('defaults the tool version to package.json', () => {

@@ -1,4 +1,6 @@
-import { parseAllDocuments } from 'yaml';
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { isMap, isSeq, LineCounter, Node, parseAllDocuments } from 'yaml';
 import { BILLION_LAUGHS } from './bombs';
 import { checkYamlText, loadYamlDocuments } from '../../lib/yaml/load-yaml';
 import { YamlInputError } from '../../lib/yaml/yaml-input-error';
@@ -40,6 +42,25 @@ describe('loadYamlDocuments', () => {
   test('gives every item of a list, nested lists included, its own line', () => {
     const doc = loadYamlDocuments('kind: PodList\nitems:\n- kind: Pod\n  metadata: {name: a}\n- kind: List\n  items:\n  - {kind: Pod}\n  -\n    kind: Role\n').documents[0];
     expect([doc.itemLine([0]), doc.itemLine([1]), doc.itemLine([1, 0]), doc.itemLine([1, 1]), doc.itemLine([2])]).toEqual([3, 5, 7, 9, undefined]);
+  });
+
+  test('gives the lines the yaml library\'s full document model gives, documents and list items, across batches', () => {
+    const fixtures = ['insecure.yaml', 'included-insecure.yaml', 'third-party-rbac.yaml']
+      .map((f) => readFileSync(join(__dirname, '..', 'fixtures', f), 'utf8'));
+    const lists = Array.from({ length: 400 }, (_, i) => i % 3 === 0
+      ? `# list ${i}\nkind: PodList\nitems:\n- kind: Pod\n  metadata: {name: p${i}}\n\n- # item\n  kind: List\n  items:\n  - {kind: Pod}\n  -\n    kind: Role\n`
+      : `kind: ConfigMap\nmetadata:\n  name: cm-${i}\ndata:\n  k: |\n    ${'x'.repeat(i * 7)}\n    --- not a marker inside a block scalar\n`);
+    for (const text of [...fixtures, lists.join('---\n'), lists.join('\n...\n---\n'), lists.join('---\n').replace(/\n/g, '\r\n')]) {
+      expect(readLines(text)).toEqual(oracleLines(text));
+    }
+  });
+
+  test('keeps exact lines after a batch is read again document by document (a too-deep document in it)', () => {
+    const docs = Array.from({ length: 600 }, (_, i) => i === 300 ? `x: ${'['.repeat(300)}${']'.repeat(300)}\n` : `kind: ConfigMap\nmetadata: {name: c${i}}\n`);
+    const r = loadYamlDocuments(docs.join('---\n'));
+    expect(r.problems.map((p) => p.line)).toEqual([1 + 300 * 3]);
+    // Three lines per document with its marker; the too-deep one has two.
+    expect(r.documents.map((d) => d.line)).toEqual(docs.flatMap((_, i) => i === 300 ? [] : [i < 300 ? 1 + i * 3 : i * 3]));
   });
 
   test('reads a JSON text', () => {
@@ -107,3 +128,28 @@ describe('checkYamlText (for readers that build their own tree)', () => {
     expect(() => checkYamlText('a: &x 1\nb: *x\n', 'ok.yaml')).not.toThrow();
   });
 });
+
+/** Each document's line and the lines of its list items (`items`, nested too), as `loadYamlDocuments` gives them. */
+function readLines(text: string): Array<[number, Array<[string, number]>]> {
+  return loadYamlDocuments(text).documents.map((d) => [d.line, itemPaths(d.value, []).map((path) => [path.join('/'), d.itemLine(path)!] as [string, number])]);
+}
+
+/** The same, from the yaml library's full document model: an independent reading of where each node starts. */
+function oracleLines(text: string): Array<[number, Array<[string, number]>]> {
+  const counter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter: counter }) as any[];
+  const lineOf = (node: Node) => counter.linePos(node.range![0]).line;
+  const items = (node: unknown, path: number[]): Array<[string, number]> => {
+    if (!isMap(node)) return [];
+    const list = node.get('items', true);
+    if (!isSeq(list)) return [];
+    return list.items.flatMap((item, i) => [[[...path, i].join('/'), lineOf(item as Node)] as [string, number], ...items(item, [...path, i])]);
+  };
+  return docs.filter((d) => d.contents !== null).map((d) => [lineOf(d.contents), items(d.contents, [])]);
+}
+
+function itemPaths(value: unknown, path: number[]): number[][] {
+  const items = (value as { items?: unknown } | null)?.items;
+  if (!Array.isArray(items)) return [];
+  return items.flatMap((item, i) => [[...path, i], ...itemPaths(item, [...path, i])]);
+}
