@@ -146,7 +146,8 @@ describe('renderJson', () => {
   test('is rendered in pieces that join to the JSON.stringify form, for no finding, a few and thousands', () => {
     const problems: InputProblem[] = [{ file: 'a "quoted"\nname.yaml', line: 2, message: 'line one\nline two', level: 'warning' }];
     const many: AuditReport = { ...REPORT, findings: Array.from({ length: 4501 }, (_, i) => REPORT.findings[i % REPORT.findings.length]) };
-    for (const [report, options] of [[{ ...REPORT, findings: [] }, {}], [REPORT, { inputProblems: problems }], [many, { inputProblems: problems }]] as const) {
+    const cases: Array<[AuditReport, { inputProblems?: InputProblem[] }]> = [[{ ...REPORT, findings: [] }, {}], [REPORT, { inputProblems: problems }], [many, { inputProblems: problems }]];
+    for (const [report, options] of cases) {
       const pieces = [...renderJsonChunks(report, { toolVersion: '9.9.9', ...options })];
       const text = pieces.join('');
       expect(text).toBe(JSON.stringify(JSON.parse(text), undefined, 2) + '\n');
