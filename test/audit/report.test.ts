@@ -3,7 +3,8 @@ import { sarifSchemaErrors } from './sarif-schema';
 import { AuditReport, Finding } from '../../lib/audit/audit';
 import { InputProblem } from '../../lib/audit/load';
 import {
-  failingAt, INFORMATION_URI, packageVersion, renderJson, renderJsonChunks, renderSarif, renderText, sarifLevel, securitySeverity, summaryLine, TOOL_NAME,
+  failingAt, INFORMATION_URI, packageVersion, renderJson, renderJsonChunks, renderSarif, renderText, sarifLevel, securitySeverity, summaryLine,
+  TOOL_NAME,
 } from '../../lib/audit/report';
 import { CATALOGUE, practice } from '../../lib/practices/catalogue';
 import { Severity } from '../../lib/practices/practice';
@@ -146,7 +147,11 @@ describe('renderJson', () => {
   test('is rendered in pieces that join to the JSON.stringify form, for no finding, a few and thousands', () => {
     const problems: InputProblem[] = [{ file: 'a "quoted"\nname.yaml', line: 2, message: 'line one\nline two', level: 'warning' }];
     const many: AuditReport = { ...REPORT, findings: Array.from({ length: 4501 }, (_, i) => REPORT.findings[i % REPORT.findings.length]) };
-    const cases: Array<[AuditReport, { inputProblems?: InputProblem[] }]> = [[{ ...REPORT, findings: [] }, {}], [REPORT, { inputProblems: problems }], [many, { inputProblems: problems }]];
+    const cases: Array<[AuditReport, { inputProblems?: InputProblem[] }]> = [
+      [{ ...REPORT, findings: [] }, {}],
+      [REPORT, { inputProblems: problems }],
+      [many, { inputProblems: problems }],
+    ];
     for (const [report, options] of cases) {
       const pieces = [...renderJsonChunks(report, { toolVersion: '9.9.9', ...options })];
       const text = pieces.join('');
