@@ -1,7 +1,7 @@
 import { ApiObject, JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { KUBE_DNS, namespaceGuardSpecs } from './namespace-guards';
+import { namespaceGuardSpecs, resolveDnsLocation } from './namespace-guards';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
 import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
 import { LOCKED_LABEL } from '../policy/policy-options';
@@ -300,7 +300,7 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
     });
 
     const guards = namespaceGuardSpecs(
-      { namespace: props.dns?.namespace ?? KUBE_DNS.namespace, podLabels: props.dns?.podLabels ?? KUBE_DNS.podLabels },
+      resolveDnsLocation((prop, problem, fix, practiceId) => this.refuse(prop, problem, fix, practiceId ?? 'HK-NETWORK-002'), 'dns', props.dns),
       quota,
       {
         defaultRequest: amounts(limits.defaultRequest),

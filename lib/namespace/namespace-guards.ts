@@ -1,4 +1,6 @@
 import { k8s } from 'cdk8s-plus-28';
+import { DNS_LABEL } from '../practices/manifest';
+import { Refuse, shown } from '../refusal';
 
 /** Where the cluster's DNS pods run, for the DNS-only egress policy (HK-NETWORK-002). */
 export interface DnsLocation {
@@ -66,3 +68,37 @@ export function namespaceGuardSpecs(dns: DnsLocation, quota: Record<string, stri
 
 /** The cluster DNS most distributions run: kube-dns (CoreDNS) pods in kube-system. */
 export const KUBE_DNS: DnsLocation = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } };
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+/**
+ * Validates a `dns` prop (HK-NETWORK-002): the DNS pods' namespace is a namespace name and their labels a non-empty
+ * map the API server accepts. An empty selector would open port 53 to every pod of that namespace, which the audit
+ * then refuses as DNS egress that is not narrow; a malformed one would be refused by the API server.
+ */
+export function resolveDnsLocation(refuse: Refuse, prop: string, given: unknown): DnsLocation {
+  if (given === undefined) return KUBE_DNS;
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) {
+    refuse(prop, `is ${shown(given)}, not { namespace, podLabels }`, 'give e.g. { namespace: \'kube-system\', podLabels: { \'k8s-app\': \'kube-dns\' } }, or leave it unset for kube-dns.', 'HK-NETWORK-002');
+  }
+  const { namespace = KUBE_DNS.namespace, podLabels = KUBE_DNS.podLabels } = given as { namespace?: unknown; podLabels?: unknown };
+  if (typeof namespace !== 'string' || namespace.length > 63 || !DNS_LABEL.test(namespace)) {
+    refuse(`${prop}.namespace`, `is ${shown(namespace)}, not a namespace name`, 'name the namespace the DNS pods run in, e.g. \'kube-system\'.', 'HK-NETWORK-002');
+  }
+  if (podLabels === null || typeof podLabels !== 'object' || Array.isArray(podLabels)) {
+    refuse(`${prop}.podLabels`, `is ${shown(podLabels)}, not a map of labels`, 'give the DNS pods\' labels, e.g. { \'k8s-app\': \'kube-dns\' }.', 'HK-NETWORK-002');
+  }
+  const entries = Object.entries(podLabels as Record<string, unknown>);
+  if (entries.length === 0) {
+    refuse(`${prop}.podLabels`, `is empty, which selects every pod of namespace '${namespace}' and opens port 53 to all of them`,
+      'give the DNS pods\' labels, e.g. { \'k8s-app\': \'kube-dns\' }.', 'HK-NETWORK-002');
+  }
+  for (const [key, value] of entries) {
+    if (!LABEL_KEY.test(key) || key.length > 316 || typeof value !== 'string' || !LABEL_VALUE.test(value)) {
+      refuse(`${prop}.podLabels.${key}`, `is ${shown(value)}, not a label the API server accepts`,
+        'use a label key (optional DNS prefix, then at most 63 letters, digits, \'-\', \'_\' or \'.\') and a value of the same characters.', 'HK-NETWORK-002');
+    }
+  }
+  return { namespace, podLabels: { ...(podLabels as Record<string, string>) } };
+}

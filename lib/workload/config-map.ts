@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { ConfigMap as PlusConfigMap, IConfigMap, k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { credentialProblem } from './credentials';
+import { configMapCredentialProblem } from './credentials';
 import { partOfFor } from '../namespace/enclosing-namespace';
 import { stampProvenance } from '../provenance';
 import { refuser } from '../refusal';
@@ -74,7 +74,7 @@ export class ImmutableConfigMap extends Construct implements IConfigMap {
     for (const [key, value] of Object.entries(data)) {
       if (!KEY.test(key) || key.length > 253) refuse(`data.${key}`, 'is not a ConfigMap key', 'use letters, digits, \'-\', \'_\' and \'.\'.');
       if (typeof value !== 'string') refuse(`data.${key}`, `is ${JSON.stringify(value) ?? 'undefined'}, not text`, 'give the file content as a string.');
-      const credential = credentialProblem(key, value);
+      const credential = configMapCredentialProblem(key, value);
       if (credential) {
         refuse(`data.${key}`, `${credential} (its value is not shown)`,
           'keep the credential in a Secret (EncryptedSecret, SealedSecret, ExternalSecret) and mountSecret() it as a file.', 'HK-SECRETS-006');

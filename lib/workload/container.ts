@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { IConfigMap } from 'cdk8s-plus-28';
 import { configMapKeys } from './config-map';
-import { CREDENTIAL_NAME, PRIVATE_KEY } from './credentials';
+import { envCredentialProblem } from './credentials';
 import { validateImage, ImageRules } from './image';
 import { ConfigMapEnvVar, FieldEnvVar, HardenedContainerSpec, SecretEnvVar, SecretMount, SeccompSetting } from './pod-spec';
 import { HealthCheck } from './probes';
@@ -255,6 +255,7 @@ export function resolveContainer(ctx: ContainerContext, prop: string, options: S
     refuse(p('writablePaths'), `mounts the same path twice (${mounted.join(', ')})`, 'give every writable path and Secret its own directory.');
   }
 
+  if (ctx.init) refuseInitOnly(refuse, p, options);
   const probes: HardenedContainerSpec['probes'] = ctx.init ? {} : resolveProbes(ctx, p, options, ports);
   return {
     name,
@@ -279,6 +280,19 @@ export function resolveContainer(ctx: ContainerContext, prop: string, options: S
     secrets: ctx.secrets,
     mountToken: ctx.mountToken,
   };
+}
+
+/**
+ * An init container runs to completion before the others start: the API server refuses probes and lifecycle hooks
+ * on it (only a restartable sidecar init container may have them, which the library does not emit), so they are
+ * refused here rather than dropped without a word.
+ */
+function refuseInitOnly(refuse: Refuse, p: (f: string) => string, options: SecureContainerOptions): void {
+  for (const field of ['readinessProbe', 'livenessProbe', 'startupProbe', 'preStop'] as const) {
+    if (options[field] === undefined) continue;
+    refuse(p(field), `is set on an init container, which runs to completion before the other containers start; the kubelet never ${field === 'preStop' ? 'runs its hooks' : 'probes it'} and the API server refuses the field`,
+      'remove it; a helper that keeps running beside the application is a sidecar: addContainer({ … }).');
+  }
 }
 
 function resolveProbes(ctx: ContainerContext, p: (f: string) => string, options: SecureContainerOptions, ports: DeclaredPort[]): HardenedContainerSpec['probes'] {
@@ -353,9 +367,12 @@ function resolveEnv(refuse: Refuse, prop: string, env: unknown): Record<string, 
   for (const [name, value] of Object.entries(env as Record<string, unknown>)) {
     if (!ENV_NAME.test(name)) refuse(`${prop}.${name}`, 'is not a valid variable name', 'use letters, digits, \'_\', \'-\' and \'.\', not starting with a digit.');
     if (typeof value !== 'string') refuse(`${prop}.${name}`, `is ${JSON.stringify(value) ?? 'undefined'}, not a string`, 'give the value as a string.');
-    if (CREDENTIAL_NAME.test(name) || PRIVATE_KEY.test(value)) {
-      refuse(`${prop}.${name}`, 'looks like a credential written in clear (its value is not shown)',
-        'keep the credential in a Secret (EncryptedSecret, SealedSecret, ExternalSecret) and mountSecret() it as a file.', 'HK-SECRETS-006');
+    const credential = envCredentialProblem(name, value);
+    if (credential) {
+      refuse(`${prop}.${name}`, `${credential} (its value is not shown)`,
+        'keep the credential in a Secret (EncryptedSecret, SealedSecret, ExternalSecret) and mountSecret() it as a file; a program that '
+        + 'only reads it from the environment gets it through secretEnv (with a recorded HK-SECRETS-005 exception), and a URL '
+        + 'refers to it as $(VAR), e.g. \'postgres://app:$(DB_PASSWORD)@db:5432/shop\'.', 'HK-SECRETS-006');
     }
     out[name] = value;
   }

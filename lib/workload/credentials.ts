@@ -1,11 +1,20 @@
-/** Environment variable names Polaris and the catalogue treat as credentials (HK-SECRETS-006). */
-export const CREDENTIAL_NAME = /password|secret|token|bearer|apikey|api_key|^aws_secret_access_key$|^google_application_credentials$|^azure_.*key|^oci_cli_key_content$/i;
-/** A PEM private key block, in any variable or ConfigMap value. */
-export const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+import { credentialKind, isCredentialReference, isSensitiveName } from '../practices/checks/secrets/util';
 
-/** Why a name/value pair looks like a credential written in clear (HK-SECRETS-006), or undefined. */
-export function credentialProblem(name: string, value: string): string | undefined {
-  if (CREDENTIAL_NAME.test(name)) return 'has a name that says it holds a credential';
-  if (PRIVATE_KEY.test(value)) return 'holds a private key';
+/**
+ * Why an env literal looks like a credential written in clear (HK-SECRETS-006), judged by the catalogue's own rules
+ * (a name that announces a credential and is no reference to one, or a credential format in the value), or undefined.
+ * Never contains the value.
+ */
+export function envCredentialProblem(name: string, value: string): string | undefined {
+  const kind = credentialKind(value);
+  if (kind) return `contains ${kind} written in clear`;
+  if (isSensitiveName(name) && value !== '' && !isCredentialReference(name, value)) return 'looks like a credential written in clear';
   return undefined;
+}
+
+/** Why a ConfigMap entry looks like a credential (HK-SECRETS-006), by the catalogue's rules, or undefined. */
+export function configMapCredentialProblem(key: string, value: string): string | undefined {
+  if (isSensitiveName(key)) return 'has a name that says it holds a credential';
+  const kind = credentialKind(value);
+  return kind ? `contains ${kind}` : undefined;
 }

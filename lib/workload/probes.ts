@@ -53,6 +53,37 @@ const ROLE_DEFAULTS: Record<ProbeRole, { period: number; initialDelay: number; f
   startup: { period: 10, initialDelay: 0, failureThreshold: 30 },
 };
 
+/** Longest probe period: a check every few minutes leaves a dead container serving (or unrestarted) that long. */
+export const MAX_PROBE_PERIOD_SECONDS = 300;
+/** Longest initial delay: a slow start is a startup probe's job, which stops waiting as soon as the container is up. */
+export const MAX_PROBE_INITIAL_DELAY_SECONDS = 600;
+
+/**
+ * Timings the API server accepts but that make the probe say something else than it seems: a timeout longer than the
+ * period (the kubelet waits for each probe, so the check runs less often than written), a period of many minutes, an
+ * initial delay that a startup probe should cover, a failure threshold that leaves a broken container alone for hours.
+ */
+function refuseNonsenseTiming(refuse: Refuse, prop: string, role: ProbeRole, t: { periodSeconds: number; timeoutSeconds: number; initialDelaySeconds: number; failureThreshold: number }): void {
+  if (t.timeoutSeconds > t.periodSeconds) {
+    refuse(`${prop}.timeout`, `is ${t.timeoutSeconds} seconds, longer than the period of ${t.periodSeconds} seconds, so the kubelet probes less often than the period says`,
+      'give a timeout no longer than the period (a slow check needs a longer period).', 'HK-WORKLOAD-020');
+  }
+  if (t.periodSeconds > MAX_PROBE_PERIOD_SECONDS) {
+    refuse(`${prop}.period`, `is ${t.periodSeconds} seconds, so a failure goes unnoticed for minutes`,
+      `give a period of at most ${MAX_PROBE_PERIOD_SECONDS} seconds.`, 'HK-WORKLOAD-020');
+  }
+  if (t.initialDelaySeconds > MAX_PROBE_INITIAL_DELAY_SECONDS) {
+    refuse(`${prop}.initialDelay`, `is ${t.initialDelaySeconds} seconds, so a container that never starts is noticed only after that`,
+      `give at most ${MAX_PROBE_INITIAL_DELAY_SECONDS} seconds; for a slow start give a startupProbe, which stops waiting as soon as the container is up.`, 'HK-WORKLOAD-020');
+  }
+  // The startup probe's budget (period × threshold) is the start-up allowance; the others act on failures of a running container.
+  const window = t.periodSeconds * t.failureThreshold;
+  if (role !== 'startup' && window > MAX_PROBE_INITIAL_DELAY_SECONDS) {
+    refuse(`${prop}.failureThreshold`, `is ${t.failureThreshold}, so a ${role} failure is acted on only after ${window} seconds (period × threshold)`,
+      `keep period × failureThreshold at most ${MAX_PROBE_INITIAL_DELAY_SECONDS} seconds.`, 'HK-WORKLOAD-020');
+  }
+}
+
 /**
  * How the kubelet checks a container (HK-WORKLOAD-020). Probes never name a `host`, so they cannot be pointed at
  * another machine (HK-WORKLOAD-018), and network probes target declared ports only.
@@ -118,6 +149,7 @@ export class HealthCheck {
       failureThreshold: threshold,
       successThreshold: 1,
     };
+    refuseNonsenseTiming(refuse, prop, role, timing);
     if (this.kind === 'exec') {
       if (!Array.isArray(this.command) || this.command.length === 0 || this.command.some((c) => typeof c !== 'string' || c.length === 0)) {
         refuse(prop, 'is an exec check with an empty command', 'give the command as a non-empty list of words, e.g. [\'/app/healthcheck\'].', 'HK-WORKLOAD-020');

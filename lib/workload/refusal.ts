@@ -1,13 +1,13 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { audit } from '../audit/audit';
-import { SynthPass } from '../synth/synth-pass';
 import { formatRefusal } from '../errors';
 import { findPractice } from '../practices/catalogue';
 import { exceptionAnnotations, isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../practices/exceptions';
 import { Manifest } from '../practices/manifest';
 import { ExceptionPolicy, Practice } from '../practices/practice';
 import { Refuse } from '../refusal';
+import { SynthPass } from '../synth/synth-pass';
 import { KubernetesTarget } from '../target/kubernetes-target';
 
 /**

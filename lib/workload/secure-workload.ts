@@ -3,7 +3,7 @@ import { IConfigMap, k8s, ServiceType } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { ContainerContext, isAbsoluteDirectory, resolveContainer, SecureContainerOptions } from './container';
 import { HostAccessProps, needsPrivilegedNamespace, resolveHostAccess, ResolvedHostAccess } from './host-access';
-import { Connection, CidrConnection, metadataInside, METADATA_CIDRS, networkPolicyRules, RulePort, strictlyInside } from './network';
+import { Connection, CidrConnection, metadataInside, METADATA_CIDRS, networkPolicyRules, reachesPublicSpace, RulePort, strictlyInside } from './network';
 import { PodExtras, resolvePodExtras } from './pod-extras';
 import { hardenedPodSpec, HardenedContainerSpec, HardenedPod, PodScheduling, PodVolume, ProjectedToken, SecretMount, SeccompSetting, VolumeMountSpec } from './pod-spec';
 import { ExceptionSet } from './refusal';
@@ -17,6 +17,7 @@ import * as linkerdServer from '../imports/linkerd-server-policy.linkerd.io';
 import { decideMeshEdge, isMeshEdgeRefusal, meshProxies } from '../mesh/mesh-edge';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { ILockedNamespace, LockedNamespace, NamespaceMesh } from '../namespace/locked-namespace';
+import { resolveDnsLocation } from '../namespace/namespace-guards';
 import { isNamespaceScope } from '../namespace/namespace-scope';
 import { validateAllowedRegistries } from '../policy/registries';
 import { PUBLIC_LABEL } from '../practices/checks/network/ingress-via-controller';
@@ -360,7 +361,8 @@ export abstract class SecureWorkload extends Construct {
     if (typeof this.trustDomain !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.trustDomain)) {
       refuse('trustDomain', `is '${String(this.trustDomain)}', not a trust domain`, 'give the mesh trust domain, e.g. \'cluster.local\'.', 'HK-NETWORK-009');
     }
-    this.dns = { namespace: props.dns?.namespace ?? 'kube-system', labels: props.dns?.podLabels ?? { 'k8s-app': 'kube-dns' } };
+    const dns = resolveDnsLocation(refuse, 'dns', props.dns);
+    this.dns = { namespace: dns.namespace, labels: dns.podLabels };
 
     const runAsUser = this.identity('runAsUser', props.runAsUser, 'HK-WORKLOAD-004');
     const runAsGroup = this.identity('runAsGroup', props.runAsGroup, 'HK-WORKLOAD-005');
@@ -501,7 +503,8 @@ export abstract class SecureWorkload extends Construct {
 
   /**
    * Opens egress to addresses outside the cluster on the given ports. The cloud metadata address is always excepted
-   * (HK-NETWORK-010); `0.0.0.0/0` and `::/0` need a recorded HK-NETWORK-004 exception.
+   * (HK-NETWORK-010); a CIDR that reaches public address space (`0.0.0.0/0`, two `/1` halves, a provider's range)
+   * needs a recorded HK-NETWORK-004 exception: only private and reserved ranges are opened without one.
    */
   public allowEgressTo(cidr: string, ports: EgressPort[], except: string[] = []): void {
     const prop = 'allowEgressTo(cidr)';
@@ -509,6 +512,10 @@ export abstract class SecureWorkload extends Construct {
     if (inside === undefined) this._refuse(prop, `is '${String(cidr)}', not a CIDR`, 'write it as \'203.0.113.0/24\' or \'2001:db8::/32\'.', 'HK-NETWORK-004');
     if (/\/0$/.test(cidr) && !this._exceptions.excuses('HK-NETWORK-004')) {
       this._refuse(prop, `is '${cidr}', every address`, 'name the networks the workload talks to.', 'HK-NETWORK-004', true);
+    }
+    if (reachesPublicSpace(cidr) && !this._exceptions.excuses('HK-NETWORK-004')) {
+      this._refuse(prop, `is '${cidr}', which reaches public address space (it lies inside no private or reserved range such as 10.0.0.0/8)`,
+        'name the private networks the workload talks to; internet egress is a recorded decision', 'HK-NETWORK-004', true);
     }
     if (METADATA_CIDRS.some((m) => !strictlyInside(cidr, m) && inside.includes(m)) && !this._exceptions.excuses('HK-NETWORK-010')) {
       this._refuse(prop, `is '${cidr}', the cloud metadata endpoint`, 'give the workload cloud credentials through workload identity instead.', 'HK-NETWORK-010', true);
@@ -663,7 +670,29 @@ export abstract class SecureWorkload extends Construct {
   public addContainer(options: SecureContainerOptions): void {
     const c = resolveContainer({ ...this.containerContext, init: false, secrets: [], mountToken: false }, `addContainer(${options?.name ?? '?'})`, options);
     this.refuseDuplicateName(c.name, 'addContainer(name)');
+    this.refuseSharedPorts(c, `addContainer(${c.name}).ports`);
     this.sidecars.push(c);
+  }
+
+  /**
+   * The containers of a pod share one network namespace: a sidecar that declares a port another container declares
+   * cannot bind it (the second process fails with "address in use" and restarts forever), and a port name declared
+   * twice leaves Services and probes that name it pointing at either. The API server only warns about either.
+   */
+  private refuseSharedPorts(c: HardenedContainerSpec, prop: string): void {
+    for (const other of [this.main, ...this.sidecars]) {
+      for (const port of c.ports) {
+        const clash = other.ports.find((o) => o.port === port.port && o.protocol === port.protocol);
+        if (clash) {
+          this._refuse(prop, `declares ${port.protocol} ${port.port}, which container '${other.name}' declares too; containers of one pod share one network namespace, so only one of them can listen on it`,
+            'give the sidecar a port of its own (and reach the other container on localhost at its port).');
+        }
+        if (other.ports.some((o) => o.name === port.name)) {
+          this._refuse(prop, `names a port '${port.name}', which container '${other.name}' names too, so a Service or probe that names it is ambiguous`,
+            'give the sidecar\'s port a name of its own, e.g. \'metrics\'.');
+        }
+      }
+    }
   }
 
   /** Adds an init container with the same hardening; it runs to completion before the others start. */

@@ -110,7 +110,7 @@ describe('configuration and storage refuse bad input with the exact message', ()
     ['a credential in an ImmutableConfigMap', () => new ImmutableConfigMap(shop().ns, 'c', { data: { db_password: 'hunter2-canary' } }),
       "[test/shop/c] ImmutableConfigMap prop 'data.db_password' has a name that says it holds a credential (its value is not shown).\nPractice HK-SECRETS-006 (No credentials in env literals or ConfigMaps) refuses it.\nFix: keep the credential in a Secret (EncryptedSecret, SealedSecret, ExternalSecret) and mountSecret() it as a file."],
     ['a private key in an ImmutableConfigMap', () => new ImmutableConfigMap(shop().ns, 'c', { data: { 'tls.key': '-----BEGIN RSA PRIVATE KEY-----\nabc' } }),
-      "[test/shop/c] ImmutableConfigMap prop 'data.tls.key' holds a private key (its value is not shown).\nPractice HK-SECRETS-006 (No credentials in env literals or ConfigMaps) refuses it.\nFix: keep the credential in a Secret (EncryptedSecret, SealedSecret, ExternalSecret) and mountSecret() it as a file."],
+      "[test/shop/c] ImmutableConfigMap prop 'data.tls.key' contains a PEM private key (its value is not shown).\nPractice HK-SECRETS-006 (No credentials in env literals or ConfigMaps) refuses it.\nFix: keep the credential in a Secret (EncryptedSecret, SealedSecret, ExternalSecret) and mountSecret() it as a file."],
     ['ConfigMap data with a number', () => new ImmutableConfigMap(shop().ns, 'c', { data: { port: 8080 as any } }),
       "[test/shop/c] ImmutableConfigMap prop 'data.port' is 8080, not text.\nFix: give the file content as a string."],
     ['empty ConfigMap data', () => new ImmutableConfigMap(shop().ns, 'c', { data: {} }),

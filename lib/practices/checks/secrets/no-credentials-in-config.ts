@@ -19,7 +19,8 @@ export const noCredentialsInConfig: Practice = {
     + 'ending in FILE, PATH or DIR or GOOGLE_APPLICATION_CREDENTIALS, an absolute path, or an object name under a name ending in '
     + '_NAME or Ref); no literal env value and no ConfigMap data or binaryData value (decoded) '
     + 'contains a PEM private key (-BEGIN … PRIVATE KEY-) or a well-known credential format (AWS access key id, GitHub, Slack or '
-    + 'Google API token, JSON Web Token); no ConfigMap data or binaryData key has such a name.',
+    + 'Google API token, JSON Web Token, a URL with a password in its user part unless the password is a $(VAR) reference, '
+    + 'an HTTP Bearer token or Basic credentials, an aws_secret_access_key assignment); no ConfigMap data or binaryData key has such a name.',
   library: 'Refuses sensitive env literals and ConfigMap entries; messages name the key, never the value.',
   fix: 'Move the value into an EncryptedSecret mounted as a file (HK-SECRETS-005); rename non-secret keys that only look sensitive; rotate anything already committed.',
   exception: ExceptionPolicy.NONE,

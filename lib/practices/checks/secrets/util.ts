@@ -70,6 +70,11 @@ const CREDENTIAL_PATTERNS: ReadonlyArray<[string, RegExp]> = [
   ['a Slack token', /\bxox[abposr]-[A-Za-z0-9-]{10,}/],
   ['a Google API key', /\bAIza[0-9A-Za-z_-]{35}\b/],
   ['a JSON Web Token', /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}/],
+  // scheme://user:password@host; a Kubernetes `$(VAR)` (or shell `${VAR}`) reference in the password is not a credential.
+  ['a URL with a password', /\b[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:/?#@]+:(?!\$\([A-Za-z_][A-Za-z0-9_.-]*\)@|\$\{[A-Za-z_][A-Za-z0-9_]*\}@)[^\s/?#@]+@/],
+  ['an HTTP Bearer token', /\bBearer\s+(?!\$\()[A-Za-z0-9._~+/-]{16,}=*/],
+  ['HTTP Basic credentials', /\bBasic\s+(?=[A-Za-z0-9+/]*[0-9+/=])[A-Za-z0-9+/]{8,}={0,2}(?![A-Za-z0-9+/=])/],
+  ['an AWS secret access key', /\baws_secret_access_key\s*[=:]\s*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/i],
 ];
 
 /** What kind of credential a value contains, or undefined. Never returns the value itself. */
