@@ -53,6 +53,9 @@ const ROLE_DEFAULTS: Record<ProbeRole, { period: number; initialDelay: number; f
   startup: { period: 10, initialDelay: 0, failureThreshold: 30 },
 };
 
+/** The timing fields of a rendered probe. */
+type ProbeTiming = Pick<k8s.Probe, 'periodSeconds' | 'timeoutSeconds' | 'initialDelaySeconds' | 'failureThreshold'> & Record<'periodSeconds' | 'timeoutSeconds' | 'initialDelaySeconds' | 'failureThreshold', number>;
+
 /** Longest probe period: a check every few minutes leaves a dead container serving (or unrestarted) that long. */
 export const MAX_PROBE_PERIOD_SECONDS = 300;
 /** Longest initial delay: a slow start is a startup probe's job, which stops waiting as soon as the container is up. */
@@ -63,7 +66,7 @@ export const MAX_PROBE_INITIAL_DELAY_SECONDS = 600;
  * period (the kubelet waits for each probe, so the check runs less often than written), a period of many minutes, an
  * initial delay that a startup probe should cover, a failure threshold that leaves a broken container alone for hours.
  */
-function refuseNonsenseTiming(refuse: Refuse, prop: string, role: ProbeRole, t: { periodSeconds: number; timeoutSeconds: number; initialDelaySeconds: number; failureThreshold: number }): void {
+function refuseNonsenseTiming(refuse: Refuse, prop: string, role: ProbeRole, t: ProbeTiming): void {
   if (t.timeoutSeconds > t.periodSeconds) {
     refuse(`${prop}.timeout`, `is ${t.timeoutSeconds} seconds, longer than the period of ${t.periodSeconds} seconds, so the kubelet probes less often than the period says`,
       'give a timeout no longer than the period (a slow check needs a longer period).', 'HK-WORKLOAD-020');

@@ -5,7 +5,9 @@ import { LockedNamespace } from '../../lib/namespace/locked-namespace';
 import { HealthCheck } from '../../lib/workload/probes';
 import { SecureDeployment, SecureDeploymentProps } from '../../lib/workload/secure-deployment';
 
-const base = (extra: Partial<SecureDeploymentProps> = {}): SecureDeploymentProps => ({ image: image(), port: 8080, readinessProbe: ready(), ...extra });
+const base = (extra: Partial<SecureDeploymentProps> = {}): SecureDeploymentProps => ({
+  image: image(), port: 8080, readinessProbe: ready(), ...extra,
+});
 
 function deployment(extra: Partial<SecureDeploymentProps> = {}, after?: (d: SecureDeployment) => void): () => void {
   return () => {
