@@ -103,6 +103,10 @@ export function renderJson(report: AuditReport, options: MachineReportOptions = 
 /** Findings rendered per piece of `renderJsonChunks`. */
 const FINDINGS_PER_CHUNK = 2000;
 
+/** What JSON.stringify puts around the findings of a piece, `{ f: [...] }` indented by 2. */
+const WRAPPED_HEAD = '{\n  "f": [\n';
+const WRAPPED_TAIL = '\n  ]\n}';
+
 /** Stands for the findings array while the rest of the JSON report is rendered around it. */
 const FINDINGS_SLOT = '__cdk8s_hardened_findings__';
 
@@ -139,10 +143,9 @@ export function* renderJsonChunks(report: AuditReport, options: MachineReportOpt
   yield frame.slice(0, slot) + '[\n';
   for (let from = 0; from < findings.length; from += FINDINGS_PER_CHUNK) {
     const to = Math.min(from + FINDINGS_PER_CHUNK, findings.length);
-    const parts: string[] = [];
-    // Each finding sits two levels deep (the report, the findings array): indented by four spaces.
-    for (let i = from; i < to; i++) parts.push('    ' + JSON.stringify(findingJson(findings[i]), undefined, 2).replace(/\n/g, '\n    '));
-    yield parts.join(',\n') + (to < findings.length ? ',\n' : '\n');
+    // Rendered where they sit in the report, in an array one level down, so that they are indented as they must be.
+    const wrapped = JSON.stringify({ f: findings.slice(from, to).map(findingJson) }, undefined, 2);
+    yield wrapped.slice(WRAPPED_HEAD.length, wrapped.length - WRAPPED_TAIL.length) + (to < findings.length ? ',\n' : '\n');
   }
   yield '  ]' + frame.slice(slot + FINDINGS_SLOT.length + 2);
 }

@@ -1,26 +1,35 @@
 import { Command, CommanderError } from 'commander';
-import * as access from './access-command';
-import * as audit from './audit-command';
-import * as decrypt from './decrypt-command';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes';
-import * as images from './images-command';
 import { packageVersion } from '../audit/report';
 
 /** Adds one subcommand (with its options and action) to the program. */
 export type CommandRegistrar = (program: Command) => void;
 
-/** Every subcommand of the CLI; each module registers its own command, options and help. */
-export const COMMANDS: readonly CommandRegistrar[] = [audit.register, decrypt.register, access.register, images.register];
+/**
+ * Every subcommand by name, each module loaded only when needed: a run of `audit` does not load SOPS, age, the KMS
+ * client or the RBAC report (start-up is a visible share of a run on a few files). Each module registers its own
+ * command, options and help.
+ */
+export const COMMANDS: Readonly<Record<string, () => Promise<CommandRegistrar>>> = {
+  audit: async () => (await import('./audit-command')).register,
+  decrypt: async () => (await import('./decrypt-command')).register,
+  access: async () => (await import('./access-command')).register,
+  images: async () => (await import('./images-command')).register,
+};
 
-/** Builds the `cdk8s-hardened` program with every registered subcommand. */
-export function createProgram(): Command {
+/**
+ * Builds the `cdk8s-hardened` program. With `command` naming a subcommand, only that one is registered (what a run
+ * needs, its own --help included); otherwise every one, for the program's help, version and usage errors.
+ */
+export async function createProgram(command?: string): Promise<Command> {
   const program = new Command('cdk8s-hardened')
     .description('Security practices for Kubernetes manifests: audit YAML against the cdk8s-hardened catalogue, decrypt SOPS files, report RBAC access.')
     .version(packageVersion())
     .showHelpAfterError('(add --help for usage)')
     // Commander exits 1 on usage errors; exit 1 means "findings" here, so errors surface as exceptions instead.
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  const names = command !== undefined && Object.prototype.hasOwnProperty.call(COMMANDS, command) ? [command] : Object.keys(COMMANDS);
+  for (const name of names) (await COMMANDS[name]())(program);
   // A registrar may build its command with `new Command()` + `addCommand`, which inherits nothing.
   for (const sub of program.commands) sub.exitOverride().showHelpAfterError('(add --help for usage)');
   return program;
@@ -35,8 +44,8 @@ export async function main(argv: readonly string[]): Promise<void> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code !== 'EPIPE') throw e;
   });
-  const program = createProgram();
   try {
+    const program = await createProgram(argv[2]);
     await program.parseAsync([...argv]);
   } catch (e) {
     if (e instanceof CommanderError) {

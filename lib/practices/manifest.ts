@@ -53,11 +53,16 @@ export const CLUSTER_SCOPED_KINDS: readonly string[] = [
 /** Control-plane configuration kinds: files for the API server, never applied as objects. */
 export const CONTROL_PLANE_FILE_KINDS: readonly string[] = ['EncryptionConfiguration', 'Policy', 'KubeletConfiguration'];
 
+// Sets of the lists above: dozens of checks ask these questions of every object of a set.
+const CLUSTER_SCOPED = new Set(CLUSTER_SCOPED_KINDS);
+const CONTROL_PLANE_FILES = new Set(CONTROL_PLANE_FILE_KINDS);
+const POD_KIND_SET = new Set(POD_KINDS);
+
 /** Whether an object of this kind lives in a namespace. */
 export function isNamespaced(obj: Manifest): boolean {
   const kind = typeof obj.kind === 'string' ? obj.kind : '';
-  if (CLUSTER_SCOPED_KINDS.includes(kind)) return false;
-  if (CONTROL_PLANE_FILE_KINDS.includes(kind) && isControlPlaneFile(obj)) return false;
+  if (CLUSTER_SCOPED.has(kind)) return false;
+  if (CONTROL_PLANE_FILES.has(kind) && isControlPlaneFile(obj)) return false;
   return true;
 }
 
@@ -116,7 +121,7 @@ function podTemplatePart(obj: Manifest, part: 'spec' | 'metadata'): unknown {
   switch (obj.kind) {
     case 'Pod': return obj[part];
     case 'CronJob': return obj.spec?.jobTemplate?.spec?.template?.[part];
-    default: return typeof obj.kind === 'string' && POD_KINDS.includes(obj.kind) ? obj.spec?.template?.[part] : undefined;
+    default: return typeof obj.kind === 'string' && POD_KIND_SET.has(obj.kind) ? obj.spec?.template?.[part] : undefined;
   }
 }
 
@@ -132,8 +137,11 @@ export function podLabelsOf(obj: Manifest): Record<string, string> {
   return isRecord(labels) ? labels : {};
 }
 
+const ALL_CONTAINER_LISTS: ReadonlyArray<ContainerView['list']> = ['containers', 'initContainers', 'ephemeralContainers'];
+const APP_CONTAINER_LISTS: ReadonlyArray<ContainerView['list']> = ['containers', 'initContainers'];
+
 /** Every container of the pod spec (`C`): containers, init containers and ephemeral containers. */
-export function containersOf(obj: Manifest, lists: ReadonlyArray<ContainerView['list']> = ['containers', 'initContainers', 'ephemeralContainers']): ContainerView[] {
+export function containersOf(obj: Manifest, lists: ReadonlyArray<ContainerView['list']> = ALL_CONTAINER_LISTS): ContainerView[] {
   const spec = podSpecOf(obj);
   if (!spec) return [];
   const out: ContainerView[] = [];
@@ -147,7 +155,7 @@ export function containersOf(obj: Manifest, lists: ReadonlyArray<ContainerView['
 
 /** Containers that may declare ports, resources and probes (the API forbids them on ephemeral containers). */
 export function appContainersOf(obj: Manifest): ContainerView[] {
-  return containersOf(obj, ['containers', 'initContainers']);
+  return containersOf(obj, APP_CONTAINER_LISTS);
 }
 
 /** `container "x"` or `init container "x"`, for messages. */
