@@ -137,11 +137,10 @@ export function podLabelsOf(obj: Manifest): Record<string, string> {
   return isRecord(labels) ? labels : {};
 }
 
-const ALL_CONTAINER_LISTS: ReadonlyArray<ContainerView['list']> = ['containers', 'initContainers', 'ephemeralContainers'];
 const APP_CONTAINER_LISTS: ReadonlyArray<ContainerView['list']> = ['containers', 'initContainers'];
 
 /** Every container of the pod spec (`C`): containers, init containers and ephemeral containers. */
-export function containersOf(obj: Manifest, lists: ReadonlyArray<ContainerView['list']> = ALL_CONTAINER_LISTS): ContainerView[] {
+export function containersOf(obj: Manifest, lists: ReadonlyArray<ContainerView['list']> = ['containers', 'initContainers', 'ephemeralContainers']): ContainerView[] {
   const spec = podSpecOf(obj);
   if (!spec) return [];
   const out: ContainerView[] = [];
