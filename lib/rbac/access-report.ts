@@ -238,7 +238,7 @@ function finish(e: MutableEntry): AccessEntry {
 function roleText(role: RoleModel): string {
   const name = role.kind === 'Role' ? `${role.namespace}/${role.name}` : role.name;
   const aggregated = role.aggregates.length > 0 ? ` (aggregating ${role.aggregates.map((a) => a.metadata?.name ?? '?').join(', ')})` : '';
-  return `${role.kind} ${name}${role.builtIn ? ' (built-in; security-relevant rules only)' : aggregated}`;
+  return `${role.kind} ${name}${role.builtIn ? ' (built-in, bootstrap policy)' : aggregated}`;
 }
 
 function toSubject(s: { kind: string; name: string; namespace?: string }): AccessSubject {

@@ -4,15 +4,17 @@ import { Construct, IConstruct } from 'constructs';
 import { Grant, GrantOptions, RbacRule, Verb } from './grants';
 import { isExceptable, judgeRbac, RbacViolation } from './judge';
 import { objectMeta } from '../cluster/object-meta';
+import { EXTERNAL_REFERENCES_ANNOTATION } from '../coherence/coherence';
 import { formatRefusal, HardenedError, RefusalDetails } from '../errors';
 import { enclosingNamespace } from '../namespace/enclosing-namespace';
 import { findPractice } from '../practices/catalogue';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
+import { builtInClusterRole } from '../practices/checks/rbac/built-in-roles';
 import { RBAC_GROUP } from '../practices/checks/rbac/util';
 import { isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../practices/exceptions';
 import { describe, Manifest } from '../practices/manifest';
 import { ExceptionPolicy, PracticeGroup } from '../practices/practice';
-import { refuser } from '../refusal';
+import { refuser, shown } from '../refusal';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 
@@ -131,9 +133,21 @@ export interface RbacProfileProps {
   readonly exceptions?: PracticeException[];
 }
 
+/** Options of `RbacProfile.bindClusterRole`. */
+export interface BindClusterRoleOptions {
+  /**
+   * Who creates the ClusterRole and why binding it is safe (at least 10 characters), for a role that is neither built
+   * into Kubernetes nor defined in the app, so the library cannot judge what it grants. Recorded on the binding as
+   * its `cdk8s-hardened.io/external-references` annotation.
+   * @default - none: the role must be built in (judged by the bootstrap policy's rules) or defined in the app
+   */
+  readonly reason?: string;
+}
+
 interface ExtraBinding {
   readonly roleName: string;
   readonly object: ApiObject;
+  readonly reason?: string;
 }
 
 /**
@@ -305,13 +319,27 @@ export class RbacProfile extends Construct {
 
   /**
    * Binds an existing ClusterRole (e.g. `view`) to the subjects: by a RoleBinding in the profile's namespace, or a
-   * ClusterRoleBinding for a cluster-wide profile. The role is judged with its aggregated rules where the app
-   * declares it; `cluster-admin`, `admin`, `edit` and any role with dangerous rules are refused.
+   * ClusterRoleBinding for a cluster-wide profile. The role is judged by what it grants: a role of the app with its
+   * aggregated rules, a built-in one (`view`, `edit`, `admin`, `cluster-admin`, the `system:` roles of the bootstrap
+   * policy) by its bootstrap rules; `cluster-admin`, `admin`, `edit`, `system:node` and any role with dangerous rules
+   * are refused. A role that is neither built in nor in the app cannot be judged and needs `options.reason`.
    */
-  public bindClusterRole(name: string): void {
+  public bindClusterRole(name: string, options: BindClusterRoleOptions = {}): void {
     const prop = 'bindClusterRole(name)';
-    if (name === '' || name.includes('/')) {
-      this.refuse({ prop, problem: `is '${name}', not a ClusterRole name`, fix: 'name an existing ClusterRole, e.g. \'view\'.' });
+    if (typeof name !== 'string' || name === '' || name.includes('/')) {
+      this.refuse({ prop, problem: `is ${shown(name)}, not a ClusterRole name`, fix: 'name an existing ClusterRole, e.g. \'view\'.' });
+    }
+    if (options === null || typeof options !== 'object') {
+      this.refuse({ prop: 'bindClusterRole(options)', problem: `is ${shown(options)}, not { reason }`, fix: 'pass { reason: \'…\' } or nothing.' });
+    }
+    const reason = options.reason;
+    if (reason !== undefined && !isAcceptableReason(reason)) {
+      this.refuse({
+        prop: 'bindClusterRole(options.reason)',
+        problem: `is ${shown(reason)}, shorter than ${MIN_REASON_LENGTH} characters`,
+        practiceId: 'HK-AUDIT-003',
+        fix: 'say who creates the ClusterRole and why binding it is safe, e.g. \'installed by the monitoring Helm chart (PLAT-7)\'.',
+      });
     }
     if (this.extraBindings.some((b) => b.roleName === name)) {
       this.refuse({ prop, problem: `is '${name}', which the profile already binds`, fix: 'bind each ClusterRole once.' });
@@ -320,11 +348,13 @@ export class RbacProfile extends Construct {
     const bindingName = `${this.name}-${name.replace(/[^a-z0-9-]/g, '-')}`.slice(0, 253);
     const subjects = Lazy.any({ produce: () => this._subjects.map((s) => this.renderSubject(s)) }) as unknown as k8s.Subject[];
     const roleRef = { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name };
+    const annotations: Record<string, string> = reason === undefined ? {} : { [EXTERNAL_REFERENCES_ANNOTATION]: `ClusterRole/${name}: ${reason.trim()}` };
     this.change(prop, `ClusterRole ${name}`, () => {
+      const metadata = this.meta(id, bindingName, true, annotations);
       const object = this.clusterWide
-        ? clusterScoped(new k8s.KubeClusterRoleBinding(this, id, { metadata: this.meta(id, bindingName, true), roleRef, subjects }))
-        : new k8s.KubeRoleBinding(this, id, { metadata: this.meta(id, bindingName, true), roleRef, subjects });
-      this.extraBindings.push({ roleName: name, object });
+        ? clusterScoped(new k8s.KubeClusterRoleBinding(this, id, { metadata, roleRef, subjects }))
+        : new k8s.KubeRoleBinding(this, id, { metadata, roleRef, subjects });
+      this.extraBindings.push({ roleName: name, object, ...(reason === undefined ? {} : { reason }) });
     }, () => {
       this.extraBindings.pop();
       this.node.tryRemoveChild(id);
@@ -446,6 +476,7 @@ export class RbacProfile extends Construct {
     const violations = this.judge();
     const messages = violations.filter((v) => !this.excuses(v))
       .map((v) => this.lazyText(this.violationRefusal(v.source, describe(v.violation.object), v)));
+    messages.push(...this.unjudgedBindings());
     for (const e of this.exceptions) {
       if (e.practice === 'HK-RBAC-011' && this.clusterWide) continue;
       if (violations.some((v) => v.practice.id === e.practice)) continue;
@@ -460,6 +491,43 @@ export class RbacProfile extends Construct {
       }));
     }
     return messages;
+  }
+
+  /**
+   * Bound ClusterRoles the library cannot judge (neither built in nor in the app) without a recorded reason, and
+   * reasons recorded for roles it does judge (they excuse nothing). Known only at synth: the app may define a role
+   * after the call that binds it.
+   */
+  private unjudgedBindings(): string[] {
+    const defined = new Set(this.node.root.node.findAll()
+      .filter((c) => ApiObject.isApiObject(c) && c.kind === 'ClusterRole').map((c) => (c as ApiObject).name));
+    const out: string[] = [];
+    for (const b of this.extraBindings) {
+      const judged = defined.has(b.roleName) ? 'which the app defines' : builtInClusterRole(b.roleName) ? 'a ClusterRole built into Kubernetes' : undefined;
+      if (judged && b.reason !== undefined) {
+        out.push(this.lazyText({
+          scope: this,
+          construct: 'RbacProfile',
+          prop: `bindClusterRole(${b.roleName})`,
+          problem: `records a reason for ClusterRole '${b.roleName}', ${judged}, which is judged by what it grants and needs no reason`,
+          practiceId: 'HK-AUDIT-003',
+          practiceTitle: findPractice('HK-AUDIT-003')?.title,
+          fix: `remove options.reason from bindClusterRole('${b.roleName}').`,
+        }));
+      } else if (!judged && b.reason === undefined) {
+        out.push(this.lazyText({
+          scope: this,
+          construct: 'RbacProfile',
+          prop: `bindClusterRole(${b.roleName})`,
+          problem: `is '${b.roleName}', a ClusterRole neither built into Kubernetes nor defined in the app, so what it grants cannot be judged`,
+          practiceId: 'HK-AUDIT-003',
+          practiceTitle: findPractice('HK-AUDIT-003')?.title,
+          fix: 'define the ClusterRole in the app (it is then judged with its aggregated rules), or record who creates it: '
+            + `bindClusterRole('${b.roleName}', { reason: '…' }).`,
+        }));
+      }
+    }
+    return out;
   }
 
   /** cdk8s prefixes validation messages with the construct path itself. */
@@ -525,12 +593,13 @@ export class RbacProfile extends Construct {
     return [...exceptions, ...(clusterWide ? [{ practice: 'HK-RBAC-011', reason: clusterWide.reason }] : [])];
   }
 
-  private meta(id: string, name: string, rbac: boolean) {
+  private meta(id: string, name: string, rbac: boolean, annotations: Record<string, string> = {}) {
     const namespaced = this.namespace !== undefined && (!this.clusterWide || !rbac);
     return objectMeta({
       scope: this,
       id,
       name,
+      annotations,
       ...(namespaced ? { namespace: this.namespace } : {}),
       appName: this.name,
       partOf: this.partOf,

@@ -139,11 +139,32 @@ describe('access report and audit of a third-party chart', () => {
     expect(subjects('payments')).toEqual(['ServiceAccount acme-operator']);
   });
 
-  test('lists a binding whose role the input does not hold', () => {
-    expect(report.unresolved).toEqual([
-      { binding: 'RoleBinding acme-system/acme-view', role: 'ClusterRole view', subjects: [{ kind: 'Group', name: 'acme-viewers' }] },
+  test('resolves a binding to a built-in role the input does not hold by the bootstrap policy\'s rules', () => {
+    expect(report.unresolved).toEqual([]);
+    const viewers = report.subjects.find((s) => s.subject.name === 'acme-viewers')!;
+    expect(viewers.access.find((a) => a.resource === 'configmaps')).toEqual({
+      namespace: 'acme-system',
+      apiGroup: '',
+      resource: 'configmaps',
+      verbs: ['get', 'list', 'watch'],
+      resourceNames: [],
+      grantedBy: ['RoleBinding acme-system/acme-view -> ClusterRole view (built-in, bootstrap policy)'],
+    });
+    expect(viewers.access.some((a) => a.resource === 'secrets')).toBe(false);
+  });
+
+  test('lists a binding whose role is neither in the input nor built in', () => {
+    const unknown = accessReport([{
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'RoleBinding',
+      metadata: { name: 'acme-metrics', namespace: 'acme-system' },
+      roleRef: { kind: 'ClusterRole', name: 'acme-metrics-reader' },
+      subjects: [{ kind: 'Group', name: 'acme-viewers' }],
+    }]);
+    expect(unknown.unresolved).toEqual([
+      { binding: 'RoleBinding acme-system/acme-metrics', role: 'ClusterRole acme-metrics-reader', subjects: [{ kind: 'Group', name: 'acme-viewers' }] },
     ]);
-    expect(renderAccessMarkdown(report)).toContain('## Bindings whose role is not in the input\n\n- RoleBinding acme-system/acme-view -> ClusterRole view: Group acme-viewers\n');
+    expect(renderAccessMarkdown(unknown)).toContain('## Bindings whose role is not in the input\n\n- RoleBinding acme-system/acme-metrics -> ClusterRole acme-metrics-reader: Group acme-viewers\n');
   });
 });
 
@@ -166,7 +187,7 @@ describe('resolution', () => {
   test('a binding to the built-in edit role shows its security-relevant grants', () => {
     const report = accessReport([rbac('RoleBinding', 'devs', { roleRef: { kind: 'ClusterRole', name: 'edit' }, subjects: [{ kind: 'Group', name: 'devs' }] }, 'shop')]);
     expect(whoCan(report, { verb: 'create', resource: 'pods/exec', namespace: 'shop' }).map((a) => a.entry.grantedBy))
-      .toEqual([['RoleBinding shop/devs -> ClusterRole edit (built-in; security-relevant rules only)']]);
+      .toEqual([['RoleBinding shop/devs -> ClusterRole edit (built-in, bootstrap policy)']]);
   });
 
   test('merges the verbs two bindings grant on the same resource and names both', () => {

@@ -3,6 +3,7 @@
  * set), bindings resolved to their roles, and grant queries that understand RBAC's wildcards. The RBAC checks
  * read the set through it; an access report can read the same model.
  */
+import { builtInClusterRole } from './built-in-roles';
 import { asArray, describe, Manifest, namespaceOf, selectorMatches } from '../../manifest';
 import { AuditContext, memoized, Violation } from '../../practice';
 
@@ -87,35 +88,6 @@ export interface Access {
   readonly verb: string;
 }
 
-const WRITE_VERBS = ['create', 'update', 'patch', 'delete', 'deletecollection'];
-const READ_VERBS = ['get', 'list', 'watch'];
-
-/**
- * The security-relevant rules of the default ClusterRoles (Kubernetes 1.28 bootstrap policy), so a binding to
- * `edit` is judged by what `edit` grants even though no manifest declares it.
- */
-const BUILT_IN_RULES: Record<string, readonly PolicyRule[]> = (() => {
-  const rule = (apiGroups: string[], resources: string[], verbs: string[]): PolicyRule => ({
-    apiGroups, resources, verbs, resourceNames: [], nonResourceURLs: [],
-  });
-  const edit = [
-    rule([''], ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'secrets', 'services/proxy'], READ_VERBS),
-    rule([''], ['serviceaccounts'], ['impersonate']),
-    rule([''], ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'], WRITE_VERBS),
-    rule([''], ['configmaps', 'events', 'persistentvolumeclaims', 'replicationcontrollers', 'secrets', 'serviceaccounts', 'services'], WRITE_VERBS),
-    rule([''], ['serviceaccounts/token'], ['create']),
-    rule(['apps'], ['daemonsets', 'deployments', 'replicasets', 'statefulsets'], WRITE_VERBS),
-    rule(['batch'], ['cronjobs', 'jobs'], WRITE_VERBS),
-  ];
-  return {
-    'cluster-admin': [
-      rule(['*'], ['*'], ['*']),
-      { apiGroups: [], resources: [], verbs: ['*'], resourceNames: [], nonResourceURLs: ['*'] },
-    ],
-    'admin': [...edit, rule([RBAC_GROUP], ['roles', 'rolebindings'], [...READ_VERBS, ...WRITE_VERBS])],
-    'edit': edit,
-  };
-})();
 
 function strings(value: unknown): string[] {
   return asArray(value).filter((v): v is string => typeof v === 'string');
@@ -217,17 +189,16 @@ export class RbacModel {
     if (ref.kind !== 'ClusterRole') return undefined;
     const own = this.roleIndex.get(roleKey('ClusterRole', '', name));
     if (own) return own;
-    const builtIn = BUILT_IN_RULES[name];
+    const builtIn = builtInClusterRole(name);
     if (!builtIn) return undefined;
     const object: Manifest = { apiVersion: `${RBAC_GROUP}/v1`, kind: 'ClusterRole', metadata: { name } };
-    return {
-      object,
-      kind: 'ClusterRole',
-      name,
-      builtIn: true,
-      aggregates: [],
-      rules: builtIn.map((rule, index) => ({ rule, declaredBy: object, index })),
-    };
+    const rules: EffectiveRule[] = builtIn.rules.map((rule, index) => ({ rule, declaredBy: object, index }));
+    // admin, edit and view also collect the app's ClusterRoles labelled for them, as the aggregation controller does.
+    const aggregates = this.clusterRoles.filter((c) => builtIn.aggregatesLabels.some((l) => c.metadata?.labels?.[l] === 'true'));
+    for (const other of aggregates) {
+      for (const r of this.model(other, new Set()).rules) if (!rules.some((x) => x.declaredBy === r.declaredBy && x.index === r.index)) rules.push(r);
+    }
+    return { object, kind: 'ClusterRole', name, builtIn: true, aggregates, rules };
   }
 
   /** Bindings whose roleRef resolves to `role`. */
