@@ -4,7 +4,7 @@
  */
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { kindOf, SCHEDULE } from './mixed';
-import { callerOf, IMAGE, layout } from './workloads';
+import { callerOf, IMAGE, layout, QUOTA } from './workloads';
 import { BackupPlan, VolumeData } from '../../lib/backup/backup-plan';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
 import { HardenedAudit } from '../../lib/synth/app-audit';
@@ -33,7 +33,7 @@ export function build(app: App, n: number, charts: number): void {
   const all: SecureWorkload[] = [];
   for (const slot of layout(n, charts)) {
     const ns = new LockedNamespace(chartList[slot.chart], slot.name, {
-      owner: 'bench-team', allowedRegistries: ['registry.example.com'], storageClassName: 'encrypted-ssd',
+      owner: 'bench-team', allowedRegistries: ['registry.example.com'], storageClassName: 'encrypted-ssd', quota: QUOTA,
     });
     for (const i of slot.workloads) {
       const caller = callerOf(i);

@@ -1,6 +1,6 @@
 /** N SecureDeployments in LockedNamespaces, audited by HardenedAudit (bench row builder). */
 import { App, Chart } from 'cdk8s';
-import { callerOf, IMAGE, layout } from './workloads';
+import { callerOf, IMAGE, layout, QUOTA } from './workloads';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
 import { HardenedAudit } from '../../lib/synth/app-audit';
 import { HealthCheck } from '../../lib/workload/probes';
@@ -18,7 +18,7 @@ export function build(app: App, n: number, charts: number, appAudit = true): voi
   const chartList = Array.from({ length: charts }, (_, c) => new Chart(app, `bench-${c}`));
   const all: SecureDeployment[] = [];
   for (const slot of layout(n, charts)) {
-    const ns = new LockedNamespace(chartList[slot.chart], slot.name, { owner: 'bench-team', allowedRegistries: ['registry.example.com'] });
+    const ns = new LockedNamespace(chartList[slot.chart], slot.name, { owner: 'bench-team', allowedRegistries: ['registry.example.com'], quota: QUOTA });
     for (const i of slot.workloads) {
       all[i] = new SecureDeployment(ns, `w-${i}`, { image: IMAGE, port: 8080, readinessProbe: READY });
       const caller = callerOf(i);

@@ -6,6 +6,23 @@ export const PER_NAMESPACE = 50;
 /** A pinned image from an allowed registry, so the hardened app audits clean. */
 export const IMAGE = `registry.example.com/bench/app:1.0.0@sha256:${'d'.repeat(64)}`;
 
+/**
+ * The quota of each bench namespace: room for PER_NAMESPACE workloads at full scale (replicas and rollout surge),
+ * so the app-wide quota check passes; the plain twin has no quota, so this only sizes the hardened one.
+ */
+export const QUOTA = {
+  requestsCpu: '64',
+  requestsMemory: '128Gi',
+  limitsCpu: '128',
+  limitsMemory: '256Gi',
+  requestsEphemeralStorage: '64Gi',
+  limitsEphemeralStorage: '128Gi',
+  pods: 400,
+  services: 200,
+  persistentVolumeClaims: 100,
+  jobs: 200,
+};
+
 /** One namespace of the layout: its name, its chart and its workload indexes. */
 export interface NamespaceSlot {
   readonly name: string;

@@ -30,7 +30,9 @@ function groupByNamespace(objects: readonly Manifest[]): Map<string, Manifest[]>
   for (const o of objects) {
     const ns = o.metadata?.namespace;
     if (typeof ns !== 'string' || ns === '') continue;
-    out.set(ns, [...(out.get(ns) ?? []), o]);
+    const list = out.get(ns);
+    if (list) list.push(o);
+    else out.set(ns, [o]);
   }
   return out;
 }
@@ -87,8 +89,8 @@ function containerLimitItem(limitRanges: readonly Manifest[]): any {
   return undefined;
 }
 
-function effectiveResources(container: any, limitRanges: readonly Manifest[]): EffectiveResources {
-  const item = containerLimitItem(limitRanges) ?? {};
+/** `item` is the namespace's Container limit item (`containerLimitItem`), `{}` when it has none. */
+function effectiveResources(container: any, item: any): EffectiveResources {
   const declared = container?.resources ?? {};
   const requests: Record<string, string | undefined> = {};
   const limits: Record<string, string | undefined> = {};
@@ -104,21 +106,23 @@ function effectiveResources(container: any, limitRanges: readonly Manifest[]): E
 
 function limitRangeProblems(lr: Manifest, members: readonly Manifest[], pathOf: PathOf): AppProblem[] {
   const problems: AppProblem[] = [];
+  const containerItem = containerLimitItem([lr]) ?? {};
   for (const item of asArray(lr.spec?.limits)) {
     if (item?.type === 'Container') {
       for (const obj of members) {
         const spec = podSpecOf(obj);
         if (!spec) continue;
         for (const container of [...asArray(spec.containers), ...asArray(spec.initContainers)]) {
-          const eff = effectiveResources(container, [lr]);
+          const eff = effectiveResources(container, containerItem);
           for (const [bound, verb] of [['max', 'above'], ['min', 'below']] as const) {
             for (const [resource, boundText] of Object.entries(item[bound] ?? {})) {
+              const b = parseQuantity(String(boundText));
+              if (b === undefined) continue;
               for (const kind of ['requests', 'limits'] as const) {
                 const value = eff[kind][resource];
                 if (value === undefined) continue;
                 const v = parseQuantity(value);
-                const b = parseQuantity(String(boundText));
-                if (v === undefined || b === undefined) continue;
+                if (v === undefined) continue;
                 if (bound === 'max' ? v > b : v < b) {
                   problems.push({
                     object: obj,
@@ -171,9 +175,26 @@ interface Scale {
   readonly why: string;
 }
 
-function scaleOf(obj: Manifest, members: readonly Manifest[]): Scale | undefined {
-  const hpa = members.find((h) => h.kind === 'HorizontalPodAutoscaler' && h.spec?.scaleTargetRef?.kind === obj.kind
-    && h.spec?.scaleTargetRef?.name === obj.metadata?.name);
+/** Workload kind → workload name → the first HorizontalPodAutoscaler of the namespace that scales it. */
+type Autoscalers = Map<unknown, Map<unknown, Manifest>>;
+
+/** The namespace's HPAs by target, keeping the first of each (as a search in member order finds it). */
+function autoscalers(members: readonly Manifest[]): Autoscalers {
+  const out: Autoscalers = new Map();
+  for (const h of members) {
+    if (h.kind !== 'HorizontalPodAutoscaler') continue;
+    const kind = h.spec?.scaleTargetRef?.kind;
+    const name = h.spec?.scaleTargetRef?.name;
+    // NaN equals nothing, not even itself, so it scales nothing.
+    if (Number.isNaN(kind) || Number.isNaN(name)) continue;
+    const byName = out.get(kind) ?? out.set(kind, new Map()).get(kind)!;
+    if (!byName.has(name)) byName.set(name, h);
+  }
+  return out;
+}
+
+function scaleOf(obj: Manifest, hpas: Autoscalers): Scale | undefined {
+  const hpa = hpas.get(obj.kind)?.get(obj.metadata?.name);
   const count = (n: unknown, fallback: number) => (typeof n === 'number' && Number.isFinite(n) && n >= 0 ? n : fallback);
   switch (obj.kind) {
     case 'Pod': return { pods: 1, why: '1 pod' };
@@ -203,12 +224,15 @@ function surgeOf(deployment: Manifest, replicas: number): number {
   return m ? Math.ceil((replicas * Number(m[1])) / 100) : 0;
 }
 
-/** A pod's effective amount of one resource: its containers and restartable init containers add up; other init containers run alone. */
-function podAmount(spec: any, kind: 'requests' | 'limits', resource: string, limitRanges: readonly Manifest[]): number | undefined {
+/**
+ * A pod's effective amount of one resource: its containers and restartable init containers add up; other init
+ * containers run alone. `effective` gives a container's effective resources (computed once per container).
+ */
+function podAmount(spec: any, kind: 'requests' | 'limits', resource: string, effective: (container: any) => EffectiveResources): number | undefined {
   let sum = 0;
   let initMax = 0;
   const amount = (c: any): number | undefined => {
-    const text = effectiveResources(c, limitRanges)[kind][resource];
+    const text = effective(c)[kind][resource];
     return text === undefined ? undefined : parseQuantity(text);
   };
   for (const c of asArray(spec.containers)) {
@@ -295,7 +319,8 @@ function quotaProblems(quota: Manifest, members: readonly Manifest[], limitRange
     }
   }
 
-  const workloads = members.map((o) => ({ o, spec: podSpecOf(o), scale: scaleOf(o, members) }))
+  const hpas = autoscalers(members);
+  const workloads = members.map((o) => ({ o, spec: podSpecOf(o), scale: scaleOf(o, hpas) }))
     .filter((w): w is { o: Manifest; spec: any; scale: Scale } => !!w.spec && !!w.scale);
   const podsMax = limitOf('pods') ?? limitOf('count/pods');
   if (podsMax !== undefined) {
@@ -310,15 +335,27 @@ function quotaProblems(quota: Manifest, members: readonly Manifest[], limitRange
     }
   }
 
+  // Each container's effective resources serve every compute key the quota tracks.
+  const item = containerLimitItem(limitRanges) ?? {};
+  const effectiveOf = new Map<unknown, EffectiveResources>();
+  const effective = (container: any) => {
+    let eff = effectiveOf.get(container);
+    if (!eff) {
+      eff = effectiveResources(container, item);
+      effectiveOf.set(container, eff);
+    }
+    return eff;
+  };
   for (const key of Object.keys(hard).sort()) {
     const compute = computeKey(key);
     const max = limitOf(key);
     if (!compute || max === undefined) continue;
     const [kind, resource] = compute;
     let total = 0;
-    const parts: string[] = [];
+    // The message lists every workload, so it is written only when the quota is exceeded.
+    const counted: Array<{ w: { o: Manifest; scale: Scale }; per: number }> = [];
     for (const w of workloads) {
-      const per = podAmount(w.spec, kind, resource, limitRanges);
+      const per = podAmount(w.spec, kind, resource, effective);
       if (per === undefined) {
         problems.push({
           object: w.o,
@@ -330,9 +367,10 @@ function quotaProblems(quota: Manifest, members: readonly Manifest[], limitRange
       }
       if (per === 0) continue;
       total += per * w.scale.pods;
-      parts.push(`${side(w.o, pathOf)} ${w.scale.pods} × ${formatAmount(per, resource)} (${w.scale.why})`);
+      counted.push({ w, per });
     }
     if (total > max * (1 + 1e-9)) {
+      const parts = counted.map(({ w, per }) => `${side(w.o, pathOf)} ${w.scale.pods} × ${formatAmount(per, resource)} (${w.scale.why})`);
       problems.push({
         object: quota,
         message: `${quotaSide} allows ${key}: ${String(hard[key])}, but the app's workloads need ${formatAmount(total, resource)} at full scale: `

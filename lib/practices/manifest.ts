@@ -66,10 +66,14 @@ export function isNamespaced(obj: Manifest): boolean {
   return true;
 }
 
+/** The API groups of control-plane configuration files. */
+const CONTROL_PLANE_GROUPS: ReadonlySet<string> = new Set(['apiserver.config.k8s.io', 'audit.k8s.io', 'kubelet.config.k8s.io']);
+
 /** Whether the object is an API-server configuration file rather than an API object. */
 export function isControlPlaneFile(obj: Manifest): boolean {
-  const group = typeof obj.apiVersion === 'string' ? obj.apiVersion.split('/')[0] : '';
-  return ['apiserver.config.k8s.io', 'audit.k8s.io', 'kubelet.config.k8s.io'].includes(group);
+  if (typeof obj.apiVersion !== 'string') return false;
+  const slash = obj.apiVersion.indexOf('/');
+  return CONTROL_PLANE_GROUPS.has(slash < 0 ? obj.apiVersion : obj.apiVersion.slice(0, slash));
 }
 
 /** The report's reference to an object. */

@@ -81,6 +81,48 @@ describe('admission simulated at synth', () => {
     ]);
   });
 
+  test('the first HPA scaling a workload counts; one scaling another kind of the same name does not', () => {
+    const hpa = (name: string, kind: string, maxReplicas: number) => ({
+      apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name, namespace: 'a' }, spec: { scaleTargetRef: { kind, name: 'w' }, maxReplicas },
+    });
+    const objects = [
+      { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'a' }, spec: { hard: { 'requests.memory': '1Gi' } } },
+      hpa('other-kind', 'StatefulSet', 9),
+      {
+        apiVersion: 'apps/v1',
+        kind: 'Deployment',
+        metadata: { name: 'w', namespace: 'a' },
+        spec: { replicas: 1, strategy: { type: 'Recreate' }, template: { spec: { containers: [{ name: 'c', resources: { requests: { memory: '256Mi' } } }] } } },
+      },
+      hpa('first', 'Deployment', 6),
+      hpa('second', 'Deployment', 2),
+    ];
+    expect(admissionProblems(objects).map((p) => p.message)).toEqual([
+      'ResourceQuota a/q allows requests.memory: 1Gi, but the app\'s workloads need 1536Mi at full scale: Deployment a/w 6 × 256Mi (maxReplicas 6 of '
+      + 'HorizontalPodAutoscaler first); the pods past the quota are refused (a rollout stalls, an HPA cannot scale out). '
+      + 'Fix: lower replicas, maxReplicas or requests, or raise the quota (LockedNamespace prop quota).',
+    ]);
+  });
+
+  test('judges every workload of a namespace against each quota key, listing them only when the quota is exceeded', () => {
+    const deployment = (name: string, memory: string) => ({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name, namespace: 'a' },
+      spec: { replicas: 1, strategy: { type: 'Recreate' }, template: { spec: { containers: [{ name: 'c', resources: { requests: { memory, cpu: '100m' } } }] } } },
+    });
+    const objects = [
+      { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'a' }, spec: { hard: { 'requests.cpu': '1', 'requests.memory': '1Gi' } } },
+      deployment('x', '512Mi'),
+      deployment('y', '768Mi'),
+    ];
+    expect(admissionProblems(objects).map((p) => p.message)).toEqual([
+      'ResourceQuota a/q allows requests.memory: 1Gi, but the app\'s workloads need 1280Mi at full scale: Deployment a/x 1 × 512Mi (1 replica(s)), '
+      + 'Deployment a/y 1 × 768Mi (1 replica(s)); the pods past the quota are refused (a rollout stalls, an HPA cannot scale out). '
+      + 'Fix: lower replicas, maxReplicas or requests, or raise the quota (LockedNamespace prop quota).',
+    ]);
+  });
+
   test('refuses a container with no request where the quota tracks it and no LimitRange gives a default', () => {
     const objects = [
       { apiVersion: 'v1', kind: 'ResourceQuota', metadata: { name: 'q', namespace: 'a' }, spec: { hard: { 'limits.cpu': '2' } } },

@@ -1,5 +1,5 @@
 import { apiVersionOf, asArray, isEmptySelector, Manifest, namespaceOf, POD_KINDS, podLabelsOf, podMetaOf, podSpecOf, selectorMatches } from '../../manifest';
-import { AuditContext } from '../../practice';
+import { AuditContext, memoized } from '../../practice';
 
 /** A traffic direction of a NetworkPolicy. */
 export type Direction = 'Ingress' | 'Egress';
@@ -45,9 +45,18 @@ export function policySelects(policy: Manifest, workload: Manifest): boolean {
   return namespaceOf(policy) === namespaceOf(workload) && selectorMatches(targetSelectorOf(policy), podLabelsOf(workload));
 }
 
-/** Every NetworkPolicy of the set that applies to `workload`'s pods. */
-export function policiesSelecting(ctx: AuditContext, workload: Manifest): Manifest[] {
-  return ctx.inNamespace(namespaceOf(workload), 'NetworkPolicy').filter((p) => policySelects(p, workload));
+/**
+ * Every NetworkPolicy of the set that applies to `workload`'s pods. Several practices ask it of every workload, so
+ * the answer is kept for the audit (read it, never change it).
+ */
+export function policiesSelecting(ctx: AuditContext, workload: Manifest): readonly Manifest[] {
+  const known = memoized(ctx, 'network.policies-selecting', () => new Map<Manifest, Manifest[]>());
+  let selecting = known.get(workload);
+  if (!selecting) {
+    selecting = ctx.inNamespace(namespaceOf(workload), 'NetworkPolicy').filter((p) => policySelects(p, workload));
+    known.set(workload, selecting);
+  }
+  return selecting;
 }
 
 /** The ingress and egress rules of a policy, in order. */
