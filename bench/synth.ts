@@ -26,6 +26,8 @@ type Variant = 'hardened' | 'plain';
 interface Run extends ProcessUsage {
   readonly objects: number;
   readonly bytes: number;
+  /** The 1-minute load average when the run ended: other work on the machine competes for the cores. */
+  readonly load: number;
 }
 
 function yamlFiles(dir: string): string[] {
@@ -64,6 +66,7 @@ function measure(program: BenchProgram, label: string): Run {
   rmSync(outdir, { recursive: true, force: true });
   return {
     ...usage,
+    load: loadavg()[0],
     objects: text.reduce((sum, t) => sum + (t.match(/^kind: /gm)?.length ?? 0), 0),
     bytes: text.reduce((sum, t) => sum + Buffer.byteLength(t), 0),
   };
@@ -136,7 +139,8 @@ function main(): void {
       return `| ${row.title} | ${h.objects} / ${p.objects} | ${(h.bytes / 1024).toFixed(0)} / ${(p.bytes / 1024).toFixed(0)} `
         + `| ${h.cpuMin.toFixed(2)} / ${h.cpuMedian.toFixed(2)} | ${p.cpuMin.toFixed(2)} / ${p.cpuMedian.toFixed(2)} `
         + `| ${mark(h.cpuMedian / p.cpuMedian, RATIO_TARGET)} (min ${(h.cpuMin / p.cpuMin).toFixed(2)}) `
-        + `| ${h.memMedian.toFixed(0)} | ${p.memMedian.toFixed(0)} | ${mark(h.memMedian / p.memMedian, RATIO_TARGET)} |`;
+        + `| ${h.memMedian.toFixed(0)} | ${p.memMedian.toFixed(0)} | ${mark(h.memMedian / p.memMedian, RATIO_TARGET)} `
+        + `| ${median(['hardened', 'plain'].flatMap((v) => runs.get(`${row.id}/${v}`)!.map((r) => r.load))).toFixed(1)} |`;
     });
     const scaling = SCALING.flatMap(({ from, to, limit }) => {
       const a = selected.find((r) => r.id === from);
@@ -148,11 +152,12 @@ function main(): void {
     process.stdout.write([
       `Synth benchmark: node ${process.version}, ${cpus().length} CPUs, ${reps} interleaved repetitions per variant, `
         + `each run its own process; load average before ${loadBefore}, after ${loadAfter}.`,
-      'CPU = user + system seconds of the whole process (module loading included); peak = max RSS. '
+      'CPU = user + system seconds of the whole process (module loading included); peak = max RSS; load = median 1-minute '
+        + 'load average at the end of the row\'s runs. '
         + `Ratios are hardened / plain of the medians (target ≤ ${RATIO_TARGET}; ✗ marks a miss).`,
       '',
-      '| row | objects h / p | KiB h / p | hardened CPU s min / median | plain CPU s min / median | time ratio | hardened peak MiB | plain peak MiB | memory ratio |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| row | objects h / p | KiB h / p | hardened CPU s min / median | plain CPU s min / median | time ratio | hardened peak MiB | plain peak MiB | memory ratio | load |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...lines,
       '',
       ...scaling,
