@@ -37,6 +37,20 @@ function groupByNamespace(objects: readonly Manifest[]): Map<string, Manifest[]>
   return out;
 }
 
+/** Quantities already parsed: an app repeats a handful of them (requests, limits, quota) across every workload. */
+const PARSED = new Map<string, number | undefined>();
+/** Bound on PARSED, so hostile input with many distinct quantities cannot grow it without end. */
+const PARSED_MAX = 1024;
+
+/** `parseQuantity`, remembered. */
+function quantity(text: string): number | undefined {
+  if (!PARSED.has(text)) {
+    if (PARSED.size >= PARSED_MAX) PARSED.clear();
+    PARSED.set(text, parseQuantity(text));
+  }
+  return PARSED.get(text);
+}
+
 // ---------------------------------------------------------------- Pod Security Admission
 
 function podSecurityProblems(ns: Manifest, members: readonly Manifest[], pathOf: PathOf): AppProblem[] {
@@ -116,12 +130,12 @@ function limitRangeProblems(lr: Manifest, members: readonly Manifest[], pathOf: 
           const eff = effectiveResources(container, containerItem);
           for (const [bound, verb] of [['max', 'above'], ['min', 'below']] as const) {
             for (const [resource, boundText] of Object.entries(item[bound] ?? {})) {
-              const b = parseQuantity(String(boundText));
+              const b = quantity(String(boundText));
               if (b === undefined) continue;
               for (const kind of ['requests', 'limits'] as const) {
                 const value = eff[kind][resource];
                 if (value === undefined) continue;
-                const v = parseQuantity(value);
+                const v = quantity(value);
                 if (v === undefined) continue;
                 if (bound === 'max' ? v > b : v < b) {
                   problems.push({
@@ -138,9 +152,9 @@ function limitRangeProblems(lr: Manifest, members: readonly Manifest[], pathOf: 
       }
     }
     if (item?.type === 'PersistentVolumeClaim' && item.max?.storage !== undefined) {
-      const max = parseQuantity(String(item.max.storage));
+      const max = quantity(String(item.max.storage));
       for (const claim of claimsOf(members)) {
-        const asked = claim.request === undefined ? undefined : parseQuantity(claim.request);
+        const asked = claim.request === undefined ? undefined : quantity(claim.request);
         if (max === undefined || asked === undefined || asked <= max) continue;
         problems.push({
           object: claim.owner,
@@ -233,7 +247,7 @@ function podAmount(spec: any, kind: 'requests' | 'limits', resource: string, eff
   let initMax = 0;
   const amount = (c: any): number | undefined => {
     const text = effective(c)[kind][resource];
-    return text === undefined ? undefined : parseQuantity(text);
+    return text === undefined ? undefined : quantity(text);
   };
   for (const c of asArray(spec.containers)) {
     const v = amount(c);
@@ -278,7 +292,7 @@ const IMPLICIT: Readonly<Record<string, number>> = { 'configmaps': 1, 'count/con
 function quotaProblems(quota: Manifest, members: readonly Manifest[], limitRanges: readonly Manifest[], pathOf: PathOf): AppProblem[] {
   const hard: Record<string, unknown> = quota.spec?.hard ?? {};
   const problems: AppProblem[] = [];
-  const limitOf = (key: string) => (hard[key] === undefined ? undefined : parseQuantity(String(hard[key])));
+  const limitOf = (key: string) => (hard[key] === undefined ? undefined : quantity(String(hard[key])));
   const quotaSide = side(quota, pathOf);
 
   const services = members.filter((o) => o.kind === 'Service');
