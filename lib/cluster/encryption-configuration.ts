@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ControlPlaneFile } from './control-plane-file';
-import { Refuse, refuser } from '../refusal';
+import { Refuse, refuser, shown } from '../refusal';
 import { goDuration, seconds } from '../units/duration';
 
 const CONSTRUCT = 'EncryptionConfiguration';
@@ -47,7 +47,11 @@ export interface EncryptionConfigurationProps {
 /** Problems with encryption props, as `[prop, problem, fix]`; empty when the props are sound. Pure. */
 export function encryptionConfigurationProblems(props: EncryptionConfigurationProps): Array<[string, string, string]> {
   const out: Array<[string, string, string]> = [];
-  const providers = props.kmsProviders ?? [];
+  const providers: unknown = props.kmsProviders ?? [];
+  if (!Array.isArray(providers) || providers.some((p) => p === null || typeof p !== 'object')) {
+    return [['kmsProviders', `is ${shown(providers)}, not a list of { name, endpoint }`,
+      'give at least one KMS v2 plugin, e.g. [{ name: \'aws-kms-prod\', endpoint: \'unix:///var/run/kmsplugin/socket.sock\' }].']];
+  }
   if (providers.length === 0) {
     out.push(['kmsProviders', 'is empty, so Secrets would be stored in etcd without an encryption key',
       'give at least one KMS v2 plugin, e.g. [{ name: \'aws-kms-prod\', endpoint: \'unix:///var/run/kmsplugin/socket.sock\' }].']);
@@ -67,7 +71,10 @@ export function encryptionConfigurationProblems(props: EncryptionConfigurationPr
       out.push([`kmsProviders[${i}].timeout`, `is ${seconds(p.timeout)}s, not a whole number of seconds of at least 1`, 'keep the default Duration.seconds(3).']);
     }
   });
-  const resources = props.resources ?? ['secrets'];
+  const resources: unknown = props.resources ?? ['secrets'];
+  if (!Array.isArray(resources) || resources.some((r) => typeof r !== 'string')) {
+    return [...out, ['resources', `is ${shown(resources)}, not a list of resource names`, 'give e.g. [\'secrets\'] (the default), or [\'secrets\', \'configmaps\'].']];
+  }
   if (!resources.includes('secrets')) {
     out.push(['resources', `is [${resources.join(', ')}], which leaves Secrets unencrypted`, 'keep \'secrets\' in the list and add others beside it.']);
   }

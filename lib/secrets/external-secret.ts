@@ -10,7 +10,7 @@ import {
 } from '../imports/eso-externalsecret-external-secrets.io';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { stampProvenance } from '../provenance';
-import { refuser } from '../refusal';
+import { refuser, shown } from '../refusal';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 
@@ -104,6 +104,9 @@ export class ExternalSecret extends Construct implements IMountableSecret {
         'define a SecretStore in the ExternalSecret\'s namespace; a namespaced store serves only its own namespace');
     }
     const refresh = props.refreshInterval ?? Duration.hours(1);
+    if (typeof (refresh as Partial<Duration>)?.toSeconds !== 'function') {
+      refuse('refreshInterval', `is ${shown(refresh)}, not a Duration`, 'use e.g. Duration.hours(1) (the default) or Duration.minutes(15)');
+    }
     const seconds = refresh.toSeconds({ integral: false });
     if (!Number.isInteger(seconds) || seconds < MIN_REFRESH_SECONDS || seconds > MAX_REFRESH_SECONDS) {
       refuse('refreshInterval', `is ${seconds} seconds, outside 1 minute to 1 hour (whole seconds)`,

@@ -13,7 +13,7 @@ import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace'
 import { exceptionAnnotations, isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
-import { refuser } from '../refusal';
+import { refuser, shown } from '../refusal';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 
@@ -195,16 +195,16 @@ export class SealedSecret extends Construct implements IMountableSecret {
         `say why the secret must unseal under other names${sealingScope.kind === 'cluster-wide' ? ' or namespaces' : ''}, e.g. a ticket, or keep the strict default`,
         EXCEPTION_PRACTICE);
     }
-    if (!DNS_SUBDOMAIN.test(props.name) || props.name.length > 253) {
-      refuse('name', `is '${props.name}', which is not a DNS subdomain name`, 'use lowercase letters, digits, \'-\' and \'.\'', null);
+    if (typeof props.name !== 'string' || !DNS_SUBDOMAIN.test(props.name) || props.name.length > 253) {
+      refuse('name', `is '${String(props.name)}', which is not a DNS subdomain name`, 'use lowercase letters, digits, \'-\' and \'.\'', null);
     }
     const namespace = props.namespace ?? enclosingNamespace(scope);
     if (namespace === undefined && sealingScope.kind !== 'cluster-wide') {
       refuse('namespace', `is not set and no enclosing chart has one, but ${sealingScope.kind} scope seals for a namespace`,
         'pass namespace, e.g. namespace: \'payments\'');
     }
-    if (namespace !== undefined && (!DNS_LABEL.test(namespace) || namespace.length > 63)) {
-      refuse('namespace', `is '${namespace}', which is not a DNS label`, 'use lowercase letters, digits and \'-\' (at most 63)', null);
+    if (namespace !== undefined && (typeof namespace !== 'string' || !DNS_LABEL.test(namespace) || namespace.length > 63)) {
+      refuse('namespace', `is '${String(namespace)}', which is not a DNS label`, 'use lowercase letters, digits and \'-\' (at most 63)', null);
     }
     const entries = Object.entries(props.data ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     if (entries.length === 0) refuse('data', 'is empty', 'give at least one value, e.g. data: { password: SecretValue.fromEnv(\'DB_PASSWORD\') }');
@@ -228,6 +228,10 @@ export class SealedSecret extends Construct implements IMountableSecret {
       refuse('data', 'reads standard input for more than one value (including derivationKey)', 'read one value from standard input and the others from files or environment variables', null);
     }
 
+    if (!(props.certificate instanceof SealingCertificate)) {
+      refuse('certificate', `is ${shown(props.certificate)}, not a SealingCertificate`,
+        'load the controller certificate with SealingCertificate.fromFile(\'sealed-secrets-cert.pem\') or .fromPem(text)');
+    }
     let certificate: ControllerCertificate | undefined;
     try {
       certificate = props.certificate._load();

@@ -224,9 +224,9 @@ export class SecretStore extends Construct implements ISecretStore {
     if (problem) refuse(problem.prop, problem.problem, problem.fix);
     const namespace = props.namespace ?? enclosingNamespace(scope);
     if (namespace === undefined) refuse('namespace', 'is not set and no enclosing chart has one', 'pass namespace, e.g. namespace: \'payments\' (a SecretStore is namespaced)');
-    if (!DNS_LABEL.test(namespace!) || namespace!.length > 63) refuse('namespace', `is '${namespace}', which is not a DNS label`, 'use lowercase letters, digits and \'-\'');
-    if (props.name !== undefined && (!DNS_SUBDOMAIN.test(props.name) || props.name.length > 253)) {
-      refuse('name', `is '${props.name}', which is not a DNS subdomain name`, 'use lowercase letters, digits, \'-\' and \'.\'');
+    if (typeof namespace !== 'string' || !DNS_LABEL.test(namespace) || namespace.length > 63) refuse('namespace', `is '${String(namespace)}', which is not a DNS label`, 'use lowercase letters, digits and \'-\'');
+    if (props.name !== undefined && (typeof props.name !== 'string' || !DNS_SUBDOMAIN.test(props.name) || props.name.length > 253)) {
+      refuse('name', `is '${String(props.name)}', which is not a DNS subdomain name`, 'use lowercase letters, digits, \'-\' and \'.\'');
     }
     const resource = new SecretStoreObject(this, 'Resource', {
       // An absent name must stay absent, not `name: undefined`, or it would hide the generated one.

@@ -76,6 +76,7 @@ export function isCronProblem(x: CronSchedule | CronProblem): x is CronProblem {
 
 /** Parses a cron expression; returns the problem instead of throwing, so the caller can name its prop. */
 export function parseCron(expression: string): CronSchedule | CronProblem {
+  if (typeof expression !== 'string') return { problem: 'is not text' };
   let rest = expression.trim();
   let timeZone: string | undefined;
   const tz = /^(?:CRON_TZ|TZ)=(\S+)\s+(.*)$/.exec(rest);

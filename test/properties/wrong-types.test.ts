@@ -1,18 +1,43 @@
 /**
- * Plain-JavaScript callers: every public construct, given a wrong-typed prop (null, NaN, Infinity, a number where a
+ * Plain-JavaScript callers: every public construct (workloads of each kind, namespaces, RBAC, secrets, ingress and
+ * gateway, cluster files, backup, runtime and logging), given a wrong-typed prop (null, NaN, Infinity, a number where a
  * list or text is expected, a string iterated as a list, an object for a string), either synthesizes or refuses with
  * a HardenedError naming the construct path and prop — never a TypeError or any other error.
  */
-import { Chart, Duration, Testing } from 'cdk8s';
+import { join } from 'path';
+import { Chart, Duration, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { BackupPlan, VolumeData } from '../../lib/backup/backup-plan';
 import { VeleroNamespaceLock } from '../../lib/backup/velero-namespace-lock';
+import { AuditPolicy } from '../../lib/cluster/audit-policy';
+import { CisBenchmark } from '../../lib/cluster/cis-benchmark';
+import { EncryptionConfiguration } from '../../lib/cluster/encryption-configuration';
+import { PrivilegedNamespace } from '../../lib/cluster/privileged-namespace';
 import { HardenedError } from '../../lib/errors';
+import { SecureGateway } from '../../lib/gateway/secure-gateway';
+import { IngressController } from '../../lib/ingress/ingress-controller';
+import { IngressPathType, SecureIngress } from '../../lib/ingress/secure-ingress';
+import { CertIssuer, TlsSource } from '../../lib/ingress/tls';
+import { FluentBitAgent, LogDestination } from '../../lib/logging/fluent-bit-agent';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
 import { AdmissionPolicies } from '../../lib/policy/admission-policies';
 import { RbacProfile } from '../../lib/rbac/rbac-profile';
+import { FalcoRules } from '../../lib/runtime/falco-rules';
+import { SecurityAlerts } from '../../lib/runtime/security-alerts';
+import { TrivyOperatorConfig } from '../../lib/runtime/trivy-operator-config';
+import { ExternalSecret } from '../../lib/secrets/external-secret';
+import { SealedSecret, SealingCertificate } from '../../lib/secrets/sealed-secret';
+import { SecretStore, SecretStoreProvider } from '../../lib/secrets/secret-store';
+import { SecretValue } from '../../lib/secrets/secret-value';
+import { ImmutableConfigMap } from '../../lib/workload/config-map';
+import { PriorityClass, PriorityTier } from '../../lib/workload/priority-class';
+import { HealthCheck } from '../../lib/workload/probes';
+import { SecureCronJob } from '../../lib/workload/secure-cron-job';
+import { SecureDaemonSet } from '../../lib/workload/secure-daemon-set';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
+import { SecureJob } from '../../lib/workload/secure-job';
+import { SecureStatefulSet } from '../../lib/workload/secure-stateful-set';
 import { repositoryPassword } from '../backup/support';
 import { image, ready } from '../workload/support';
 
@@ -60,7 +85,155 @@ const SUBJECTS: Subject[] = [
     props: () => ({ allowedRegistries: ['registry.example.com'] }),
     build: (scope, props) => new AdmissionPolicies(scope, 'policies', props),
   },
+  {
+    name: 'SecureJob',
+    props: () => ({ image: image('job'), backoffLimit: 2, activeDeadline: Duration.minutes(5), env: { MODE: 'batch' } }),
+    build: (scope, props) => new SecureJob(shop(scope), 'job', props),
+  },
+  {
+    name: 'SecureCronJob',
+    props: () => ({ image: image('cron'), schedule: '30 2 * * *', timeZone: 'Europe/Paris', successfulJobsHistoryLimit: 1 }),
+    build: (scope, props) => new SecureCronJob(shop(scope), 'cron', props),
+  },
+  {
+    name: 'SecureDaemonSet',
+    props: () => ({
+      image: image('agent'),
+      port: 2020,
+      readinessProbe: ready(),
+      hostPaths: [{ hostPath: '/var/log' }],
+      exceptions: [{ practice: 'HK-WORKLOAD-011', reason: 'reads /var/log on each node, read-only' }],
+    }),
+    build: (scope, props) => new SecureDaemonSet(
+      new PrivilegedNamespace(scope, 'agents', { name: 'agents', owner: 'platform-team', reason: 'node agents need host access on every node' }), 'agent', props),
+  },
+  {
+    name: 'SecureStatefulSet',
+    props: () => ({
+      image: image('db'),
+      port: 5432,
+      readinessProbe: HealthCheck.exec(['pg_isready']),
+      volumeClaims: [{ name: 'data', mountPath: '/data', size: Size.gibibytes(1), storageClassName: 'ssd' }],
+    }),
+    build: (scope, props) => new SecureStatefulSet(shop(scope), 'db', props),
+  },
+  {
+    name: 'ImmutableConfigMap',
+    props: () => ({ name: 'web-config', data: { 'nginx.conf': 'listen 8080;', 'LOG_LEVEL': 'info' } }),
+    build: (scope, props) => new ImmutableConfigMap(shop(scope), 'cm', props),
+  },
+  {
+    name: 'PriorityClass',
+    props: () => ({ tier: PriorityTier.HIGH, name: 'shop-high' }),
+    build: (scope, props) => new PriorityClass(scope, 'pc', props),
+  },
+  {
+    name: 'SecretStore',
+    props: () => ({ name: 'payments-store', provider: SecretStoreProvider.awsSecretsManager({ region: 'eu-west-1', serviceAccount: { name: 'eso' } }) }),
+    build: (scope, props) => new SecretStore(shop(scope), 'store', props),
+  },
+  {
+    name: 'ExternalSecret',
+    props: () => ({ name: 'api', data: { token: { key: 'prod/api', property: 'token' } }, refreshInterval: Duration.hours(1) }),
+    build: (scope, props) => {
+      const ns = shop(scope);
+      const store = new SecretStore(ns, 'store', { provider: SecretStoreProvider.awsSecretsManager({ region: 'eu-west-1', serviceAccount: { name: 'eso' } }) });
+      new ExternalSecret(ns, 'ext', { store, ...props });
+    },
+  },
+  {
+    name: 'SealedSecret',
+    props: () => ({
+      name: 'db-credentials',
+      namespace: 'payments',
+      certificate: SealingCertificate.fromFile(join(__dirname, '..', 'fixtures', 'sealed-secrets', 'test-only-controller.cert.pem'), { now: new Date('2027-03-01T00:00:00Z') }),
+      derivationKey: SecretValue.fromEnv('HK_TEST_WRONG_TYPES_KEY'),
+      data: { password: SecretValue.fromEnv('HK_TEST_WRONG_TYPES_PASSWORD') },
+    }),
+    build: (scope, props) => new SealedSecret(scope, 'sealed', props),
+  },
+  {
+    name: 'SecureIngress',
+    props: () => ({ name: 'web', tls: TlsSource.certManager(CertIssuer.issuer('shop-ca')), exceptions: [] }),
+    build: (scope, props) => {
+      const ns = shop(scope);
+      const web = new SecureDeployment(ns, 'web', { image: image('web'), readinessProbe: ready(), port: 8080 });
+      new SecureIngress(ns, 'ingress', {
+        controller: IngressController.ingressNginx(scope, 'nginx'),
+        rules: [{ host: 'shop.example.com', paths: [{ path: '/', pathType: IngressPathType.PREFIX, backend: web }] }],
+        ...props,
+      });
+    },
+  },
+  {
+    name: 'SecureGateway',
+    props: () => ({
+      namespace: 'edge',
+      gatewayClassName: 'istio',
+      tls: TlsSource.certManager(CertIssuer.clusterIssuer('letsencrypt')),
+      listeners: [{ name: 'shop', hostname: 'shop.example.com' }],
+      allowedRouteNamespaces: ['shop'],
+    }),
+    build: (scope, props) => new SecureGateway(scope, 'public', {
+      proxy: new IngressController(scope, 'proxy', { namespace: 'edge', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' }, serviceAccount: 'public-istio' }),
+      ...props,
+    }),
+  },
+  {
+    name: 'EncryptionConfiguration',
+    props: () => ({ kmsProviders: [{ name: 'aws-kms-prod', endpoint: 'unix:///var/run/kmsplugin/socket.sock' }], resources: ['secrets'], migrating: false }),
+    build: (scope, props) => new EncryptionConfiguration(scope, 'enc', props),
+  },
+  {
+    name: 'AuditPolicy',
+    props: () => ({ maxAgeDays: 30, maxBackups: 10, maxSizeMegabytes: 100, logPath: '/var/log/kubernetes/audit/audit.log' }),
+    build: (scope, props) => new AuditPolicy(scope, 'audit', props),
+  },
+  {
+    name: 'CisBenchmark',
+    props: () => ({ owner: 'platform-team', image: `docker.io/aquasec/kube-bench:v0.15.6@sha256:${'d'.repeat(64)}`, schedule: '0 3 * * *', retentionDays: 30 }),
+    build: (scope, props) => new CisBenchmark(scope, 'cis', props),
+  },
+  {
+    name: 'FluentBitAgent',
+    props: () => ({
+      image: `cr.fluentbit.io/fluent/fluent-bit:3.2.10@sha256:${'c'.repeat(64)}`,
+      owner: 'platform-team',
+      egressTo: ['10.20.0.0/24'],
+      destination: LogDestination.s3({ bucket: 'acme-logs', region: 'eu-west-1', roleArn: 'arn:aws:iam::123456789012:role/fluent-bit' }),
+    }),
+    build: (scope, props) => new FluentBitAgent(scope, 'logs', props),
+  },
+  {
+    name: 'FalcoRules',
+    props: () => ({ namespace: 'falco', watchNamespaces: ['payments'], allowedNetworks: ['10.0.0.0/8'] }),
+    build: (scope, props) => new FalcoRules(scope, 'falco', props),
+  },
+  {
+    name: 'SecurityAlerts',
+    props: () => ({ ruleLabels: { release: 'kube-prometheus-stack' }, maxBackupAge: Duration.hours(2), admissionDenialRatio: 0.1 }),
+    build: (scope, props) => new SecurityAlerts(scope, 'alerts', props),
+  },
+  {
+    name: 'TrivyOperatorConfig',
+    props: () => ({ scannerImage: `mirror.gcr.io/aquasec/trivy:0.67.2@sha256:${'b'.repeat(64)}`, rescanInterval: Duration.hours(24), concurrentScanJobs: 2 }),
+    build: (scope, props) => new TrivyOperatorConfig(scope, 'trivy', props),
+  },
 ];
+
+/** A LockedNamespace 'shop' (registry allow-list) to put a workload in. */
+function shop(scope: Construct): LockedNamespace {
+  return new LockedNamespace(scope, 'shop', { owner: 'shop-team', allowedRegistries: ['registry.example.com'] });
+}
+
+beforeAll(() => {
+  process.env.HK_TEST_WRONG_TYPES_KEY = `${'a'.repeat(16)}0123456789abcdef0123456789abcdef`;
+  process.env.HK_TEST_WRONG_TYPES_PASSWORD = 'correct horse battery staple';
+});
+afterAll(() => {
+  delete process.env.HK_TEST_WRONG_TYPES_KEY;
+  delete process.env.HK_TEST_WRONG_TYPES_PASSWORD;
+});
 
 const WRONG: fc.Arbitrary<unknown> = fc.constantFrom(null, NaN, Infinity, -1, 0, 42, '', 'abc', {}, { a: 1 }, [], [null], [42], true);
 
