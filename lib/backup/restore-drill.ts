@@ -265,8 +265,10 @@ export class RestoreDrill extends Construct {
     const script = drillScript({
       veleroNamespace: plan.veleroNamespace, drillNamespace: drillName, rtoSeconds, resultName,
     });
+    const cronMeta = inDrill('Resource', name, { [RTO_ANNOTATION]: goDuration(props.rto), 'cdk8s-hardened.io/drill-interval': goDuration(interval) });
     this.cronJob = new k8s.KubeCronJob(this, 'Resource', {
-      metadata: inDrill('Resource', name, { [RTO_ANNOTATION]: goDuration(props.rto), 'cdk8s-hardened.io/drill-interval': goDuration(interval) }),
+      // The controller's instance label equals its name, as on every workload (Polaris metadataAndInstanceMismatched).
+      metadata: { ...cronMeta, labels: { ...cronMeta.labels, 'app.kubernetes.io/instance': name } },
       spec: {
         schedule: props.schedule,
         concurrencyPolicy: 'Forbid',

@@ -171,8 +171,10 @@ export class CisBenchmark extends Construct {
         'echo "kube-bench exit $rc, results in $f"',
         'exit $rc',
       ].join('\n');
+      const cronMeta = meta(t.id, `kube-bench-${t.name}`, labels, CIS_BENCHMARK_EXCEPTIONS);
       this.cronJobs.push(new k8s.KubeCronJob(this, t.id, {
-        metadata: meta(t.id, `kube-bench-${t.name}`, labels, CIS_BENCHMARK_EXCEPTIONS),
+        // The controller's instance label equals its name, as on every workload (Polaris metadataAndInstanceMismatched).
+        metadata: { ...cronMeta, labels: { ...cronMeta.labels, 'app.kubernetes.io/instance': cronMeta.name } },
         spec: {
           schedule: cron,
           concurrencyPolicy: 'Forbid',

@@ -1,8 +1,16 @@
 import { Lazy } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { AutoscaleOptions } from './autoscaling';
 import { boundedCount } from './job-spec';
 import { ReplicatedWorkload, ReplicatedWorkloadProps } from './replicated-workload';
+
+/**
+ * Polaris' own exemption of an autoscaled Deployment from deploymentMissingReplicas. kube-score wants `replicas` unset
+ * under an HPA, Polaris wants it written; the catalogue leaves it unset and records the Polaris exemption
+ * (practices.md "Where sources disagree": replicas with an HPA).
+ */
+export const POLARIS_REPLICAS_EXEMPTION = 'polaris.fairwinds.com/deploymentMissingReplicas-exempt';
 
 /** Props of SecureDeployment. */
 export interface SecureDeploymentProps extends ReplicatedWorkloadProps {
@@ -44,6 +52,16 @@ export class SecureDeployment extends ReplicatedWorkload {
     });
     this.node.defaultChild = this.resource;
     this._stamp();
+  }
+
+  /**
+   * Hands the replica count to a HorizontalPodAutoscaler: the Deployment stops writing `replicas` and records the
+   * Polaris deploymentMissingReplicas exemption that this implies.
+   */
+  public autoscale(options: AutoscaleOptions): k8s.KubeHorizontalPodAutoscalerV2 {
+    const autoscaler = super.autoscale(options);
+    this.resource.metadata.addAnnotation(POLARIS_REPLICAS_EXEMPTION, 'true');
+    return autoscaler;
   }
 
   /** @internal */

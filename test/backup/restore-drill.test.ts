@@ -64,6 +64,10 @@ describe('RestoreDrill', () => {
     expect(cron.metadata.annotations[RTO_ANNOTATION]).toBe('0h30m0s');
   });
 
+  test('the runner CronJob\'s instance label is its name (Polaris metadataAndInstanceMismatched)', () => {
+    expect(cron.metadata.labels['app.kubernetes.io/instance']).toBe('restore-drill');
+  });
+
   test('the drill namespace is a LockedNamespace: PSA restricted, default-deny, quota', () => {
     const ns = find(objs, 'Namespace', 'payments-restore-drill');
     expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');

@@ -24,6 +24,10 @@ describe('CisBenchmark', () => {
     expect(crons[1].spec.jobTemplate.spec.template.spec.nodeSelector).toEqual({ 'node-role.kubernetes.io/control-plane': '' });
   });
 
+  test('each CronJob\'s instance label is its name (Polaris metadataAndInstanceMismatched)', () => {
+    expect(crons.map((c) => c.metadata.labels['app.kubernetes.io/instance'])).toEqual(['kube-bench-node', 'kube-bench-control-plane']);
+  });
+
   test('HK-CLUSTER-005: hostPID and read-only host paths only; no API token', () => {
     const pod = crons[0].spec.jobTemplate.spec.template.spec;
     expect(pod.hostPID).toBe(true);

@@ -121,6 +121,8 @@ describe('autoscale()', () => {
     api.autoscale({ maxReplicas: 10, memoryUtilization: 80, cpuUtilization: 60, scaleDownStabilization: Duration.minutes(10) });
     const set = Testing.synth(chart);
     expect(byKind(set, 'Deployment', 'api').spec.replicas).toBeUndefined();
+    // Polaris deploymentMissingReplicas would want replicas written; the exemption says why it is not.
+    expect(byKind(set, 'Deployment', 'api').metadata.annotations['polaris.fairwinds.com/deploymentMissingReplicas-exempt']).toBe('true');
     const hpa = byKind(set, 'HorizontalPodAutoscaler', 'api');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.spec.metrics).toEqual([
