@@ -168,6 +168,8 @@ project.addTask('test:conformance', {
       exec: 'node -e "const fs = require(\'fs\'); const missing = [\'vectors\', \'crds\', \'peers-data\'].filter((d) => !fs.existsSync(\'../shared/\' + d)); '
         + 'if (missing.length) { console.error(\'test:conformance needs ../shared beside the project root; missing: \' + missing.join(\', \')); process.exit(1); }"',
     },
+    // The example is synthesized through ts-node, which loads lib's compiled .js: compile first so it judges this source.
+    { spawn: 'compile' },
     { exec: 'jest --ci test/conformance --testPathIgnorePatterns /node_modules/' },
   ],
 });

@@ -275,7 +275,8 @@ function call(name: string, argExprs: Expr[], dot: Value, scopes: Scope): Value 
       for (let i = 1; i < argExprs.length; i++) {
         const key = arg(i);
         if (v === MISSING || v === null || v === undefined) throw new Error('go-template: index of untyped nil');
-        v = Array.isArray(v) ? v[Number(key)] : isMap(v) && Object.prototype.hasOwnProperty.call(v, String(key)) ? (v as Record<string, Value>)[String(key)] : MISSING;
+        if (Array.isArray(v)) v = v[Number(key)];
+        else v = isMap(v) && Object.prototype.hasOwnProperty.call(v, String(key)) ? v[String(key)] : MISSING;
       }
       return v;
     }

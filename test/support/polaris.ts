@@ -20,7 +20,8 @@
 import { existsSync, readdirSync, readFileSync } from 'fs';
 import { join } from 'path';
 import Ajv2019 from 'ajv/dist/2019';
-import type { RegExpEngine, ValidateFunction } from 'ajv/dist/2019';
+import type { ValidateFunction } from 'ajv/dist/2019';
+import type { RegExpEngine } from 'ajv/dist/types';
 import { parse, parseAllDocuments } from 'yaml';
 import { renderGoTemplate } from './go-template';
 import { parseQuantity } from '../../lib/units/quantity';
@@ -93,10 +94,18 @@ export function defaultPolarisConfig(): PolarisConfig {
   return { checks: config.checks, exemptions: config.exemptions ?? [], definitions };
 }
 
+/** One upstream fixture file: the check it tests, whether that check must fail on it, and the config to run. */
+export interface PolarisFixture {
+  readonly check: string;
+  readonly file: string;
+  readonly failure: boolean;
+  readonly config: PolarisConfig;
+}
+
 /** The upstream fixtures: test-checks/<check>/{success,failure}*.yaml, with the check's own config as Polaris' test builds it. */
-export function polarisFixtures(builtIn: Record<string, PolarisCheck>): Array<{ check: string; file: string; failure: boolean; config: PolarisConfig }> {
+export function polarisFixtures(builtIn: Record<string, PolarisCheck>): PolarisFixture[] {
   const root = join(POLARIS_DATA, 'test-checks');
-  const out: Array<{ check: string; file: string; failure: boolean; config: PolarisConfig }> = [];
+  const out: PolarisFixture[] = [];
   for (const check of readdirSync(root).sort()) {
     if (check.startsWith('_')) continue;
     const custom = join(root, check, 'check.yaml');

@@ -180,7 +180,7 @@ export function unseenApps(): UnseenApp[] {
       }),
     },
     ...[NamespaceMesh.ISTIO, NamespaceMesh.ISTIO_AMBIENT, NamespaceMesh.LINKERD].map((mesh) => ({
-      name: `the shop with mesh ${mesh.toString()}`,
+      name: `the shop with mesh ${mesh.kind}`,
       objects: synth((chart) => {
         const shop = addWebApiDb(chart, { mesh });
         addShopGateway(chart, shop, { mesh });
@@ -203,8 +203,11 @@ export function unseenApps(): UnseenApp[] {
         });
         app.addInitContainer({ name: 'wait', image: image('wait'), command: ['/wait', 'db'] });
         app.addContainer({
-          name: 'sidecar', image: image('sidecar'), port: 9901,
-          readinessProbe: HealthCheck.httpGet('/ready'), livenessProbe: HealthCheck.httpGet('/live'),
+          name: 'sidecar',
+          image: image('sidecar'),
+          port: 9901,
+          readinessProbe: HealthCheck.httpGet('/ready'),
+          livenessProbe: HealthCheck.httpGet('/live'),
         });
         app.addSharedVolume('shared', { sizeLimit: Size.mebibytes(16) });
         app.mountSharedVolume('shared', '/shared');
