@@ -55,8 +55,13 @@ export class SecureDeployment extends ReplicatedWorkload {
   }
 
   /**
-   * Hands the replica count to a HorizontalPodAutoscaler: the Deployment stops writing `replicas` and records the
-   * Polaris deploymentMissingReplicas exemption that this implies.
+   * Scales the workload with an autoscaling/v2 HorizontalPodAutoscaler on CPU (and memory) use. The Deployment then
+   * omits `replicas` and records Polaris' deploymentMissingReplicas exemption (`POLARIS_REPLICAS_EXEMPTION`);
+   * minReplicas below 2 needs the HK-WORKLOAD-021 exception, and the namespace's pod quota must hold maxReplicas plus
+   * the rollout surge.
+   *
+   * @example
+   * api.autoscale({ maxReplicas: 10, cpuUtilization: 70 });
    */
   public autoscale(options: AutoscaleOptions): k8s.KubeHorizontalPodAutoscalerV2 {
     const autoscaler = super.autoscale(options);
