@@ -7,6 +7,9 @@ import { asArray, isControlPlaneFile, isNamespaced, Manifest, podSpecOf } from '
  */
 export const EXTERNAL_REFERENCES_ANNOTATION = 'cdk8s-hardened.io/external-references';
 
+/** The PriorityClasses every cluster has (the API server creates them at start). */
+export const BUILT_IN_PRIORITY_CLASSES: readonly string[] = ['system-node-critical', 'system-cluster-critical'];
+
 /** The longest name a truncating name builder produces: a DNS label. Two names cut there may collide. */
 const LABEL_MAX = 63;
 
@@ -100,8 +103,11 @@ function referencesOf(o: Manifest): Reference[] {
   if (spec) {
     const sa = spec.serviceAccountName ?? spec.serviceAccount;
     if (typeof sa === 'string' && sa !== 'default') refs.push({ kind: 'ServiceAccount', name: sa, namespace: ns, where: 'serviceAccountName' });
-    // PriorityClasses are not judged here: PriorityClass.fromName() declares one the platform defines, and the
-    // rendered pod cannot say so; HK-WORKLOAD admits system-* classes only in kube-system.
+    // A pod naming a PriorityClass nobody creates is refused by the API server; the two system classes always exist.
+    const priority = spec.priorityClassName;
+    if (typeof priority === 'string' && !BUILT_IN_PRIORITY_CLASSES.includes(priority)) {
+      refs.push({ kind: 'PriorityClass', name: priority, where: 'priorityClassName' });
+    }
     for (const s of asArray(spec.imagePullSecrets)) {
       if (typeof s?.name === 'string') refs.push({ kind: 'Secret', name: s.name, namespace: ns, where: 'imagePullSecrets' });
     }

@@ -10,6 +10,12 @@ import { SynthPass } from '../synth/synth-pass';
 export interface IPriorityClass {
   /** The PriorityClass's name. */
   readonly priorityClassName: string;
+  /**
+   * Who creates the class, for one the app does not define (`PriorityClass.fromName`); the workloads that use it
+   * record it as their `cdk8s-hardened.io/external-references` annotation.
+   * @default - none: the class is defined in the app, or built into Kubernetes
+   */
+  readonly createdElsewhere?: string;
 }
 
 /**
@@ -61,9 +67,15 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
  * new SecureDaemonSet(agents, 'log-shipper', { image, priorityClass: critical, ... });
  */
 export class PriorityClass extends Construct implements IPriorityClass {
-  /** A PriorityClass defined elsewhere, e.g. `system-node-critical` (which Kubernetes admits in kube-system only). */
-  public static fromName(name: string): IPriorityClass {
-    return { priorityClassName: name };
+  /**
+   * A PriorityClass defined elsewhere: one built into Kubernetes (`system-node-critical`, `system-cluster-critical`,
+   * admitted in kube-system only), or one the platform creates, which needs `reason` (who creates it, at least 10
+   * characters): a pod naming a class nobody creates is refused by the API server, so synth refuses it first.
+   * @param name the class's name
+   * @param reason who creates the class and where, e.g. 'created by the platform baseline (PLAT-3)'
+   */
+  public static fromName(name: string, reason?: string): IPriorityClass {
+    return { priorityClassName: name, ...(reason === undefined ? {} : { createdElsewhere: reason }) };
   }
 
   /** The PriorityClass's name. */

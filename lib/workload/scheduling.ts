@@ -2,7 +2,8 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { PodScheduling } from './pod-spec';
 import { IPriorityClass } from './priority-class';
-import { Refuse } from '../refusal';
+import { isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
+import { Refuse, shown } from '../refusal';
 
 /** A taint the pods tolerate. */
 export interface Toleration {
@@ -59,6 +60,11 @@ export function resolveScheduling(ctx: SchedulingContext, props: SchedulingProps
     }
     if (name.startsWith('system-') && ctx.namespace !== 'kube-system') {
       refuse('priorityClass', `is '${name}', which Kubernetes admits only in kube-system`, 'create a PriorityClass of your own, e.g. new PriorityClass(chart, \'critical\', { tier: PriorityTier.CRITICAL }).');
+    }
+    const reason = priority.createdElsewhere;
+    if (reason !== undefined && !isAcceptableReason(reason)) {
+      refuse('priorityClass', `is PriorityClass.fromName('${name}') with the reason ${shown(reason)}, shorter than ${MIN_REASON_LENGTH} characters`,
+        'say who creates the class, e.g. PriorityClass.fromName(\'platform-high\', \'created by the platform baseline (PLAT-3)\').', 'HK-AUDIT-003');
     }
     priorityClassName = name;
   }

@@ -6,9 +6,11 @@ import { HostAccessProps, needsPrivilegedNamespace, resolveHostAccess, ResolvedH
 import { Connection, CidrConnection, metadataInside, METADATA_CIDRS, networkPolicyRules, reachesPublicSpace, RulePort, strictlyInside } from './network';
 import { PodExtras, resolvePodExtras } from './pod-extras';
 import { hardenedPodSpec, HardenedContainerSpec, HardenedPod, PodScheduling, PodVolume, ProjectedToken, SecretMount, SeccompSetting, VolumeMountSpec } from './pod-spec';
+import { IPriorityClass } from './priority-class';
 import { ExceptionSet } from './refusal';
 import { sizeQuantity } from './resources';
 import { resolveScheduling, SchedulingProps } from './scheduling';
+import { EXTERNAL_REFERENCES_ANNOTATION } from '../coherence/coherence';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
 import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
 import * as linkerdAuthz from '../imports/linkerd-authorizationpolicy-policy.linkerd.io';
@@ -326,6 +328,7 @@ export abstract class SecureWorkload extends Construct {
   private readonly gracePeriod: number;
   private readonly spreadZones: boolean;
   private readonly scheduling: PodScheduling;
+  private readonly priorityClass?: IPriorityClass;
   private istioAuthorization?: istioAuthz.AuthorizationPolicy;
   private readonly linkerdCallers = new Map<string, Caller[]>();
   private readonly plaintextPorts = new Set<string>();
@@ -401,6 +404,7 @@ export abstract class SecureWorkload extends Construct {
       seccomp: seccomp._setting,
       runsToCompletion: shape.lifecycle === 'batch',
     };
+    this.priorityClass = props.priorityClass;
     this.scheduling = resolveScheduling({ refuse, namespace: this.namespace, everyNode: shape.lifecycle === 'daemon' }, props);
     this.podExtras = resolvePodExtras(refuse, props);
     this.token = this.resolveToken(props.serviceAccountToken);
@@ -775,8 +779,11 @@ export abstract class SecureWorkload extends Construct {
    */
   protected _controllerMeta(extra: Record<string, string> = {}): k8s.ObjectMeta {
     const own = this._exceptions.ids.filter((id) => !['HK-NETWORK-004', 'HK-NETWORK-006', 'HK-NETWORK-010'].includes(id));
+    const priority = this.priorityClass;
     const annotations = {
       ...this._exceptions.annotations(own),
+      ...(priority?.createdElsewhere !== undefined
+        ? { [EXTERNAL_REFERENCES_ANNOTATION]: `PriorityClass/${priority.priorityClassName}: ${priority.createdElsewhere.trim()}` } : {}),
       ...(this.token ? { 'cdk8s-hardened.io/api-access-reason': this.tokenReason! } : {}),
       ...extra,
     };

@@ -89,7 +89,7 @@ describe('the app is coherent', () => {
     expect(objects.find((o) => o.kind === 'ExternalSecret').spec.secretStoreRef.name).toBe(store.secretStoreName);
   });
 
-  test('refuses references that resolve to nothing: Secret, ConfigMap, ServiceAccount, claim', () => {
+  test('refuses references that resolve to nothing: Secret, ConfigMap, ServiceAccount, claim, PriorityClass', () => {
     const objects = [pod('p', {
       serviceAccountName: 'runner',
       priorityClassName: 'batch-low',
@@ -100,6 +100,7 @@ describe('the app is coherent', () => {
       + 'cdk8s-hardened.io/external-references:';
     expect(coherenceProblems(objects).map((p) => p.message)).toEqual([
       `Pod a/p refers (serviceAccountName) to ServiceAccount 'runner' in namespace 'a', ${tail} "ServiceAccount/runner: <who creates it and why>".`,
+      `Pod a/p refers (priorityClassName) to PriorityClass 'batch-low', ${tail} "PriorityClass/batch-low: <who creates it and why>".`,
       `Pod a/p refers (volume "cfg") to ConfigMap 'settings' in namespace 'a', ${tail} "ConfigMap/settings: <who creates it and why>".`,
       `Pod a/p refers (volume "data") to PersistentVolumeClaim 'data' in namespace 'a', ${tail} "PersistentVolumeClaim/data: <who creates it and why>".`,
       `Pod a/p refers (container "c" env TOKEN) to Secret 'api' in namespace 'a', ${tail} "Secret/api: <who creates it and why>".`,
