@@ -145,7 +145,7 @@ describe('workload kinds: options', () => {
       image: image('node-exporter'),
       port: 9100,
       readinessProbe: HealthCheck.httpGet('/metrics'),
-      priorityClass: PriorityClass.fromName('platform-critical'),
+      priorityClass: PriorityClass.fromName('platform-critical', 'created by the platform baseline (PLAT-3)'),
       hostNetwork: true,
       hostPid: true,
       exceptions: [
@@ -193,7 +193,7 @@ describe('workload kinds refuse bad input with the exact message', () => {
     const chart = new Chart(Testing.app(), 't');
     return new PrivilegedNamespace(chart, 'agents', { name: 'agents', owner: 'platform-team', reason: 'node agents need host access on every node' });
   };
-  const daemon = { image: image('agent'), port: 2020, readinessProbe: ready(), priorityClass: PriorityClass.fromName('platform-critical') };
+  const daemon = { image: image('agent'), port: 2020, readinessProbe: ready(), priorityClass: PriorityClass.fromName('platform-critical', 'created by the platform baseline (PLAT-3)') };
   const CASES: Array<[string, () => unknown, string]> = [
     ['a DaemonSet without a priority class', () => new SecureDaemonSet(agents(), 'a', { image: image(), port: 2020, readinessProbe: ready() }),
       "[t/agents/a] SecureDaemonSet prop 'priorityClass' is missing, so the agent is among the first pods evicted from a full node.\nFix: pass a PriorityClass, e.g. new PriorityClass(chart, 'critical', { tier: PriorityTier.CRITICAL })."],
