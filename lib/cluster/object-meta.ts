@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { exceptionAnnotations, PracticeException } from '../practices/exceptions';
+import { PracticeException } from '../practices/exceptions';
+import { recordedExceptionAnnotations } from '../practices/peer-exemptions';
 import { provenanceAnnotations, provenanceLabels } from '../provenance';
 import { refuser } from '../refusal';
 
@@ -37,7 +38,7 @@ export function objectMeta(o: MetaOptions) {
     annotations: {
       ...provenanceAnnotations(`${o.scope.node.path}/${o.id}`),
       ...o.annotations,
-      ...exceptionAnnotations(o.exceptions ?? []),
+      ...recordedExceptionAnnotations(o.exceptions ?? []),
     },
   };
 }

@@ -10,7 +10,8 @@ import { SealingError } from './sealing/sealing-error';
 import { SecretValue } from './secret-value';
 import { SealedSecret as SealedSecretObject } from '../imports/sealed-secrets-bitnami.com';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
-import { exceptionAnnotations, isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
+import { isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
+import { recordedExceptionAnnotations } from '../practices/peer-exemptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
 import { refuser, shown } from '../refusal';
@@ -271,7 +272,7 @@ export class SealedSecret extends Construct implements IMountableSecret {
     const annotations: Record<string, string> = {};
     if (sealingScope.kind !== 'strict') {
       annotations[sealingScope.kind === 'cluster-wide' ? CLUSTER_WIDE_ANNOTATION : NAMESPACE_WIDE_ANNOTATION] = 'true';
-      Object.assign(annotations, exceptionAnnotations([{ practice: SCOPE_PRACTICE, reason: sealingScope.reason! }]));
+      Object.assign(annotations, recordedExceptionAnnotations([{ practice: SCOPE_PRACTICE, reason: sealingScope.reason! }]));
     }
     this.secretName = props.name;
     this.secretNamespace = namespace;

@@ -11,12 +11,14 @@ const QUALIFIED_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 /**
- * Keys the library writes itself, or whose values relax security (seccomp, AppArmor, mesh injection): props set them,
+ * Keys the library writes itself, whose values relax security (seccomp, AppArmor, mesh injection), or that silence a
+ * peer scanner (Polaris, kube-score, kube-linter, Checkov exemptions, which recorded exceptions write): props set them,
  * so a label or annotation cannot override them behind the audit's back.
  */
 const RESERVED_PREFIXES = [
   'app.kubernetes.io/', 'cdk8s-hardened.io/', 'exceptions.cdk8s-hardened.io/', 'sidecar.istio.io/', 'istio.io/', 'linkerd.io/',
   'config.linkerd.io/', 'seccomp.security.alpha.kubernetes.io/', 'container.apparmor.security.beta.kubernetes.io/', 'kubernetes.io/', 'k8s.io/',
+  'polaris.fairwinds.com/', 'kube-score/', 'ignore-check.kube-linter.io/', 'checkov.io/',
 ];
 
 function reserved(key: string): boolean {
@@ -33,8 +35,9 @@ function map(refuse: Refuse, prop: string, given: unknown, label: boolean): Reco
     const value = (given as Record<string, unknown>)[key];
     if (!QUALIFIED_KEY.test(key) || key.length > 316) refuse(`${prop}.${key}`, 'is not a valid key', 'use an optional DNS prefix and a name, e.g. \'prometheus.io/port\'.');
     if (reserved(key)) {
-      refuse(`${prop}.${key}`, 'is a key the library sets itself, or one that relaxes security (seccomp, AppArmor, mesh)',
-        'use the workload\'s props (exceptions, mesh, seccompProfile) instead; choose another key for your own metadata.');
+      refuse(`${prop}.${key}`, 'is a key the library sets itself, or one that relaxes security (seccomp, AppArmor, mesh) or silences a scanner',
+        'use the workload\'s props (exceptions, mesh, seccompProfile) instead; a recorded exception writes the scanners\' exemptions; '
+        + 'choose another key for your own metadata.');
     }
     if (typeof value !== 'string') refuse(`${prop}.${key}`, `is ${JSON.stringify(value) ?? 'undefined'}, not a string`, 'give the value as a string, e.g. \'true\'.');
     if (label && !LABEL_VALUE.test(value)) refuse(`${prop}.${key}`, `is '${value}', not a label value`, 'give at most 63 letters, digits, \'-\', \'_\' or \'.\'.');

@@ -3,7 +3,8 @@ import { IConstruct } from 'constructs';
 import { audit } from '../audit/audit';
 import { formatRefusal } from '../errors';
 import { findPractice } from '../practices/catalogue';
-import { exceptionAnnotations, isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../practices/exceptions';
+import { isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../practices/exceptions';
+import { recordedExceptionAnnotations } from '../practices/peer-exemptions';
 import { Manifest } from '../practices/manifest';
 import { ExceptionPolicy, Practice } from '../practices/practice';
 import { Refuse } from '../refusal';
@@ -111,7 +112,7 @@ export class ExceptionSet {
   /** The `exceptions.cdk8s-hardened.io/<ID>` annotations for the practices among `ids` (all when omitted). */
   public annotations(ids?: readonly string[]): Record<string, string> {
     const chosen = [...this.reasons].filter(([id]) => ids === undefined || ids.includes(id)).map(([practice, reason]) => ({ practice, reason }));
-    return exceptionAnnotations(chosen);
+    return recordedExceptionAnnotations(chosen);
   }
 
   /** The recorded practice ids. */

@@ -150,9 +150,13 @@ describe('configuration and storage refuse bad input with the exact message', ()
     ['a pod annotation that relaxes seccomp', () => new SecureDeployment(shop().ns, 'web', {
       image: image(), port: 8080, readinessProbe: ready(), podAnnotations: { 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' },
     }),
-    "[test/shop/web] SecureDeployment prop 'podAnnotations.container.apparmor.security.beta.kubernetes.io/app' is a key the library sets itself, or one that relaxes security (seccomp, AppArmor, mesh).\nFix: use the workload's props (exceptions, mesh, seccompProfile) instead; choose another key for your own metadata."],
+    "[test/shop/web] SecureDeployment prop 'podAnnotations.container.apparmor.security.beta.kubernetes.io/app' is a key the library sets itself, or one that relaxes security (seccomp, AppArmor, mesh) or silences a scanner.\nFix: use the workload's props (exceptions, mesh, seccompProfile) instead; a recorded exception writes the scanners' exemptions; choose another key for your own metadata."],
+    ['a pod annotation that silences kube-score', () => new SecureDeployment(shop().ns, 'web', {
+      image: image(), port: 8080, readinessProbe: ready(), podAnnotations: { 'kube-score/ignore': 'container-security-context-user-group-id' },
+    }),
+    "[test/shop/web] SecureDeployment prop 'podAnnotations.kube-score/ignore' is a key the library sets itself, or one that relaxes security (seccomp, AppArmor, mesh) or silences a scanner.\nFix: use the workload's props (exceptions, mesh, seccompProfile) instead; a recorded exception writes the scanners' exemptions; choose another key for your own metadata."],
     ['a pod label overriding the selector', () => new SecureDeployment(shop().ns, 'web', { image: image(), port: 8080, readinessProbe: ready(), podLabels: { 'app.kubernetes.io/name': 'other' } }),
-      "[test/shop/web] SecureDeployment prop 'podLabels.app.kubernetes.io/name' is a key the library sets itself, or one that relaxes security (seccomp, AppArmor, mesh).\nFix: use the workload's props (exceptions, mesh, seccompProfile) instead; choose another key for your own metadata."],
+      "[test/shop/web] SecureDeployment prop 'podLabels.app.kubernetes.io/name' is a key the library sets itself, or one that relaxes security (seccomp, AppArmor, mesh) or silences a scanner.\nFix: use the workload's props (exceptions, mesh, seccompProfile) instead; a recorded exception writes the scanners' exemptions; choose another key for your own metadata."],
     ['pod labels as a list', () => new SecureDeployment(shop().ns, 'web', { image: image(), port: 8080, readinessProbe: ready(), podLabels: ['team'] as any }),
       "[test/shop/web] SecureDeployment prop 'podLabels' is [\"team\"], not a map of keys to values.\nFix: give { 'team': 'shop' }."],
     ['an annotation value that is a number', () => new SecureDeployment(shop().ns, 'web', { image: image(), port: 8080, readinessProbe: ready(), podAnnotations: { 'prometheus.io/port': 8080 as any } }),

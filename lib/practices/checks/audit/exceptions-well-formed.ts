@@ -41,7 +41,9 @@ export const exceptionsWellFormed: Practice = {
     + `is recordable (not none, not n/a) and gives a reason of at least ${MIN_REASON_LENGTH} characters; no such annotation sits on a `
     + 'pod template, where the audit does not read it. Whether peer-dialect mirrors (kube-linter, Checkov, kube-score, Polaris) are '
     + 'present is not judged.',
-  library: 'Sets the annotation (and its peer mirrors); refuses an exception without reason or for an "exception: none" practice.',
+  library: 'Sets the annotation and mirrors it into the exemptions of Polaris (polaris.fairwinds.com/<check>-exempt), kube-score '
+    + '(kube-score/ignore) and kube-linter (ignore-check.kube-linter.io/<check>) for the peer checks the practice names (not Checkov); '
+    + 'refuses an exception without reason or for an "exception: none" practice, and those peer keys set by hand.',
   fix: `Record the exception as ${EXCEPTION_ANNOTATION_PREFIX}<PRACTICE-ID>: "<reason of ${MIN_REASON_LENGTH}+ characters>" on the `
     + 'object itself, only for recordable practices; fix the object instead where the practice allows no exception.',
   exception: ExceptionPolicy.NONE,
