@@ -3,7 +3,7 @@
  * First the evaluator is proved on Polaris' upstream fixtures; then our output is judged.
  */
 import { existsSync } from 'fs';
-import { CATALOGUE } from '../../lib/practices/catalogue';
+import { CATALOGUE, findPractice } from '../../lib/practices/catalogue';
 import { recordedExceptions } from '../../lib/practices/exceptions';
 import { POLARIS_REPLICAS_EXEMPTION } from '../../lib/workload/secure-deployment';
 import { exampleObjects } from '../support/example-objects';
@@ -133,7 +133,8 @@ describe('Polaris judges our output', () => {
     expect([...hit].sort()).toEqual(DIVERGENCES.map((d) => d.check).sort());
   });
 
-  test('every Polaris exemption we write is one the catalogue decides: deploymentMissingReplicas on an autoscaled Deployment', () => {
+  test('every Polaris exemption we write is one the catalogue decides: deploymentMissingReplicas on an autoscaled Deployment, '
+    + 'or the mirror of a recorded exception whose practice names the check', () => {
     const exemptions = apps.flatMap((a) => a.objects.flatMap((o) => Object.keys(o.metadata?.annotations ?? {})
       .filter((k) => k.startsWith('polaris.fairwinds.com/'))
       .map((k) => ({
@@ -141,9 +142,12 @@ describe('Polaris judges our output', () => {
         kind: o.kind,
         autoscaled: a.objects.some((h) => h.kind === 'HorizontalPodAutoscaler' && h.metadata.namespace === o.metadata.namespace
         && h.spec.scaleTargetRef.kind === o.kind && h.spec.scaleTargetRef.name === o.metadata.name),
+        mirrored: [...recordedExceptions(o).keys()].some((id) => (findPractice(id)?.sources.polaris ?? [])
+          .some((check) => k === `polaris.fairwinds.com/${check}-exempt`)),
       }))));
-    expect(exemptions.length).toBeGreaterThan(0);
-    expect(exemptions.filter((e) => !(e.key === POLARIS_REPLICAS_EXEMPTION && e.kind === 'Deployment' && e.autoscaled))).toEqual([]);
+    expect(exemptions.filter((e) => e.key === POLARIS_REPLICAS_EXEMPTION && e.autoscaled).length).toBeGreaterThan(0);
+    expect(exemptions.filter((e) => e.mirrored).length).toBeGreaterThan(0);
+    expect(exemptions.filter((e) => !(e.key === POLARIS_REPLICAS_EXEMPTION && e.kind === 'Deployment' && e.autoscaled) && !e.mirrored)).toEqual([]);
   });
 
   test('the judge fails a workload without our defaults: a bare Deployment breaks the security checks', () => {
