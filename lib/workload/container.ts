@@ -318,7 +318,8 @@ function resolveProbes(ctx: ContainerContext, p: (f: string) => string, options:
   const liveness = pick(givenLiveness, 'liveness')?._toKube(refuse, p('livenessProbe'), 'liveness', ports);
   const startup = check(options.startupProbe, 'startupProbe')?._toKube(refuse, p('startupProbe'), 'startup', ports);
   const declared = ports.map((x) => ({ name: x.name, containerPort: x.port }));
-  if (readiness && liveness && sameCheck(readiness, liveness, declared)) {
+  // A recorded HK-WORKLOAD-020 exception (an application with one health endpoint) keeps both checks as given.
+  if (readiness && liveness && sameCheck(readiness, liveness, declared) && !ctx.exceptions.excuses('HK-WORKLOAD-020')) {
     if (givenReadiness === undefined && givenLiveness === undefined) {
       refuse(p('readinessProbe'), `is missing, and the default readiness and liveness checks would be the same TCP connect to port ${tcp!.port} (kube-score pod-probes-identical)`,
         'pass a readinessProbe that asks the application whether it can serve, e.g. HealthCheck.httpGet(\'/ready\') or HealthCheck.exec([...]); the livenessProbe then stays the TCP check.',
