@@ -42,8 +42,11 @@ async function step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
   return result;
 }
 
-/** Runs a command, echoing its output; fails the test unless it exits with `expect` (default 0). */
-function run(cmd: string, cmdArgs: string[], cwd: string, options: { env?: NodeJS.ProcessEnv; expect?: number } = {}): string {
+/**
+ * Runs a command, echoing its output (not when it holds a decrypted secret: `secretOutput`); fails the test unless it
+ * exits with `expect` (default 0).
+ */
+function run(cmd: string, cmdArgs: string[], cwd: string, options: { env?: NodeJS.ProcessEnv; expect?: number; secretOutput?: boolean } = {}): string {
   const spawnOptions: SpawnSyncOptions = {
     cwd,
     env: { ...process.env, CI: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', ...options.env },
@@ -52,7 +55,8 @@ function run(cmd: string, cmdArgs: string[], cwd: string, options: { env?: NodeJ
   };
   const r = spawnSync(cmd, cmdArgs, spawnOptions);
   const out = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  process.stdout.write(out);
+  // Secrets never reach a log, not even the test-only password this run encrypts.
+  process.stdout.write(options.secretOutput ? `(${out.length} characters of decrypted output, not shown)\n` : out);
   if (r.error) throw r.error;
   const wanted = options.expect ?? 0;
   if (r.status !== wanted) {
@@ -162,7 +166,7 @@ async function main(): Promise<void> {
     check(/^\d+ objects, 1 finding \(1 low\)$/m.test(audited), 'audit: the synthesized app has one low finding (the cdk8s-plus-33 ConfigMap\'s provenance)');
     check(/^result: PASS/m.test(audited), 'audit: nothing at or above high');
     run(cli, ['audit', '--format', 'sarif', '--output', path.join(work, 'results.sarif'), dist], auditOnly);
-    const decrypted = run(cli, ['decrypt', path.join(dist, secretFile!)], auditOnly, { env: { SOPS_AGE_KEY_FILE: DEV_AGE_KEY } });
+    const decrypted = run(cli, ['decrypt', path.join(dist, secretFile!)], auditOnly, { env: { SOPS_AGE_KEY_FILE: DEV_AGE_KEY }, secretOutput: true });
     check(decrypted.includes(PASSWORD), 'decrypt: the SOPS file opens with the age identity');
     const access = run(cli, ['access', '--format', 'json', dist], auditOnly);
     check(access.includes('ci-deployer'), 'access: the CI identity is reported');
