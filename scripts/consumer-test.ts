@@ -42,11 +42,17 @@ async function step<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
   return result;
 }
 
+interface RunOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly expect?: number;
+  readonly secretOutput?: boolean;
+}
+
 /**
  * Runs a command, echoing its output (not when it holds a decrypted secret: `secretOutput`); fails the test unless it
  * exits with `expect` (default 0).
  */
-function run(cmd: string, cmdArgs: string[], cwd: string, options: { env?: NodeJS.ProcessEnv; expect?: number; secretOutput?: boolean } = {}): string {
+function run(cmd: string, cmdArgs: string[], cwd: string, options: RunOptions = {}): string {
   const spawnOptions: SpawnSyncOptions = {
     cwd,
     env: { ...process.env, CI: 'true', npm_config_audit: 'false', npm_config_fund: 'false', npm_config_update_notifier: 'false', ...options.env },

@@ -1,7 +1,7 @@
 import { Testing } from 'cdk8s';
+import { image, shop } from './support';
 import { HealthCheck } from '../../lib/workload/probes';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
-import { image, shop } from './support';
 
 describe('HK-WORKLOAD-020 relaxed by its recorded exception, as the refusal offers', () => {
   test('identical readiness and liveness checks are kept, the exception recorded and mirrored for kube-score', () => {
