@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
-import { DNS_LABEL } from '../practices/manifest';
+import { DNS_LABEL, LABEL_VALUE, QUALIFIED_KEY } from '../practices/manifest';
 import { Refuse, shown } from '../refusal';
 
 /** Where the cluster's DNS pods run, for the DNS-only egress policy (HK-NETWORK-002). */
@@ -69,8 +69,6 @@ export function namespaceGuardSpecs(dns: DnsLocation, quota: Record<string, stri
 /** The cluster DNS most distributions run: kube-dns (CoreDNS) pods in kube-system. */
 export const KUBE_DNS: DnsLocation = { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } };
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 /**
  * Validates a `dns` prop (HK-NETWORK-002): the DNS pods' namespace is a namespace name and their labels a non-empty
@@ -95,7 +93,7 @@ export function resolveDnsLocation(refuse: Refuse, prop: string, given: unknown)
       'give the DNS pods\' labels, e.g. { \'k8s-app\': \'kube-dns\' }.', 'HK-NETWORK-002');
   }
   for (const [key, value] of entries) {
-    if (!LABEL_KEY.test(key) || key.length > 316 || typeof value !== 'string' || !LABEL_VALUE.test(value)) {
+    if (!QUALIFIED_KEY.test(key) || key.length > 316 || typeof value !== 'string' || !LABEL_VALUE.test(value)) {
       refuse(`${prop}.podLabels.${key}`, `is ${shown(value)}, not a label the API server accepts`,
         'use a label key (optional DNS prefix, then at most 63 letters, digits, \'-\', \'_\' or \'.\') and a value of the same characters.', 'HK-NETWORK-002');
     }

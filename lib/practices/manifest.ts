@@ -38,6 +38,12 @@ export interface ContainerView {
 /** A DNS-1123 label: what namespace names and most object names must be. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** A label value as the API server accepts it: empty, or at most 63 characters with alphanumeric ends. */
+export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
+
+/** A label or annotation key: an optional DNS-subdomain prefix and `/`, then a name of at most 63 characters. */
+export const QUALIFIED_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
 /** Kinds whose objects carry a pod template. */
 export const POD_KINDS: readonly string[] = ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'ReplicationController', 'Job', 'CronJob'];
 

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { HardenedError } from '../errors';
 import { findPractice } from '../practices/catalogue';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
-import { DNS_LABEL } from '../practices/manifest';
+import { DNS_LABEL, LABEL_VALUE } from '../practices/manifest';
 
 /** Prop checks the runtime-defense constructs share, so their refusals read alike. */
 
@@ -47,7 +47,6 @@ export function checkDnsLabel(scope: IConstruct, construct: string, prop: string
 }
 
 const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 /** Whether `key` is a valid label key (optional DNS prefix, then a name of at most 63 characters). */
 export function isLabelKey(key: string): boolean {

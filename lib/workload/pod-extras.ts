@@ -1,3 +1,4 @@
+import { LABEL_VALUE, QUALIFIED_KEY } from '../practices/manifest';
 import { Refuse } from '../refusal';
 
 /** Validated pod-template labels, annotations and pull secrets. */
@@ -7,8 +8,6 @@ export interface PodExtras {
   readonly imagePullSecrets: string[];
 }
 
-const QUALIFIED_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 
 /**
  * Keys the library writes itself, whose values relax security (seccomp, AppArmor, mesh injection), or that silence a

@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { PodScheduling } from './pod-spec';
 import { IPriorityClass } from './priority-class';
 import { isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
+import { LABEL_VALUE } from '../practices/manifest';
 import { Refuse, shown } from '../refusal';
 
 /** A taint the pods tolerate. */
@@ -36,7 +37,6 @@ export interface SchedulingProps {
 }
 
 const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 const EFFECTS = ['NoSchedule', 'PreferNoSchedule', 'NoExecute'];
 
 /** What the scheduling props are resolved against. */

@@ -1,4 +1,4 @@
-import { isControlPlaneFile, isRecord, metadataOf } from '../../manifest';
+import { isControlPlaneFile, isRecord, metadataOf, LABEL_VALUE } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
 const MANAGED_BY = 'app.kubernetes.io/managed-by';
@@ -7,7 +7,6 @@ const REQUIRED_ANNOTATIONS = ['cdk8s-hardened.io/construct-path', 'cdk8s-hardene
 /** A label value: empty, or up to 63 characters of alphanumerics, `-`, `_`, `.`, starting and ending alphanumeric. */
 /** Keys of ours: `cdk8s-hardened.io/…` and its subdomains (`exceptions.cdk8s-hardened.io/…`). */
 const OUR_KEY = /^(?:[a-z0-9.-]+\.)?cdk8s-hardened\.io\//;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 
 /** HK-AUDIT-004: control-plane configuration files are not API objects and carry no metadata; they are exempt. */
 export const provenanceMetadata: Practice = {
