@@ -92,7 +92,8 @@ const project = new typescript.TypeScriptProject({
     devdirs: ['test', 'examples', 'scripts', 'bench'],
     ignorePatterns: ['lib/imports/**', '*.js', '*.d.ts', 'node_modules/', 'cdk8s.out/'],
     // Lint judges, it never rewrites: `npm test` and CI fail on a finding; `npx projen eslint:fix` fixes on purpose.
-    commandOptions: { fix: false },
+    // A warning fails too: a rule worth a warning is worth fixing before landing.
+    commandOptions: { fix: false, extraArgs: ['--max-warnings', '0'] },
   },
   gitignore: ['cdk8s.out/', '.cdk8s.previous/', '.cdk8s.previous.staging/', '/bench/out/', '.tmp-*'],
 });
