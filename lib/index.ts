@@ -55,6 +55,7 @@ export * from './policy/admission-policies';
 export * from './policy/kyverno';
 
 export * from './secrets/mountable-secret';
+export * from './secrets/existing-secret';
 export * from './secrets/secret-value';
 export * from './secrets/sops-recipient';
 export * from './secrets/encrypted-secret';

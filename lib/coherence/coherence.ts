@@ -1,11 +1,42 @@
 import { AppProblem, PathOf, side } from '../admission-sim/app-problem';
+import { MIN_REASON_LENGTH } from '../practices/exceptions';
 import { asArray, isControlPlaneFile, isNamespaced, Manifest, podSpecOf } from '../practices/manifest';
 
 /**
  * Annotation on an object that references something the app does not define (a Secret an operator creates, a
- * ConfigMap of the platform): `Kind/name, Kind/name: <reason>`. The reason is mandatory, as for exceptions.
+ * ConfigMap of the platform): one line `Kind/name, Kind/name: <reason>` per reason. The reason is mandatory, as for
+ * exceptions.
  */
 export const EXTERNAL_REFERENCES_ANNOTATION = 'cdk8s-hardened.io/external-references';
+
+/** A reference to an object the app does not define, with who creates it. */
+export interface ExternalReference {
+  /** `Kind/name`, e.g. `Secret/platform-ca`. */
+  readonly ref: string;
+  /** Who creates the object and why. */
+  readonly reason: string;
+}
+
+/**
+ * The external-references annotation recording `refs` (one `Kind/name: reason` line each, in the order given), or no
+ * annotation when there is none.
+ */
+export function externalReferencesAnnotation(refs: readonly ExternalReference[]): Record<string, string> {
+  if (refs.length === 0) return {};
+  return { [EXTERNAL_REFERENCES_ANNOTATION]: refs.map((r) => `${r.ref}: ${r.reason.trim()}`).join('\n') };
+}
+
+/** How the library's constructs record a reference of `o` as created elsewhere (the annotation is the raw form). */
+function recordedBy(o: Manifest, kind: string): string | undefined {
+  switch (kind) {
+    case 'Secret': return 'mount an ExistingSecret: new ExistingSecret(scope, id, { name, keys, createdElsewhere })';
+    case 'ConfigMap': return 'pass { createdElsewhere } to mountConfigMap';
+    case 'PersistentVolumeClaim': return 'pass { createdElsewhere } to mountVolumeClaim';
+    case 'PriorityClass': return 'use PriorityClass.fromName(name, reason)';
+    case 'ServiceAccount': return o.kind === 'SecretStore' ? 'give the provider serviceAccount: { name, createdElsewhere }' : undefined;
+    default: return undefined;
+  }
+}
 
 /** The PriorityClasses every cluster has (the API server creates them at start). */
 export const BUILT_IN_PRIORITY_CLASSES: readonly string[] = ['system-node-critical', 'system-cluster-critical'];
@@ -163,13 +194,17 @@ function serviceAccountRefs(node: unknown): Array<{ name: string; namespace?: st
   return out;
 }
 
-/** `Kind/name` entries an object records as external, or undefined when it records none (or no reason). */
-function recordedExternal(o: Manifest): Set<string> | undefined {
+/** `Kind/name` entries an object records as external: those of every line that gives a reason. */
+function recordedExternal(o: Manifest): Set<string> {
   const text = o.metadata?.annotations?.[EXTERNAL_REFERENCES_ANNOTATION];
-  if (typeof text !== 'string') return undefined;
-  const colon = text.indexOf(':');
-  if (colon < 0 || text.slice(colon + 1).trim().length < 10) return undefined;
-  return new Set(text.slice(0, colon).split(',').map((s) => s.trim()).filter((s) => s !== ''));
+  const recorded = new Set<string>();
+  if (typeof text !== 'string') return recorded;
+  for (const line of text.split('\n')) {
+    const colon = line.indexOf(':');
+    if (colon < 0 || line.slice(colon + 1).trim().length < MIN_REASON_LENGTH) continue;
+    for (const ref of line.slice(0, colon).split(',').map((r) => r.trim()).filter((r) => r !== '')) recorded.add(ref);
+  }
+  return recorded;
 }
 
 function referenceProblems(objects: readonly Manifest[], pathOf: PathOf): AppProblem[] {
@@ -187,13 +222,26 @@ function referenceProblems(objects: readonly Manifest[], pathOf: PathOf): AppPro
   for (const o of objects) {
     const external = recordedExternal(o);
     for (const ref of referencesOf(o)) {
-      if (defined.has(`${ref.kind}|${ref.namespace ?? ''}|${ref.name}`)) continue;
-      if (external?.has(`${ref.kind}/${ref.name}`)) continue;
+      const recorded = external.has(`${ref.kind}/${ref.name}`);
+      if (defined.has(`${ref.kind}|${ref.namespace ?? ''}|${ref.name}`)) {
+        // A record that excuses nothing misleads the reviewer about who owns the object (as an idle exception would).
+        if (recorded) {
+          problems.push({
+            object: o,
+            message: `${side(o, pathOf)} records ${ref.kind} '${ref.name}' as created elsewhere (${EXTERNAL_REFERENCES_ANNOTATION}), but the app `
+              + `defines it. Fix: drop the createdElsewhere reason and reference the app's ${ref.kind}.`,
+          });
+        }
+        continue;
+      }
+      if (recorded) continue;
       const where = ref.namespace ? ` in namespace '${ref.namespace}'` : '';
+      const how = recordedBy(o, ref.kind);
+      const construct = how ? ` (${how})` : '';
       problems.push({
         object: o,
         message: `${side(o, pathOf)} refers (${ref.where}) to ${ref.kind} '${ref.name}'${where}, which the app does not define; `
-          + 'applied alone, it waits or fails at run time. Fix: define it in the app, or record it as created elsewhere with the annotation '
+          + `applied alone, it waits or fails at run time. Fix: define it in the app, or record it as created elsewhere${construct}, i.e. the annotation `
           + `${EXTERNAL_REFERENCES_ANNOTATION}: "${ref.kind}/${ref.name}: <who creates it and why>".`,
       });
     }

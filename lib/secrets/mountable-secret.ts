@@ -12,4 +12,9 @@ export interface IMountableSecret extends IConstruct {
   readonly secretNamespace?: string;
   /** The keys the Secret holds, each becoming one file; never the values. */
   readonly keys: string[];
+  /**
+   * Who creates the Secret, when this app does not (ExistingSecret): recorded on every workload that mounts it.
+   * @default - the app creates the Secret
+   */
+  readonly createdElsewhere?: string;
 }

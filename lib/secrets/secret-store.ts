@@ -1,4 +1,5 @@
 import { Construct, IConstruct } from 'constructs';
+import { ExternalReference, externalReferencesAnnotation } from '../coherence/coherence';
 import {
   SecretStore as SecretStoreObject,
   SecretStoreSpecProvider,
@@ -6,9 +7,10 @@ import {
   SecretStoreSpecProviderVaultVersion,
 } from '../imports/eso-secretstore-external-secrets.io';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
+import { isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
-import { refuser } from '../refusal';
+import { refuser, shown } from '../refusal';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 
@@ -21,6 +23,12 @@ const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 export interface ServiceAccountReference {
   /** Name of the ServiceAccount, in the namespace of the store. */
   readonly name: string;
+  /**
+   * Who creates the ServiceAccount when the app does not (at least 10 characters), e.g. 'created by the platform
+   * team with its IRSA role (PLAT-7)'; recorded on the SecretStore as its external-references annotation.
+   * @default - the app defines the ServiceAccount (synth refuses a reference to one it does not define)
+   */
+  readonly createdElsewhere?: string;
 }
 
 /** Options of the AWS providers (Secrets Manager, Parameter Store). */
@@ -102,7 +110,7 @@ export class SecretStoreProvider {
     if (options.caBundle !== undefined && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(options.caBundle)) {
       problems.push({ prop: 'provider.caBundle', problem: 'holds no PEM certificate', fix: 'pass the CA certificate as PEM text (-----BEGIN CERTIFICATE-----)' });
     }
-    return new SecretStoreProvider('vault', problems, () => ({
+    return new SecretStoreProvider('vault', problems, serviceAccountReferences(options.serviceAccount), () => ({
       vault: {
         server: options.server,
         path: mount,
@@ -121,7 +129,8 @@ export class SecretStoreProvider {
     if (options.role !== undefined && !IAM_ROLE_ARN.test(options.role)) {
       problems.push({ prop: 'provider.role', problem: `is '${options.role}', which is not an IAM role ARN`, fix: 'use \'arn:aws:iam::<account>:role/<name>\', or leave it out to use the ServiceAccount\'s role' });
     }
-    return new SecretStoreProvider(service === SecretStoreSpecProviderAwsService.SECRETS_MANAGER ? 'aws-secrets-manager' : 'aws-parameter-store', problems, () => ({
+    const kind = service === SecretStoreSpecProviderAwsService.SECRETS_MANAGER ? 'aws-secrets-manager' : 'aws-parameter-store';
+    return new SecretStoreProvider(kind, problems, serviceAccountReferences(options.serviceAccount), () => ({
       aws: {
         service,
         region: options.region,
@@ -135,8 +144,17 @@ export class SecretStoreProvider {
     /** Which backend: `aws-secrets-manager`, `aws-parameter-store` or `vault`. */
     public readonly kind: string,
     private readonly problems: readonly ProviderProblem[],
+    private readonly external: readonly ExternalReference[],
     private readonly render: () => SecretStoreSpecProvider,
   ) {}
+
+  /**
+   * The references the store makes to objects created elsewhere, with their reasons.
+   * @internal
+   */
+  public _externalReferences(): readonly ExternalReference[] {
+    return this.external;
+  }
 
   /**
    * What is wrong with the options, if anything.
@@ -155,7 +173,20 @@ export class SecretStoreProvider {
   }
 }
 
+function serviceAccountReferences(serviceAccount: ServiceAccountReference | undefined): ExternalReference[] {
+  const reason = serviceAccount?.createdElsewhere;
+  return typeof reason === 'string' ? [{ ref: `ServiceAccount/${serviceAccount!.name}`, reason }] : [];
+}
+
 function serviceAccountProblems(serviceAccount: ServiceAccountReference | undefined): ProviderProblem[] {
+  const reason = serviceAccount?.createdElsewhere;
+  if (reason !== undefined && !isAcceptableReason(reason)) {
+    return [{
+      prop: 'provider.serviceAccount.createdElsewhere',
+      problem: `is ${shown(reason)}, not a reason of at least ${MIN_REASON_LENGTH} characters`,
+      fix: 'say who creates the ServiceAccount, e.g. \'created by the platform team with its IRSA role (PLAT-7)\'',
+    }];
+  }
   const name = serviceAccount?.name ?? '';
   if (name === 'default') {
     return [{
@@ -228,9 +259,14 @@ export class SecretStore extends Construct implements ISecretStore {
     if (props.name !== undefined && (typeof props.name !== 'string' || !DNS_SUBDOMAIN.test(props.name) || props.name.length > 253)) {
       refuse('name', `is '${String(props.name)}', which is not a DNS subdomain name`, 'use lowercase letters, digits, \'-\' and \'.\'');
     }
+    const external = props.provider._externalReferences();
     const resource = new SecretStoreObject(this, 'Resource', {
       // An absent name must stay absent, not `name: undefined`, or it would hide the generated one.
-      metadata: { ...(props.name !== undefined ? { name: props.name } : {}), namespace },
+      metadata: {
+        ...(props.name !== undefined ? { name: props.name } : {}),
+        namespace,
+        ...(external.length > 0 ? { annotations: externalReferencesAnnotation(external) } : {}),
+      },
       spec: { provider: props.provider._render() },
     });
     stampProvenance(resource, { name: resource.name, partOf: partOfFor(this) });

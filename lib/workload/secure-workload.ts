@@ -1,7 +1,7 @@
 import { ApiObject, Duration, Lazy, Size } from 'cdk8s';
 import { IConfigMap, k8s, ServiceType } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
-import { ContainerContext, isAbsoluteDirectory, resolveContainer, SecureContainerOptions } from './container';
+import { ContainerContext, isAbsoluteDirectory, resolveContainer, SecretEnvSource, SecureContainerOptions } from './container';
 import { HostAccessProps, needsPrivilegedNamespace, resolveHostAccess, ResolvedHostAccess } from './host-access';
 import { Connection, CidrConnection, metadataInside, METADATA_CIDRS, networkPolicyRules, reachesPublicSpace, RulePort, strictlyInside } from './network';
 import { PodExtras, resolvePodExtras } from './pod-extras';
@@ -10,7 +10,7 @@ import { IPriorityClass } from './priority-class';
 import { ExceptionSet } from './refusal';
 import { sizeQuantity } from './resources';
 import { resolveScheduling, SchedulingProps } from './scheduling';
-import { EXTERNAL_REFERENCES_ANNOTATION } from '../coherence/coherence';
+import { ExternalReference, externalReferencesAnnotation } from '../coherence/coherence';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
 import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
 import * as linkerdAuthz from '../imports/linkerd-authorizationpolicy-policy.linkerd.io';
@@ -23,9 +23,9 @@ import { resolveDnsLocation } from '../namespace/namespace-guards';
 import { isNamespaceScope } from '../namespace/namespace-scope';
 import { validateAllowedRegistries } from '../policy/registries';
 import { PUBLIC_LABEL } from '../practices/checks/network/ingress-via-controller';
-import { PracticeException } from '../practices/exceptions';
+import { isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
-import { Refuse, refuser } from '../refusal';
+import { Refuse, refuser, shown } from '../refusal';
 import { IMountableSecret } from '../secrets/mountable-secret';
 import { addSynthWarning } from '../synth/app-audit';
 import { enableAppChecks } from '../synth/app-checks';
@@ -263,6 +263,26 @@ export interface MountClaimOptions extends MountOptions {
   readonly readOnly?: boolean;
 }
 
+/** Options of `mountConfigMap`: where, and who creates a ConfigMap the app does not define. */
+export interface MountConfigMapOptions extends MountOptions {
+  /**
+   * Who creates the ConfigMap when the app does not (at least 10 characters), e.g. 'published by the platform's
+   * trust bundle (PLAT-12)'; recorded on the workload as its external-references annotation.
+   * @default - the app defines the ConfigMap (synth refuses a reference to one it does not define)
+   */
+  readonly createdElsewhere?: string;
+}
+
+/** Options of `mountVolumeClaim`: how, and who creates the claim. */
+export interface MountVolumeClaimOptions extends MountClaimOptions {
+  /**
+   * Who creates the PersistentVolumeClaim when the app does not (at least 10 characters), e.g. 'provisioned by the
+   * storage team (STOR-4)'; recorded on the workload as its external-references annotation.
+   * @default - the app defines the claim (synth refuses a reference to one it does not define)
+   */
+  readonly createdElsewhere?: string;
+}
+
 /** Options of `addSharedVolume`. */
 export interface SharedVolumeOptions {
   /** Most the directory may hold; counts against the ephemeral-storage limit of the pod. @default Size.mebibytes(64) */
@@ -314,6 +334,7 @@ export abstract class SecureWorkload extends Construct {
   private readonly sidecars: HardenedContainerSpec[] = [];
   private readonly inits: HardenedContainerSpec[] = [];
   private readonly secretMounts = new Map<string, SecretMount[]>();
+  private readonly externalRefs: ExternalReference[] = [];
   private readonly volumeMounts = new Map<string, VolumeMountSpec[]>();
   private readonly podVolumes: PodVolume[] = [];
   private readonly podExtras: PodExtras;
@@ -409,6 +430,7 @@ export abstract class SecureWorkload extends Construct {
     this.podExtras = resolvePodExtras(refuse, props);
     this.token = this.resolveToken(props.serviceAccountToken);
     this.main = resolveContainer({ ...this.containerContext, init: false, secrets: [], mountToken: this.token !== undefined }, '', props, 'app');
+    this.recordSecretEnv('secretEnv', props.secretEnv);
     this.ports = this.main.ports.map((p) => ({ ...p }));
 
     this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
@@ -558,6 +580,7 @@ export abstract class SecureWorkload extends Construct {
     }
     const container = this.containerFor('mountSecret', options.container);
     this.claimPath(container, path, 'mountSecret(path)', 'mount each Secret in its own directory.', 'HK-SECRETS-007');
+    if (secret.createdElsewhere !== undefined) this.recordExternal('mountSecret(secret).createdElsewhere', `Secret/${secret.secretName}`, secret.createdElsewhere);
     const mounts = this.secretMounts.get(container.name) ?? [];
     mounts.push({ secretName: secret.secretName, path });
     this.secretMounts.set(container.name, mounts);
@@ -567,13 +590,14 @@ export abstract class SecureWorkload extends Construct {
    * Mounts a ConfigMap as read-only files (mode 0444) under `path`, one file per key: an ImmutableConfigMap (whose
    * hashed name rolls the pods when the content changes), a cdk8s-plus ConfigMap, or `ConfigMap.fromConfigMapName`.
    */
-  public mountConfigMap(configMap: IConfigMap, path: string, options: MountOptions = {}): void {
+  public mountConfigMap(configMap: IConfigMap, path: string, options: MountConfigMapOptions = {}): void {
     const name = configMap?.name;
     if (typeof name !== 'string' || !DNS_SUBDOMAIN.test(name)) {
       this._refuse('mountConfigMap(configMap)', `is ${String(configMap)}, not a ConfigMap`, 'pass an ImmutableConfigMap, a cdk8s-plus ConfigMap or ConfigMap.fromConfigMapName(…).');
     }
     const container = this.containerFor('mountConfigMap', options.container);
     this.claimPath(container, path, 'mountConfigMap(path)', 'mount each ConfigMap in its own directory.');
+    if (options.createdElsewhere !== undefined) this.recordExternal('mountConfigMap(options.createdElsewhere)', `ConfigMap/${name}`, options.createdElsewhere);
     const volume = this.addPodVolume(`config-${name}`, { configMap: name });
     this.addMount(container.name, { volume, path, readOnly: true });
   }
@@ -582,7 +606,7 @@ export abstract class SecureWorkload extends Construct {
    * Mounts an existing PersistentVolumeClaim of the namespace under `path` (read-only when `readOnly`; a claim mounted
    * read-only is also attached read-only).
    */
-  public mountVolumeClaim(claimName: string, path: string, options: MountClaimOptions = {}): void {
+  public mountVolumeClaim(claimName: string, path: string, options: MountVolumeClaimOptions = {}): void {
     if (typeof claimName !== 'string' || !DNS_SUBDOMAIN.test(claimName) || claimName.length > 253) {
       this._refuse('mountVolumeClaim(claimName)', `is ${JSON.stringify(claimName) ?? 'undefined'}, not a claim name`, 'give the PersistentVolumeClaim\'s name.');
     }
@@ -590,6 +614,7 @@ export abstract class SecureWorkload extends Construct {
     if (typeof readOnly !== 'boolean') this._refuse('mountVolumeClaim(options.readOnly)', `is ${JSON.stringify(readOnly)}`, 'give true or false.');
     const container = this.containerFor('mountVolumeClaim', options.container);
     this.claimPath(container, path, 'mountVolumeClaim(path)', 'mount each claim in its own directory.');
+    if (options.createdElsewhere !== undefined) this.recordExternal('mountVolumeClaim(options.createdElsewhere)', `PersistentVolumeClaim/${claimName}`, options.createdElsewhere);
     const volume = this.addPodVolume(`claim-${claimName}`, { claimName, claimReadOnly: readOnly });
     this.addMount(container.name, { volume, path, readOnly });
   }
@@ -675,6 +700,7 @@ export abstract class SecureWorkload extends Construct {
     const c = resolveContainer({ ...this.containerContext, init: false, secrets: [], mountToken: false }, `addContainer(${options?.name ?? '?'})`, options);
     this.refuseDuplicateName(c.name, 'addContainer(name)');
     this.refuseSharedPorts(c, `addContainer(${c.name}).ports`);
+    this.recordSecretEnv(`addContainer(${c.name}).secretEnv`, options.secretEnv);
     this.sidecars.push(c);
   }
 
@@ -703,6 +729,7 @@ export abstract class SecureWorkload extends Construct {
   public addInitContainer(options: SecureContainerOptions): void {
     const c = resolveContainer({ ...this.containerContext, init: true, secrets: [], mountToken: false }, `addInitContainer(${options?.name ?? '?'})`, options);
     this.refuseDuplicateName(c.name, 'addInitContainer(name)');
+    this.recordSecretEnv(`addInitContainer(${c.name}).secretEnv`, options.secretEnv);
     this.inits.push(c);
   }
 
@@ -779,17 +806,53 @@ export abstract class SecureWorkload extends Construct {
    */
   protected _controllerMeta(extra: Record<string, string> = {}): k8s.ObjectMeta {
     const own = this._exceptions.ids.filter((id) => !['HK-NETWORK-004', 'HK-NETWORK-006', 'HK-NETWORK-010'].includes(id));
-    const priority = this.priorityClass;
     const annotations = {
       ...this._exceptions.annotations(own),
-      ...(priority?.createdElsewhere !== undefined
-        ? { [EXTERNAL_REFERENCES_ANNOTATION]: `PriorityClass/${priority.priorityClassName}: ${priority.createdElsewhere.trim()}` } : {}),
+      ...externalReferencesAnnotation(this.externalReferences()),
       ...(this.token ? { 'cdk8s-hardened.io/api-access-reason': this.tokenReason! } : {}),
       ...extra,
     };
     const withAnnotations = Object.keys(annotations).length > 0 ? { annotations } : {};
     // app.kubernetes.io/instance equals metadata.name on every controller (Polaris metadataAndInstanceMismatched).
     return { name: this.name, namespace: this.namespace, labels: { ...this.selector, [INSTANCE_LABEL]: this.name }, ...withAnnotations };
+  }
+
+  /** What the pods reference that the app does not define: the PriorityClass, mounted Secrets, ConfigMaps and claims. */
+  private externalReferences(): ExternalReference[] {
+    const priority = this.priorityClass;
+    return [
+      ...(priority?.createdElsewhere !== undefined ? [{ ref: `PriorityClass/${priority.priorityClassName}`, reason: priority.createdElsewhere }] : []),
+      ...this.externalRefs,
+    ];
+  }
+
+  /**
+   * Records that the pods reference `ref`, which `reason` says who creates; the controller's external-references
+   * annotation is rewritten when the controller already exists (mounts come after the constructor).
+   */
+  private recordExternal(prop: string, ref: string, reason: unknown): void {
+    if (!isAcceptableReason(reason as string)) {
+      this._refuse(prop, `is ${shown(reason)}, not a reason of at least ${MIN_REASON_LENGTH} characters`,
+        `say who creates ${ref}, e.g. 'issued by cert-manager (Certificate api-tls)'.`, 'HK-AUDIT-003');
+    }
+    const known = this.externalRefs.find((r) => r.ref === ref);
+    if (known && known.reason.trim() !== (reason as string).trim()) {
+      this._refuse(prop, `gives ${ref} a second reason (${shown(reason)}; first: ${shown(known.reason)})`, 'give one reason for one object.', 'HK-AUDIT-003');
+    }
+    if (known) return;
+    this.externalRefs.push({ ref, reason: reason as string });
+    const controller = this.node.defaultChild;
+    if (controller instanceof ApiObject) {
+      const [[key, value]] = Object.entries(externalReferencesAnnotation(this.externalReferences()));
+      controller.metadata.addAnnotation(key, value);
+    }
+  }
+
+  /** Records the Secrets created elsewhere that a container reads as environment variables (an excepted HK-SECRETS-005). */
+  private recordSecretEnv(prop: string, env: Record<string, SecretEnvSource> | undefined): void {
+    for (const [name, src] of Object.entries(env ?? {})) {
+      if (src.secret.createdElsewhere !== undefined) this.recordExternal(`${prop}.${name}`, `Secret/${src.secret.secretName}`, src.secret.createdElsewhere);
+    }
   }
 
   /** Stamps provenance on every object of the workload; called by the subclass once its controller exists. @internal */

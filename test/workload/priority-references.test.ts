@@ -10,8 +10,8 @@ describe('a PriorityClass the app names but does not define', () => {
     new SecureDeployment(ns, 'api', { image: image(), port: 8080, readinessProbe: ready(), priorityClass: PriorityClass.fromName('platform-high') });
     expect(synthErrors(chart)).toEqual([
       '[test/shop/api/Resource] Deployment shop/api (test/shop/api/Resource) refers (priorityClassName) to PriorityClass \'platform-high\', which the app '
-      + 'does not define; applied alone, it waits or fails at run time. Fix: define it in the app, or record it as created elsewhere with the annotation '
-      + 'cdk8s-hardened.io/external-references: "PriorityClass/platform-high: <who creates it and why>".',
+      + 'does not define; applied alone, it waits or fails at run time. Fix: define it in the app, or record it as created elsewhere (use '
+      + 'PriorityClass.fromName(name, reason)), i.e. the annotation cdk8s-hardened.io/external-references: "PriorityClass/platform-high: <who creates it and why>".',
     ]);
   });
 
