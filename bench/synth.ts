@@ -1,8 +1,10 @@
 /**
- * Synth benchmark: each row's hardened app and its plain cdk8s-plus-28 twin, each run in its own plain-node process
- * on compiled JavaScript (bench/tsconfig.build.json), several repetitions interleaved (the order alternates every
- * repetition, so drift in machine load hits both variants), whole-process CPU time and peak RSS of each run, and
- * min and median per variant. Prints a markdown table with the load average; nothing here asserts.
+ * Synth benchmark: each row's hardened app against two plain twins — the equivalent one (the hardened output
+ * captured and emitted by plain cdk8s ApiObjects, checked to write the same bytes: what our plumbing costs) and the
+ * bare one (the same app in cdk8s-plus-28 without security fields: what the posture costs on top) — each run in its
+ * own plain-node process on compiled JavaScript (bench/tsconfig.build.json), several repetitions interleaved (the
+ * order rotates every repetition, so drift in machine load hits every variant), whole-process CPU time and peak RSS
+ * of each run, and min and median per variant. Prints a markdown table with the load average; nothing here asserts.
  *
  *   npm run bench:synth                           (compiles, then runs every row)
  *   node bench/out/bench/synth.js [--reps 5] [--rows workloads-100,example]
@@ -12,16 +14,16 @@
 import { spawnSync } from 'child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'fs';
 import { cpus, loadavg, tmpdir } from 'os';
-import { basename, join, resolve } from 'path';
+import { basename, dirname, join, relative, resolve } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ProcessUsage } from './measure';
-import { BenchProgram, BenchRow, RATIO_TARGET, rows, SCALING } from './rows';
+import { BenchProgram, BenchRow, equivalentOf, RATIO_TARGET, rows, SCALING } from './rows';
 
 /** The compiled root (bench/out) and the source root (the project). */
 const OUT_ROOT = resolve(__dirname, '..');
 const SOURCE_ROOT = resolve(OUT_ROOT, '..', '..');
 
-type Variant = 'hardened' | 'plain';
+type Variant = 'hardened' | 'equivalent' | 'plain';
 
 interface Run extends ProcessUsage {
   readonly objects: number;
@@ -30,13 +32,16 @@ interface Run extends ProcessUsage {
   readonly load: number;
 }
 
-function yamlFiles(dir: string): string[] {
+/** Every file under `dir`, by path. */
+function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
     const p = join(dir, f);
-    if (statSync(p).isDirectory()) return yamlFiles(p);
-    return f.endsWith('.k8s.yaml') ? [p] : [];
+    return statSync(p).isDirectory() ? filesUnder(p) : [p];
   });
 }
+
+/** Chart files: what the table counts (objects and bytes). */
+const isChart = (f: string) => f.endsWith('.k8s.yaml');
 
 /** Runs `program` in a fresh node process with the measuring preload; returns its usage and its output directory. */
 function execute(program: BenchProgram, label: string): { usage: ProcessUsage; outdir: string } {
@@ -61,7 +66,7 @@ function execute(program: BenchProgram, label: string): { usage: ProcessUsage; o
 
 function measure(program: BenchProgram, label: string): Run {
   const { usage, outdir } = execute(program, label);
-  const files = yamlFiles(outdir);
+  const files = filesUnder(outdir).filter(isChart);
   const text = files.map((f) => readFileSync(f, 'utf8'));
   rmSync(outdir, { recursive: true, force: true });
   return {
@@ -72,14 +77,18 @@ function measure(program: BenchProgram, label: string): Run {
   };
 }
 
-/** Writes the documents an app synthesized under `outdir` as a CapturedApp (apps/example-plain.ts) and removes it. */
+/**
+ * Writes what an app synthesized under `outdir` as a CapturedApp (apps/captured.ts): the documents of each chart
+ * file, and every other file as text.
+ */
 function capture(outdir: string, file: string): void {
-  const charts = yamlFiles(outdir).sort().map((f) => ({
+  const all = filesUnder(outdir).sort();
+  const charts = all.filter((f) => isChart(f) && dirname(f) === outdir).map((f) => ({
     name: basename(f, '.k8s.yaml'),
     objects: parseAllDocuments(readFileSync(f, 'utf8')).map((d) => d.toJS()),
   }));
-  writeFileSync(file, JSON.stringify({ charts }));
-  rmSync(outdir, { recursive: true, force: true });
+  const files = all.filter((f) => !isChart(f) || dirname(f) !== outdir).map((f) => ({ path: relative(outdir, f), text: readFileSync(f, 'utf8') }));
+  writeFileSync(file, JSON.stringify({ charts, files }));
 }
 
 const min = (xs: number[]) => Math.min(...xs);
@@ -95,26 +104,62 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+/** The variants of a row, in the order of the first repetition. */
+const VARIANTS = ['hardened', 'equivalent', 'plain'] as const;
+
+/** What the bench needs of one variant of one row: its runs' medians and the output it counted. */
+interface Stat {
+  readonly cpuMin: number;
+  readonly cpuMedian: number;
+  readonly memMedian: number;
+  readonly objects: number;
+  readonly bytes: number;
+}
+
+/** The files of `dir` by relative path and text. */
+function outputOf(dir: string): Map<string, string> {
+  return new Map(filesUnder(dir).map((f) => [relative(dir, f), readFileSync(f, 'utf8')]));
+}
+
+/** Whether two outputs are byte-identical: same files, same text. */
+function sameOutput(a: Map<string, string>, b: Map<string, string>): boolean {
+  return a.size === b.size && [...a].every(([f, text]) => b.get(f) === text);
+}
+
 function main(): void {
   const reps = Number(arg('--reps') ?? 5);
   const only = arg('--rows')?.split(',');
-  const selected = rows(OUT_ROOT, SOURCE_ROOT, capture).filter((r) => !only || only.includes(r.id));
+  const selected = rows(OUT_ROOT, SOURCE_ROOT).filter((r) => !only || only.includes(r.id));
   if (selected.length === 0) throw new Error(`bench: no row matches --rows ${only}`);
   const workDir = mkdtempSync(join(tmpdir(), 'bench-'));
   try {
     const loadBefore = load();
-    const plainOf = new Map<BenchRow, BenchProgram>();
+    const programs = new Map<BenchRow, Map<Variant, BenchProgram>>();
+    const identical = new Map<BenchRow, boolean>();
     for (const row of selected) {
-      const prepared = row.setup?.({ workDir, runOnce: (p) => execute(p, `${row.id} setup`).outdir }) ?? '';
-      plainOf.set(row, typeof row.plain === 'function' ? row.plain(prepared) : row.plain);
+      row.prepare?.();
+      // The equivalent twin: one unmeasured hardened run, captured, then checked to write the very same bytes.
+      const hardenedOut = execute(row.hardened, `${row.id} capture`).outdir;
+      const captured = join(workDir, `${row.id}.json`);
+      const expected = outputOf(hardenedOut);
+      capture(hardenedOut, captured);
+      rmSync(hardenedOut, { recursive: true, force: true });
+      const equivalent = equivalentOf(captured);
+      const equivalentOut = execute(equivalent, `${row.id} equivalent check`).outdir;
+      identical.set(row, sameOutput(expected, outputOf(equivalentOut)));
+      rmSync(equivalentOut, { recursive: true, force: true });
+      const variants = new Map<Variant, BenchProgram>([['hardened', row.hardened], ['equivalent', equivalent]]);
+      if (row.plain) variants.set('plain', row.plain);
+      programs.set(row, variants);
     }
     const runs = new Map<string, Run[]>();
     for (let rep = 0; rep < reps; rep++) {
       for (const row of selected) {
-        const order: Variant[] = rep % 2 === 0 ? ['hardened', 'plain'] : ['plain', 'hardened'];
+        // The order rotates every repetition, so drift in machine load hits every variant alike.
+        const present = VARIANTS.filter((v) => programs.get(row)!.has(v));
+        const order = present.map((_, k) => present[(k + rep) % present.length]);
         for (const variant of order) {
-          const program = variant === 'hardened' ? row.hardened : plainOf.get(row)!;
-          const run = measure(program, `${row.id} ${variant}`);
+          const run = measure(programs.get(row)!.get(variant)!, `${row.id} ${variant}`);
           if (run.exitCode !== 0) throw new Error(`bench: ${row.id} ${variant} set exit code ${run.exitCode}`);
           const key = `${row.id}/${variant}`;
           runs.set(key, [...(runs.get(key) ?? []), run]);
@@ -123,8 +168,9 @@ function main(): void {
       }
     }
     const loadAfter = load();
-    const stat = (row: BenchRow, variant: Variant) => {
-      const list = runs.get(`${row.id}/${variant}`)!;
+    const stat = (row: BenchRow, variant: Variant): Stat | undefined => {
+      const list = runs.get(`${row.id}/${variant}`);
+      if (!list) return undefined;
       return {
         cpuMin: min(list.map((r) => r.cpuSeconds)),
         cpuMedian: median(list.map((r) => r.cpuSeconds)),
@@ -134,30 +180,37 @@ function main(): void {
       };
     };
     const lines = selected.map((row) => {
-      const h = stat(row, 'hardened');
-      const p = stat(row, 'plain');
-      return `| ${row.title} | ${h.objects} / ${p.objects} | ${(h.bytes / 1024).toFixed(0)} / ${(p.bytes / 1024).toFixed(0)} `
-        + `| ${h.cpuMin.toFixed(2)} / ${h.cpuMedian.toFixed(2)} | ${p.cpuMin.toFixed(2)} / ${p.cpuMedian.toFixed(2)} `
-        + `| ${mark(h.cpuMedian / p.cpuMedian, RATIO_TARGET)} (min ${(h.cpuMin / p.cpuMin).toFixed(2)}) `
-        + `| ${h.memMedian.toFixed(0)} | ${p.memMedian.toFixed(0)} | ${mark(h.memMedian / p.memMedian, RATIO_TARGET)} `
-        + `| ${median(['hardened', 'plain'].flatMap((v) => runs.get(`${row.id}/${v}`)!.map((r) => r.load))).toFixed(1)} |`;
+      const [h, e, p] = VARIANTS.map((v) => stat(row, v));
+      const each = (f: (x: Stat) => string) => [h, e, p].map((x) => (x ? f(x) : '—')).join(' / ');
+      const cpu = (x?: Stat) => (x ? `${x.cpuMin.toFixed(2)} / ${x.cpuMedian.toFixed(2)}` : '—');
+      const time = (x?: Stat) => (x ? `${mark(h!.cpuMedian / x.cpuMedian, RATIO_TARGET)} (min ${(h!.cpuMin / x.cpuMin).toFixed(2)})` : '—');
+      const mem = (x?: Stat) => (x ? mark(h!.memMedian / x.memMedian, RATIO_TARGET) : '—');
+      const loads = VARIANTS.flatMap((v) => runs.get(`${row.id}/${v}`)?.map((r) => r.load) ?? []);
+      return `| ${row.title} | ${each((x) => String(x.objects))} | ${each((x) => (x.bytes / 1024).toFixed(0))} `
+        + `| ${identical.get(row) ? 'yes' : 'NO'} | ${cpu(h)} | ${cpu(e)} | ${cpu(p)} | ${time(e)} | ${time(p)} `
+        + `| ${each((x) => x.memMedian.toFixed(0))} | ${mem(e)} | ${mem(p)} | ${median(loads).toFixed(1)} |`;
     });
     const scaling = SCALING.flatMap(({ from, to, limit }) => {
       const a = selected.find((r) => r.id === from);
       const b = selected.find((r) => r.id === to);
       if (!a || !b) return [];
-      const ratio = stat(b, 'hardened').cpuMedian / stat(a, 'hardened').cpuMedian;
+      const ratio = stat(b, 'hardened')!.cpuMedian / stat(a, 'hardened')!.cpuMedian;
       return [`hardened CPU time ${to} / ${from}: ${mark(ratio, limit)} (target ≤ ${limit})`];
     });
     process.stdout.write([
       `Synth benchmark: node ${process.version}, ${cpus().length} CPUs, ${reps} interleaved repetitions per variant, `
         + `each run its own process; load average before ${loadBefore}, after ${loadAfter}.`,
+      'h = hardened app; e = equivalent plain twin: the manifests the hardened app wrote, captured and emitted by plain '
+        + 'cdk8s ApiObjects (same bytes: "same bytes" says whether its output matched byte for byte), so h / e is the '
+        + 'cost of the library\'s plumbing; p = bare plain twin: the same app in cdk8s-plus-28 with no security fields '
+        + '(about half the bytes), so h / p also counts writing the security posture out.',
       'CPU = user + system seconds of the whole process (module loading included); peak = max RSS; load = median 1-minute '
         + 'load average at the end of the row\'s runs. '
-        + `Ratios are hardened / plain of the medians (target ≤ ${RATIO_TARGET}; ✗ marks a miss).`,
+        + `Ratios are hardened / twin of the medians (target ≤ ${RATIO_TARGET}; ✗ marks a miss).`,
       '',
-      '| row | objects h / p | KiB h / p | hardened CPU s min / median | plain CPU s min / median | time ratio | hardened peak MiB | plain peak MiB | memory ratio | load |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| row | objects h / e / p | KiB h / e / p | same bytes | hardened CPU s min / median | equivalent CPU s min / median '
+        + '| bare plain CPU s min / median | time h / e | time h / p | peak MiB h / e / p | memory h / e | memory h / p | load |',
+      '|---|---:|---:|:-:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
       ...lines,
       '',
       ...scaling,
