@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Refuse } from '../refusal';
 import { isCronProblem, parseCron } from '../units/cron';
+import { isKnownTimeZone } from '../units/time-zone';
 
 /** What a Job does when its pod fails. */
 export enum JobRestartPolicy {
@@ -107,14 +108,9 @@ export function resolveJobBounds(refuse: Refuse, props: JobBoundsProps): JobBoun
   };
 }
 
-/** Whether `zone` is an IANA time zone this runtime knows. */
+/** Whether `zone` is an IANA time zone this runtime knows, written as a zone name (not an offset). */
 function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone);
-  } catch {
-    return false;
-  }
+  return /^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone) && isKnownTimeZone(zone);
 }
 
 /** Validates a CronJob schedule: five fields, an explicit IANA zone, a starting deadline and both history limits. */
