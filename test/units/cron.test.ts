@@ -45,6 +45,13 @@ describe('worstCaseIntervalSeconds', () => {
     expect(gap('0 0 * * 1')).toBe('7d');
   });
 
+  test('weekdays alone decide when every month and any day of the month fire, wrapping round the week', () => {
+    expect(gap('0 0 * * 1,4')).toBe('4d');
+    expect(gap('0 0 ? * SAT,SUN')).toBe('6d');
+    // A month left out is walked over the calendar: December to February.
+    expect(gap('0 0 * 1-11 *')).toBe('32d');
+  });
+
   test('a time zone with daylight saving adds the hour a clock change can stretch a gap by', () => {
     expect(gap('CRON_TZ=Europe/Paris 15 2 * * *')).toBe('1d 1h');
   });
