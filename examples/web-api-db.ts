@@ -7,6 +7,7 @@ import { IngressController } from '../lib/ingress/ingress-controller';
 import { IngressPathType, SecureIngress } from '../lib/ingress/secure-ingress';
 import { CertIssuer, TlsSource } from '../lib/ingress/tls';
 import { LockedNamespace, NamespaceMesh } from '../lib/namespace/locked-namespace';
+import { StorageClass } from '../lib/storage/storage-class';
 import { ImmutableConfigMap } from '../lib/workload/config-map';
 import { PodField } from '../lib/workload/container';
 import { PriorityClass, PriorityTier } from '../lib/workload/priority-class';
@@ -66,7 +67,8 @@ export function addWebApiDb(scope: Construct, options: { readonly mesh?: Namespa
     owner: 'shop-team',
     allowedRegistries: ['registry.example.com/shop'],
     mesh: options.mesh ?? NamespaceMesh.NONE,
-    storageClassName: 'encrypted-ssd',
+    // The platform creates the class; the reason is recorded on the StatefulSet whose claims use it.
+    storageClass: StorageClass.fromName('encrypted-ssd', 'created by the platform baseline: EBS gp3, encrypted with the cluster KMS key'),
   });
   const critical = new PriorityClass(scope, 'critical', { tier: PriorityTier.CRITICAL, name: 'shop-critical' });
   const high = new PriorityClass(scope, 'high', { tier: PriorityTier.HIGH, name: 'shop-high' });

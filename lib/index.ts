@@ -37,6 +37,7 @@ export * from './workload/system-job-pod';
 export * from './workload/secure-cron-job';
 export * from './workload/secure-daemon-set';
 export * from './workload/priority-class';
+export * from './storage/storage-class';
 export * from './workload/scheduling';
 export * from './workload/host-access';
 export { JobRestartPolicy, type JobBoundsProps, type CronScheduleProps } from './workload/job-spec';

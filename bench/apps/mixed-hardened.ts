@@ -7,6 +7,7 @@ import { kindOf, SCHEDULE } from './mixed';
 import { callerOf, IMAGE, layout, QUOTA } from './workloads';
 import { BackupPlan, VolumeData } from '../../lib/backup/backup-plan';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
+import { StorageClass } from '../../lib/storage/storage-class';
 import { HardenedAudit } from '../../lib/synth/app-audit';
 import { HealthCheck } from '../../lib/workload/probes';
 import { SecureCronJob } from '../../lib/workload/secure-cron-job';
@@ -33,7 +34,7 @@ export function build(app: App, n: number, charts: number): void {
   const all: SecureWorkload[] = [];
   for (const slot of layout(n, charts)) {
     const ns = new LockedNamespace(chartList[slot.chart], slot.name, {
-      owner: 'bench-team', allowedRegistries: ['registry.example.com'], storageClassName: 'encrypted-ssd', quota: QUOTA,
+      owner: 'bench-team', allowedRegistries: ['registry.example.com'], storageClass: StorageClass.fromName('encrypted-ssd', 'created by the platform baseline, KMS-encrypted (PLAT-7)'), quota: QUOTA,
     });
     for (const i of slot.workloads) {
       const caller = callerOf(i);

@@ -5,6 +5,7 @@ import { objectMeta, requirePinnedImage } from '../cluster/object-meta';
 import { PrivilegedNamespace } from '../cluster/privileged-namespace';
 import { PracticeException } from '../practices/exceptions';
 import { Refuse, refuser } from '../refusal';
+import { IStorageClass, resolveStorageClass, storageClassAnnotations } from '../storage/storage-class';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
@@ -36,8 +37,12 @@ export interface EtcdSnapshotProps {
   readonly encryptImage: string;
   /** age recipient (public key, `age1…`) the snapshot is encrypted to; its private key lives off-cluster. */
   readonly recipient: string;
-  /** StorageClass of the ReadWriteMany volume the encrypted snapshots are written to (encrypted, and itself backed up off-cluster). */
-  readonly storageClassName: string;
+  /**
+   * StorageClass of the ReadWriteMany volume the encrypted snapshots are written to (encrypted, and itself backed up
+   * off-cluster): one the app defines, or `StorageClass.fromName(name, reason)` for one created elsewhere (recorded on
+   * the claim).
+   */
+  readonly storageClass: IStorageClass;
   /**
    * Cron schedule.
    * @default '0 *\/6 * * *' — every six hours
@@ -118,9 +123,8 @@ export class EtcdSnapshot extends Construct {
       this.refuse('retentionDays', `is ${retention}, shorter than the longest gap between snapshots (${describeDuration(Duration.seconds(worstCaseIntervalSeconds(parsed)))})`,
         'keep snapshots at least as long as the schedule\'s longest gap, so one always exists.', 'HK-BACKUP-006');
     }
-    if (!/^[a-z0-9][a-z0-9.-]*$/.test(props.storageClassName ?? '')) {
-      this.refuse('storageClassName', `is '${props.storageClassName}', not a StorageClass name`, 'name an encrypted StorageClass that offers ReadWriteMany, e.g. \'efs-encrypted\'.', 'HK-BACKUP-006');
-    }
+    const storageClass = resolveStorageClass((prop, problem, fix, practiceId) => this.refuse(prop, problem, fix, practiceId ?? 'HK-BACKUP-006'),
+      'storageClass', props.storageClass);
     const pkiPath = props.pkiPath ?? '/etc/kubernetes/pki/etcd';
     const cert = props.clientCertificate ?? 'healthcheck-client';
     if (!/^\/[A-Za-z0-9._/-]+$/.test(pkiPath) || !/^[A-Za-z0-9._-]+$/.test(cert)) {
@@ -144,10 +148,19 @@ export class EtcdSnapshot extends Construct {
 
     const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta('ServiceAccount', name), automountServiceAccountToken: false });
     const claim = new k8s.KubePersistentVolumeClaim(this, 'Snapshots', {
-      metadata: meta('Snapshots', 'etcd-snapshots'),
+      metadata: objectMeta({
+        scope: this,
+        id: 'Snapshots',
+        name: 'etcd-snapshots',
+        namespace: nsName,
+        appName: name,
+        partOf: nsName,
+        labels: appLabels,
+        annotations: storageClassAnnotations([storageClass]),
+      }),
       spec: {
         accessModes: ['ReadWriteMany'],
-        storageClassName: props.storageClassName,
+        ...(storageClass.storageClassName === undefined ? {} : { storageClassName: storageClass.storageClassName }),
         resources: { requests: { storage: k8s.Quantity.fromString(storage) } },
       },
     });

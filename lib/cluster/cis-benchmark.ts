@@ -4,6 +4,7 @@ import { objectMeta, requirePinnedImage } from './object-meta';
 import { Refuse, refuser } from '../refusal';
 import { PrivilegedNamespace } from './privileged-namespace';
 import { PracticeException } from '../practices/exceptions';
+import { resolveStorageClass, IStorageClass, storageClassAnnotations } from '../storage/storage-class';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 import { KubernetesTarget } from '../target/kubernetes-target';
@@ -73,10 +74,11 @@ export interface CisBenchmarkProps {
    */
   readonly controlPlane?: boolean;
   /**
-   * StorageClass of the result volumes.
-   * @default - the cluster's default StorageClass
+   * StorageClass of the result volumes: one the app defines, or `StorageClass.fromName(name, reason)` for one created
+   * elsewhere (recorded on the claims).
+   * @default - the cluster's default StorageClass (the results hold benchmark findings, no secrets)
    */
-  readonly storageClassName?: string;
+  readonly storageClass?: IStorageClass;
   /**
    * Days a result file is kept.
    * @default 90
@@ -127,6 +129,7 @@ export class CisBenchmark extends Construct {
     if (!Number.isInteger(retention) || retention < 1) {
       this.refuse('retentionDays', `is ${retention}, not a whole number of days of at least 1`, 'keep results e.g. 90 days.', 'HK-CLUSTER-005');
     }
+    const storageClass = props.storageClass === undefined ? undefined : resolveStorageClass(this.refuse, 'storageClass', props.storageClass);
     const nsName = props.namespace ?? 'cis-benchmark';
     this.namespace = new PrivilegedNamespace(this, 'Namespace', {
       name: nsName,
@@ -151,10 +154,19 @@ export class CisBenchmark extends Construct {
       const labels = { 'app.kubernetes.io/component': `cis-benchmark-${t.name}` };
       const podLabels = { 'app.kubernetes.io/name': name, ...labels };
       const claim = new k8s.KubePersistentVolumeClaim(this, `${t.id}Results`, {
-        metadata: meta(`${t.id}Results`, `cis-results-${t.name}`, labels),
+        metadata: objectMeta({
+          scope: this,
+          id: `${t.id}Results`,
+          name: `cis-results-${t.name}`,
+          namespace: nsName,
+          appName: name,
+          partOf: nsName,
+          labels,
+          annotations: storageClass === undefined ? {} : storageClassAnnotations([storageClass]),
+        }),
         spec: {
           accessModes: ['ReadWriteOnce'],
-          ...(props.storageClassName ? { storageClassName: props.storageClassName } : {}),
+          ...(storageClass?.storageClassName === undefined ? {} : { storageClassName: storageClass.storageClassName }),
           resources: { requests: { storage: k8s.Quantity.fromString('1Gi') } },
         },
       });

@@ -33,6 +33,7 @@ function recordedBy(o: Manifest, kind: string): string | undefined {
     case 'ConfigMap': return 'pass { createdElsewhere } to mountConfigMap';
     case 'PersistentVolumeClaim': return 'pass { createdElsewhere } to mountVolumeClaim';
     case 'PriorityClass': return 'use PriorityClass.fromName(name, reason)';
+    case 'StorageClass': return 'use StorageClass.fromName(name, reason)';
     case 'ServiceAccount': return o.kind === 'SecretStore' ? 'give the provider serviceAccount: { name, createdElsewhere }' : undefined;
     default: return undefined;
   }
@@ -143,6 +144,11 @@ function referencesOf(o: Manifest): Reference[] {
       if (typeof s?.name === 'string') refs.push({ kind: 'Secret', name: s.name, namespace: ns, where: 'imagePullSecrets' });
     }
     const claimTemplates = new Set(asArray(o.spec?.volumeClaimTemplates).map((t) => t?.metadata?.name));
+    // A claim naming a StorageClass nobody creates stays Pending: no volume is provisioned and the pod never starts.
+    for (const t of asArray(o.spec?.volumeClaimTemplates)) {
+      const sc = t?.spec?.storageClassName;
+      if (typeof sc === 'string' && sc !== '') refs.push({ kind: 'StorageClass', name: sc, where: `volumeClaimTemplates "${t?.metadata?.name}"` });
+    }
     for (const v of asArray(spec.volumes)) {
       const where = `volume "${v?.name}"`;
       if (v?.secret?.secretName && v.secret.optional !== true) refs.push({ kind: 'Secret', name: v.secret.secretName, namespace: ns, where });
@@ -170,6 +176,9 @@ function referencesOf(o: Manifest): Reference[] {
         if (m?.name && m.optional !== true) refs.push({ kind: 'ConfigMap', name: m.name, namespace: ns, where: `${where} env ${e.name}` });
       }
     }
+  }
+  if (o.kind === 'PersistentVolumeClaim' && typeof o.spec?.storageClassName === 'string' && o.spec.storageClassName !== '') {
+    refs.push({ kind: 'StorageClass', name: o.spec.storageClassName, where: 'spec.storageClassName' });
   }
   if (o.kind === 'ExternalSecret' && o.spec?.secretStoreRef?.name) {
     const kind = o.spec.secretStoreRef.kind ?? 'SecretStore';

@@ -11,6 +11,7 @@ import { isReservedNamespace } from '../practices/checks/namespace/dedicated-nam
 import { DNS_LABEL, isNamespaced } from '../practices/manifest';
 import { provenanceAnnotations, provenanceLabels } from '../provenance';
 import { refuser } from '../refusal';
+import { IStorageClass, resolveStorageClass } from '../storage/storage-class';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 import { KubernetesTarget } from '../target/kubernetes-target';
@@ -51,8 +52,8 @@ export interface ILockedNamespace extends IConstruct {
   readonly mesh: NamespaceMesh;
   /** The application the namespace belongs to (`app.kubernetes.io/part-of`), which objects inside it repeat. */
   readonly partOf: string;
-  /** The StorageClass claims of the namespace use when they name none. @default - none: claims must name one */
-  readonly storageClassName?: string;
+  /** The StorageClass claims of the namespace use when they name none (validated). @default - none: claims must name one */
+  readonly storageClass?: IStorageClass;
   /** Largest claim the namespace's LimitRange admits (a quantity). @default - unknown (adopted namespaces) */
   readonly maxClaimStorage?: string;
   /** Pods the namespace's ResourceQuota admits. @default - unknown (adopted namespaces) */
@@ -169,11 +170,13 @@ export interface LockedNamespaceProps {
    */
   readonly allowedRegistries?: string[];
   /**
-   * StorageClass of the PersistentVolumeClaims of workloads inside that name none (SecureStatefulSet); written as the
-   * `cdk8s-hardened.io/storage-class` annotation. Claims never fall back to the cluster's default class silently.
+   * StorageClass of the PersistentVolumeClaims of workloads inside that name none (SecureStatefulSet): one the app
+   * defines, `StorageClass.fromName(name, reason)` for one created elsewhere (the workloads record the reason), or
+   * `StorageClass.clusterDefault(reason)`. A named class is written as the `cdk8s-hardened.io/storage-class`
+   * annotation. Claims never fall back to the cluster's default class silently.
    * @default - none: each claim names its StorageClass
    */
-  readonly storageClassName?: string;
+  readonly storageClass?: IStorageClass;
 }
 
 /** Options of `LockedNamespace.fromName`. */
@@ -241,7 +244,7 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
   /** The Namespace object. */
   public readonly namespace: k8s.KubeNamespace;
   /** StorageClass of claims that name none. */
-  public readonly storageClassName?: string;
+  public readonly storageClass?: IStorageClass;
   /** Largest claim the LimitRange admits. */
   public readonly maxClaimStorage: string;
   /** Pods the ResourceQuota admits. */
@@ -270,12 +273,11 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
     const quota = this.quota(props.quota ?? {});
     this.maxClaimStorage = limits.maxClaimStorage;
     this.podQuota = Number(quota.pods);
-    if (props.storageClassName !== undefined) {
-      if (typeof props.storageClassName !== 'string' || props.storageClassName.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(props.storageClassName)) {
-        this.refuse('storageClassName', `is ${JSON.stringify(props.storageClassName)}, not a StorageClass name`, 'give the name of a StorageClass of the cluster, e.g. \'encrypted-ssd\'.', 'HK-NAMESPACE-004');
-      }
-      this.storageClassName = props.storageClassName;
+    if ((props as { storageClassName?: unknown }).storageClassName !== undefined) {
+      refuser(this, 'LockedNamespace')('storageClassName', 'is given, but a LockedNamespace takes a storageClass',
+        'write storageClass: StorageClass.fromName(\'<name>\', \'<who creates it>\') or a StorageClass of the app.');
     }
+    if (props.storageClass !== undefined) this.storageClass = resolveStorageClass(refuser(this, 'LockedNamespace'), 'storageClass', props.storageClass);
 
     const common = provenanceLabels({ name: this.name, partOf });
     const provenance = (childId: string) => provenanceAnnotations(`${this.node.path}/${childId}`);
@@ -293,7 +295,7 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
         annotations: {
           ...provenance('Resource'),
           ...(this.allowedRegistries.length > 0 ? { [ALLOWED_REGISTRIES_ANNOTATION]: this.allowedRegistries.join(',') } : {}),
-          ...(this.storageClassName ? { 'cdk8s-hardened.io/storage-class': this.storageClassName } : {}),
+          ...(this.storageClass?.storageClassName ? { 'cdk8s-hardened.io/storage-class': this.storageClass.storageClassName } : {}),
           ...this.meshAnnotations(),
         },
       },

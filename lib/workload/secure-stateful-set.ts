@@ -7,6 +7,7 @@ import { shown } from '../refusal';
 import { ReplicatedWorkload, ReplicatedWorkloadProps } from './replicated-workload';
 import { sizeQuantity } from './resources';
 import { LockedNamespace } from '../namespace/locked-namespace';
+import { defaultStorageClassAnnotation, IStorageClass, ResolvedStorageClass, resolveStorageClass } from '../storage/storage-class';
 import { parseQuantity } from '../units/quantity';
 
 /** Who may mount a claim. */
@@ -42,10 +43,11 @@ export interface VolumeClaimOptions {
   /** Requested size (the namespace's LimitRange caps it). */
   readonly size: Size;
   /**
-   * StorageClass; never the cluster's default silently.
-   * @default - the enclosing LockedNamespace's storageClassName; refused when it names none
+   * StorageClass of the claim: one the app defines, `StorageClass.fromName(name, reason)` for one created elsewhere, or
+   * `StorageClass.clusterDefault(reason)` for the cluster's default class chosen on purpose. Never the default silently.
+   * @default - the enclosing LockedNamespace's storageClass; refused when it names none
    */
-  readonly storageClassName?: string;
+  readonly storageClass?: IStorageClass;
   /** @default VolumeAccessMode.READ_WRITE_ONCE_POD */
   readonly accessMode?: VolumeAccessMode;
 }
@@ -79,7 +81,7 @@ interface ResolvedClaim {
   readonly name: string;
   readonly mountPath: string;
   readonly size: string;
-  readonly storageClassName: string;
+  readonly storageClass: ResolvedStorageClass;
   readonly accessMode: VolumeAccessMode;
 }
 
@@ -96,7 +98,8 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * const db = new SecureStatefulSet(shop, 'db', {
  *   image: 'registry.example.com/shop/postgres:16.4@sha256:…', port: 5432,
  *   readinessProbe: HealthCheck.exec(['pg_isready', '--host=127.0.0.1']),
- *   volumeClaims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: Size.gibibytes(20), storageClassName: 'encrypted-ssd' }],
+ *   volumeClaims: [{ name: 'data', mountPath: '/var/lib/postgresql/data', size: Size.gibibytes(20),
+ *     storageClass: StorageClass.fromName('encrypted-ssd', 'created by the platform baseline: EBS gp3, KMS-encrypted (PLAT-7)') }],
  * });
  * plan.protect(db);
  */
@@ -141,7 +144,7 @@ export class SecureStatefulSet extends ReplicatedWorkload {
       },
     });
     this.resource = new k8s.KubeStatefulSet(this, 'Resource', {
-      metadata: this._controllerMeta(),
+      metadata: this._controllerMeta(defaultStorageClassAnnotation(this.claims.map((c) => c.storageClass))),
       spec: Lazy.any({ produce: () => this.renderSpec() }) as unknown as k8s.StatefulSetSpec,
     });
     this.node.defaultChild = this.resource;
@@ -178,19 +181,24 @@ export class SecureStatefulSet extends ReplicatedWorkload {
         this._refuse(`${prop}.size`, `is ${size}, above the ${max} the LimitRange of namespace '${this.namespace}' admits per claim`,
           'request less, or raise the LockedNamespace limits.maxClaimStorage.', 'HK-NAMESPACE-004');
       }
-      const storageClassName = c.storageClassName ?? ownNamespace?.storageClassName;
-      if (storageClassName === undefined) {
-        this._refuse(`${prop}.storageClassName`, 'is missing, and the namespace names none, so the claim would silently take the cluster\'s default class',
-          'name the StorageClass (an encrypted one), here or as the LockedNamespace storageClassName.');
+      if ((c as { storageClassName?: unknown }).storageClassName !== undefined) {
+        this._refuse(`${prop}.storageClassName`, 'is given, but claims take a storageClass',
+          'write storageClass: StorageClass.fromName(\'<name>\', \'<who creates it>\') or a StorageClass of the app.');
       }
-      if (typeof storageClassName !== 'string' || storageClassName.length > 253 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(storageClassName)) {
-        this._refuse(`${prop}.storageClassName`, `is ${JSON.stringify(storageClassName)}, not a StorageClass name`, 'give the name of a StorageClass of the cluster.');
+      if (c.storageClass === undefined && ownNamespace?.storageClass === undefined) {
+        this._refuse(`${prop}.storageClass`, 'is missing, and the namespace names none, so the claim would silently take the cluster\'s default class',
+          'name an encrypted StorageClass here or as the LockedNamespace storageClass, or choose the default on purpose with StorageClass.clusterDefault(\'<why>\').');
+      }
+      // The namespace's class was validated by the LockedNamespace.
+      const storageClass = c.storageClass === undefined ? ownNamespace!.storageClass! : resolveStorageClass(this._refuse, `${prop}.storageClass`, c.storageClass);
+      if (storageClass.storageClassName !== undefined && storageClass.createdElsewhere !== undefined) {
+        this._recordExternal(`${prop}.storageClass`, `StorageClass/${storageClass.storageClassName}`, storageClass.createdElsewhere);
       }
       const accessMode = c.accessMode ?? VolumeAccessMode.READ_WRITE_ONCE_POD;
       if (!Object.values(VolumeAccessMode).includes(accessMode)) {
         this._refuse(`${prop}.accessMode`, `is ${JSON.stringify(accessMode)}`, 'use VolumeAccessMode.READ_WRITE_ONCE_POD or READ_WRITE_ONCE; shared volumes are not per-pod data.');
       }
-      out.push({ name: c.name, mountPath: c.mountPath, size, storageClassName, accessMode });
+      out.push({ name: c.name, mountPath: c.mountPath, size, storageClass, accessMode });
     });
     return out;
   }
@@ -223,7 +231,7 @@ export class SecureStatefulSet extends ReplicatedWorkload {
           metadata: { name: c.name, labels: { ...this.selector } },
           spec: {
             accessModes: [c.accessMode],
-            storageClassName: c.storageClassName,
+            ...(c.storageClass.storageClassName === undefined ? {} : { storageClassName: c.storageClass.storageClassName }),
             volumeMode: 'Filesystem',
             resources: { requests: { storage: k8s.Quantity.fromString(c.size) } },
           },
@@ -232,3 +240,4 @@ export class SecureStatefulSet extends ReplicatedWorkload {
     };
   }
 }
+

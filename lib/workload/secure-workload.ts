@@ -580,7 +580,7 @@ export abstract class SecureWorkload extends Construct {
     }
     const container = this.containerFor('mountSecret', options.container);
     this.claimPath(container, path, 'mountSecret(path)', 'mount each Secret in its own directory.', 'HK-SECRETS-007');
-    if (secret.createdElsewhere !== undefined) this.recordExternal('mountSecret(secret).createdElsewhere', `Secret/${secret.secretName}`, secret.createdElsewhere);
+    if (secret.createdElsewhere !== undefined) this._recordExternal('mountSecret(secret).createdElsewhere', `Secret/${secret.secretName}`, secret.createdElsewhere);
     const mounts = this.secretMounts.get(container.name) ?? [];
     mounts.push({ secretName: secret.secretName, path });
     this.secretMounts.set(container.name, mounts);
@@ -597,7 +597,7 @@ export abstract class SecureWorkload extends Construct {
     }
     const container = this.containerFor('mountConfigMap', options.container);
     this.claimPath(container, path, 'mountConfigMap(path)', 'mount each ConfigMap in its own directory.');
-    if (options.createdElsewhere !== undefined) this.recordExternal('mountConfigMap(options.createdElsewhere)', `ConfigMap/${name}`, options.createdElsewhere);
+    if (options.createdElsewhere !== undefined) this._recordExternal('mountConfigMap(options.createdElsewhere)', `ConfigMap/${name}`, options.createdElsewhere);
     const volume = this.addPodVolume(`config-${name}`, { configMap: name });
     this.addMount(container.name, { volume, path, readOnly: true });
   }
@@ -614,7 +614,7 @@ export abstract class SecureWorkload extends Construct {
     if (typeof readOnly !== 'boolean') this._refuse('mountVolumeClaim(options.readOnly)', `is ${JSON.stringify(readOnly)}`, 'give true or false.');
     const container = this.containerFor('mountVolumeClaim', options.container);
     this.claimPath(container, path, 'mountVolumeClaim(path)', 'mount each claim in its own directory.');
-    if (options.createdElsewhere !== undefined) this.recordExternal('mountVolumeClaim(options.createdElsewhere)', `PersistentVolumeClaim/${claimName}`, options.createdElsewhere);
+    if (options.createdElsewhere !== undefined) this._recordExternal('mountVolumeClaim(options.createdElsewhere)', `PersistentVolumeClaim/${claimName}`, options.createdElsewhere);
     const volume = this.addPodVolume(`claim-${claimName}`, { claimName, claimReadOnly: readOnly });
     this.addMount(container.name, { volume, path, readOnly });
   }
@@ -829,8 +829,9 @@ export abstract class SecureWorkload extends Construct {
   /**
    * Records that the pods reference `ref`, which `reason` says who creates; the controller's external-references
    * annotation is rewritten when the controller already exists (mounts come after the constructor).
+   * @internal
    */
-  private recordExternal(prop: string, ref: string, reason: unknown): void {
+  protected _recordExternal(prop: string, ref: string, reason: unknown): void {
     if (!isAcceptableReason(reason as string)) {
       this._refuse(prop, `is ${shown(reason)}, not a reason of at least ${MIN_REASON_LENGTH} characters`,
         `say who creates ${ref}, e.g. 'issued by cert-manager (Certificate api-tls)'.`, 'HK-AUDIT-003');
@@ -851,7 +852,7 @@ export abstract class SecureWorkload extends Construct {
   /** Records the Secrets created elsewhere that a container reads as environment variables (an excepted HK-SECRETS-005). */
   private recordSecretEnv(prop: string, env: Record<string, SecretEnvSource> | undefined): void {
     for (const [name, src] of Object.entries(env ?? {})) {
-      if (src.secret.createdElsewhere !== undefined) this.recordExternal(`${prop}.${name}`, `Secret/${src.secret.secretName}`, src.secret.createdElsewhere);
+      if (src.secret.createdElsewhere !== undefined) this._recordExternal(`${prop}.${name}`, `Secret/${src.secret.secretName}`, src.secret.createdElsewhere);
     }
   }
 

@@ -3,6 +3,7 @@ import { errorOf, newChart, repositoryPassword } from './support';
 import { audit } from '../../lib/audit/audit';
 import { BackupPlan, VolumeData } from '../../lib/backup/backup-plan';
 import { ETCD_SNAPSHOT_EXCEPTIONS, EtcdSnapshotProps } from '../../lib/backup/etcd-snapshot';
+import { StorageClass } from '../../lib/storage/storage-class';
 
 const ETCD = 'registry.k8s.io/etcd:3.6.4-0@sha256:' + 'b'.repeat(64);
 const AGE = 'registry.example.com/tools/age:1.2.1@sha256:' + 'c'.repeat(64);
@@ -15,7 +16,7 @@ const etcdProps = (overrides: Partial<EtcdSnapshotProps> = {}): EtcdSnapshotProp
   etcdImage: ETCD,
   encryptImage: AGE,
   recipient: RECIPIENT,
-  storageClassName: 'efs-encrypted',
+  storageClass: StorageClass.fromName('efs-encrypted', 'created by the platform baseline: EFS, encrypted at rest (PLAT-9)'),
   ...overrides,
 });
 

@@ -30,6 +30,7 @@ import { ExternalSecret } from '../../lib/secrets/external-secret';
 import { SealedSecret, SealingCertificate } from '../../lib/secrets/sealed-secret';
 import { SecretStore, SecretStoreProvider } from '../../lib/secrets/secret-store';
 import { SecretValue } from '../../lib/secrets/secret-value';
+import { StorageClass } from '../../lib/storage/storage-class';
 import { ImmutableConfigMap } from '../../lib/workload/config-map';
 import { PriorityClass, PriorityTier } from '../../lib/workload/priority-class';
 import { HealthCheck } from '../../lib/workload/probes';
@@ -113,7 +114,7 @@ const SUBJECTS: Subject[] = [
       image: image('db'),
       port: 5432,
       readinessProbe: HealthCheck.exec(['pg_isready']),
-      volumeClaims: [{ name: 'data', mountPath: '/data', size: Size.gibibytes(1), storageClassName: 'ssd' }],
+      volumeClaims: [{ name: 'data', mountPath: '/data', size: Size.gibibytes(1), storageClass: StorageClass.fromName('ssd', 'created by the platform baseline, KMS-encrypted (PLAT-7)') }],
     }),
     build: (scope, props) => new SecureStatefulSet(shop(scope), 'db', props),
   },

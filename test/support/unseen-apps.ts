@@ -16,6 +16,7 @@ import { IngressController } from '../../lib/ingress/ingress-controller';
 import { IngressPathType, SecureIngress } from '../../lib/ingress/secure-ingress';
 import { TlsSource } from '../../lib/ingress/tls';
 import { LockedNamespace, NamespaceMesh } from '../../lib/namespace/locked-namespace';
+import { StorageClass } from '../../lib/storage/storage-class';
 import { ImmutableConfigMap } from '../../lib/workload/config-map';
 import { PriorityClass, PriorityTier } from '../../lib/workload/priority-class';
 import { HealthCheck } from '../../lib/workload/probes';
@@ -58,7 +59,7 @@ export function unseenApps(): UnseenApp[] {
     {
       name: 'stateful set with volumes',
       objects: synth((chart) => {
-        const ns = new LockedNamespace(chart, 'data', { owner: 'data-team', storageClassName: 'encrypted-ssd' });
+        const ns = new LockedNamespace(chart, 'data', { owner: 'data-team', storageClass: StorageClass.fromName('encrypted-ssd', 'created by the platform baseline, KMS-encrypted (PLAT-7)') });
         const high = new PriorityClass(chart, 'high', { tier: PriorityTier.HIGH, name: 'data-high' });
         const settings = new ImmutableConfigMap(ns, 'settings', { data: { 'redis.conf': 'appendonly yes\n' } });
         const cache = new SecureStatefulSet(ns, 'cache', {

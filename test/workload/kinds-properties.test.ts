@@ -4,6 +4,7 @@ import { image, ready, shop } from './support';
 import { audit } from '../../lib/audit/audit';
 import { PrivilegedNamespace } from '../../lib/cluster/privileged-namespace';
 import { HardenedError } from '../../lib/errors';
+import { StorageClass } from '../../lib/storage/storage-class';
 import { ImmutableConfigMap } from '../../lib/workload/config-map';
 import { PriorityClass, PriorityTier } from '../../lib/workload/priority-class';
 import { HealthCheck } from '../../lib/workload/probes';
@@ -76,8 +77,8 @@ describe('every workload kind under generated props', () => {
   property('SecureStatefulSet', fc.record({
     ...common,
     volumeClaims: fc.oneof(
-      { arbitrary: fc.constant([{ name: 'data', mountPath: '/data', size: Size.gibibytes(1), storageClassName: 'ssd' }]), weight: 4 },
-      fc.record({ name: prop('data', 'Bad'), mountPath: prop('/data', '/tmp'), size: sizes, storageClassName: prop('ssd') }).map((c) => [c]),
+      { arbitrary: fc.constant([{ name: 'data', mountPath: '/data', size: Size.gibibytes(1), storageClass: StorageClass.fromName('ssd', 'created by the platform baseline, KMS-encrypted (PLAT-7)') }]), weight: 4 },
+      fc.record({ name: prop('data', 'Bad'), mountPath: prop('/data', '/tmp'), size: sizes, storageClass: prop(StorageClass.fromName('ssd', 'created by the platform baseline, KMS-encrypted (PLAT-7)')) }).map((c) => [c]),
       wrong,
     ),
     podManagementPolicy: prop('Parallel', 'OrderedReady'),

@@ -5,6 +5,7 @@ import { audit } from '../../lib/audit/audit';
 import { BackupPlan, VolumeData } from '../../lib/backup/backup-plan';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
 import { podSpecOf } from '../../lib/practices/manifest';
+import { StorageClass } from '../../lib/storage/storage-class';
 import { HealthCheck } from '../../lib/workload/probes';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
 import { ClaimRetention, PodManagementPolicy, SecureStatefulSet, VolumeAccessMode } from '../../lib/workload/secure-stateful-set';
@@ -13,11 +14,17 @@ import { evaluatePss } from '../support/pss';
 const KUBECTL = `registry.example.com/tools/kubectl:v1.28.15@sha256:${'b'.repeat(64)}`;
 const pg = HealthCheck.exec(['pg_isready', '--host=127.0.0.1']);
 const data = { name: 'data', mountPath: '/var/lib/postgresql/data', size: Size.gibibytes(10) };
+const PLATFORM = 'created by the platform baseline, KMS-encrypted (PLAT-7)';
+const SSD = StorageClass.fromName('ssd', PLATFORM);
 
 /** The shop with a database StatefulSet protected by a plan with its restore drill. */
 function protectedDb(): { chart: Chart; db: SecureStatefulSet; plan: BackupPlan } {
   const chart = new Chart(Testing.app(), 'test');
-  const ns = new LockedNamespace(chart, 'shop', { owner: 'shop-team', allowedRegistries: ['registry.example.com'], storageClassName: 'encrypted-ssd' });
+  const ns = new LockedNamespace(chart, 'shop', {
+    owner: 'shop-team',
+    allowedRegistries: ['registry.example.com'],
+    storageClass: StorageClass.fromName('encrypted-ssd', PLATFORM),
+  });
   const db = new SecureStatefulSet(ns, 'db', { image: image('postgres'), port: 5432, readinessProbe: pg, volumeClaims: [data] });
   const plan = new BackupPlan(chart, 'shop-backup', {
     namespaces: ['shop'],
@@ -83,7 +90,7 @@ describe('SecureStatefulSet', () => {
 
   test('an unprotected StatefulSet with claims is an HK-BACKUP-001 finding with the way out', () => {
     const { chart: c, ns } = shop();
-    new SecureStatefulSet(ns, 'db', { image: image('postgres'), port: 5432, readinessProbe: pg, volumeClaims: [{ ...data, storageClassName: 'encrypted-ssd' }] });
+    new SecureStatefulSet(ns, 'db', { image: image('postgres'), port: 5432, readinessProbe: pg, volumeClaims: [{ ...data, storageClass: StorageClass.fromName('encrypted-ssd', PLATFORM) }] });
     const findings = audit(Testing.synth(c)).findings.filter((f) => !f.excepted);
     expect(findings.map((f) => [f.practiceId, f.object?.kind, f.message])).toEqual([['HK-BACKUP-001', 'StatefulSet',
       'StatefulSet/db holds volume data, but the set has no Velero Schedule and the object does not name the one that backs it up '
@@ -101,7 +108,7 @@ describe('SecureStatefulSet', () => {
       claimRetention: { whenScaled: ClaimRetention.DELETE },
       clusterIpService: true,
       replicas: 3,
-      volumeClaims: [{ name: 'data', mountPath: '/data', size: Size.gibibytes(1), storageClassName: 'fast', accessMode: VolumeAccessMode.READ_WRITE_ONCE }],
+      volumeClaims: [{ name: 'data', mountPath: '/data', size: Size.gibibytes(1), storageClass: StorageClass.fromName('fast', PLATFORM), accessMode: VolumeAccessMode.READ_WRITE_ONCE }],
     });
     db.autoscale({ minReplicas: 3, maxReplicas: 6 });
     const out = Testing.synth(c);
@@ -139,20 +146,21 @@ describe('SecureStatefulSet and autoscale() refuse bad input with the exact mess
   const api = (options: any) => () => new SecureDeployment(shop().ns, 'api', { image: image(), port: 8080, readinessProbe: ready() }).autoscale(options);
   const CASES: Array<[string, () => unknown, string]> = [
     ['a claim without a StorageClass', sts({ volumeClaims: [data] }),
-      "[test/shop/db] SecureStatefulSet prop 'volumeClaims[0].storageClassName' is missing, and the namespace names none, so the claim would silently take the cluster's default class.\nFix: name the StorageClass (an encrypted one), here or as the LockedNamespace storageClassName."],
-    ['a claim above the LimitRange', sts({ volumeClaims: [{ ...data, size: Size.gibibytes(100), storageClassName: 'ssd' }] }),
+      "[test/shop/db] SecureStatefulSet prop 'volumeClaims[0].storageClass' is missing, and the namespace names none, so the claim would silently take the cluster's default class.\n"
+      + "Fix: name an encrypted StorageClass here or as the LockedNamespace storageClass, or choose the default on purpose with StorageClass.clusterDefault('<why>')."],
+    ['a claim above the LimitRange', sts({ volumeClaims: [{ ...data, size: Size.gibibytes(100), storageClass: SSD }] }),
       "[test/shop/db] SecureStatefulSet prop 'volumeClaims[0].size' is 100Gi, above the 50Gi the LimitRange of namespace 'shop' admits per claim.\nPractice HK-NAMESPACE-004 (LimitRange defaults and maxima) refuses it.\nFix: request less, or raise the LockedNamespace limits.maxClaimStorage."],
-    ['a claim size as a string', sts({ volumeClaims: [{ ...data, size: '10Gi', storageClassName: 'ssd' }] }),
+    ['a claim size as a string', sts({ volumeClaims: [{ ...data, size: '10Gi', storageClass: SSD }] }),
       "[test/shop/db] SecureStatefulSet prop 'volumeClaims[0].size' is not a positive whole number of KiB.\nFix: give e.g. Size.gibibytes(10)."],
-    ['ReadWriteMany', sts({ volumeClaims: [{ ...data, storageClassName: 'ssd', accessMode: 'ReadWriteMany' }] }),
+    ['ReadWriteMany', sts({ volumeClaims: [{ ...data, storageClass: SSD, accessMode: 'ReadWriteMany' }] }),
       "[test/shop/db] SecureStatefulSet prop 'volumeClaims[0].accessMode' is \"ReadWriteMany\".\nFix: use VolumeAccessMode.READ_WRITE_ONCE_POD or READ_WRITE_ONCE; shared volumes are not per-pod data."],
     ['claims as an object', sts({ volumeClaims: data }),
       "[test/shop/db] SecureStatefulSet prop 'volumeClaims' is an object, not a list.\nFix: give [{ name: 'data', mountPath: '/var/lib/app', size: Size.gibibytes(10) }]."],
-    ['a claim over /tmp', sts({ volumeClaims: [{ ...data, mountPath: '/tmp', storageClassName: 'ssd' }] }),
+    ['a claim over /tmp', sts({ volumeClaims: [{ ...data, mountPath: '/tmp', storageClass: SSD }] }),
       "[test/shop/db] SecureStatefulSet prop 'volumeClaims[0].mountPath' is '/tmp', which overlaps another mount of container 'app' (/tmp).\nFix: mount each claim in its own directory."],
-    ['a relative claim path', sts({ volumeClaims: [{ ...data, mountPath: 'data', storageClassName: 'ssd' }] }),
+    ['a relative claim path', sts({ volumeClaims: [{ ...data, mountPath: 'data', storageClass: SSD }] }),
       "[test/shop/db] SecureStatefulSet prop 'volumeClaims[0].mountPath' is \"data\", not an absolute directory.\nFix: give a directory such as '/etc/app'."],
-    ['a claim named twice', sts({ volumeClaims: [{ ...data, storageClassName: 'ssd' }, { ...data, mountPath: '/other', storageClassName: 'ssd' }] }),
+    ['a claim named twice', sts({ volumeClaims: [{ ...data, storageClass: SSD }, { ...data, mountPath: '/other', storageClass: SSD }] }),
       "[test/shop/db] SecureStatefulSet prop 'volumeClaims[1].name' is 'data' again.\nFix: give every claim its own name."],
     ['an unknown pod management policy', sts({ podManagementPolicy: 'Random' }),
       "[test/shop/db] SecureStatefulSet prop 'podManagementPolicy' is \"Random\".\nFix: use PodManagementPolicy.ORDERED_READY or PodManagementPolicy.PARALLEL."],
