@@ -1,5 +1,7 @@
 import { AppProblem, PathOf, recordedExceptionIds, side } from './app-problem';
 import { evaluatePss, PssVersion } from './pod-security';
+import { LOCKED_LABEL } from '../policy/policy-options';
+import { EXCEPTION_ANNOTATION_PREFIX } from '../practices/exceptions';
 import { asArray, Manifest, podMetaOf, podSpecOf } from '../practices/manifest';
 import { parseQuantity } from '../units/quantity';
 
@@ -17,10 +19,11 @@ export function admissionProblems(objects: readonly Manifest[], pathOf: PathOf =
     const members = inNamespace.get(name) ?? [];
     problems.push(...podSecurityProblems(ns, members, pathOf));
   }
-  for (const [, members] of inNamespace) {
+  const locked = new Set(objects.filter((o) => o.kind === 'Namespace' && o.metadata?.labels?.[LOCKED_LABEL] === 'true').map((o) => o.metadata?.name));
+  for (const [name, members] of inNamespace) {
     const limitRanges = members.filter((o) => o.kind === 'LimitRange');
     for (const lr of limitRanges) problems.push(...limitRangeProblems(lr, members, pathOf));
-    for (const quota of members.filter((o) => o.kind === 'ResourceQuota')) problems.push(...quotaProblems(quota, members, limitRanges, pathOf));
+    for (const quota of members.filter((o) => o.kind === 'ResourceQuota')) problems.push(...quotaProblems(quota, members, limitRanges, pathOf, locked.has(name)));
   }
   return problems;
 }
@@ -68,15 +71,33 @@ function podSecurityProblems(ns: Manifest, members: readonly Manifest[], pathOf:
     if (fails.length === 0) continue;
     const excepted = recordedExceptionIds(obj);
     const exceptions = excepted.length > 0 ? ` (its recorded exceptions ${excepted.join(', ')} excuse the audit, not Pod Security Admission)` : '';
+    const baselineFails = level === 'restricted' ? evaluatePss(podMetaOf(obj), spec, 'baseline', version) : fails;
     problems.push({
       object: obj,
       message: `${side(obj, pathOf)} would be refused by Pod Security Admission: ${side(ns, pathOf)} enforces '${level}' `
         + `(${versionLabel}), which its pods break on ${fails.join(', ')}${exceptions}. `
-        + `Fix: change the workload so its pods meet '${level}', or run it in a namespace whose own recorded exception relaxes Pod Security `
-        + '(a PrivilegedNamespace with its reason); a LockedNamespace is never relaxed.',
+        + `Fix: change the workload so its pods meet '${level}', or ${podSecurityWayOut(ns, level, baselineFails)}.`,
     });
   }
   return problems;
+}
+
+/**
+ * The namespace's way out for pods its level refuses: relax a restricted namespace to baseline with its own recorded
+ * exception when the pods meet baseline, else a namespace that enforces privileged with its reason.
+ */
+function podSecurityWayOut(ns: Manifest, level: string, baselineFails: readonly string[]): string {
+  const locked = ns.metadata?.labels?.[LOCKED_LABEL] === 'true';
+  if (level === 'restricted' && baselineFails.length === 0) {
+    return locked
+      ? 'relax the namespace with its own recorded exception: LockedNamespace podSecurityLevel: PodSecurityLevel.BASELINE with '
+        + 'exceptions: [{ practice: \'HK-NAMESPACE-002\', reason: \'…\' }] (its pods meet \'baseline\')'
+      : 'relax the namespace with its own recorded exception: label pod-security.kubernetes.io/enforce: baseline and annotate the Namespace '
+        + `${EXCEPTION_ANNOTATION_PREFIX}HK-NAMESPACE-002: "<reason>" (its pods meet 'baseline')`;
+  }
+  const below = level === 'restricted' ? ` they break 'baseline' too (${baselineFails.join(', ')}), so` : '';
+  return `run it where Pod Security enforces 'privileged':${below} only a PrivilegedNamespace, with its reason, admits them`
+    + `${locked ? ' (a LockedNamespace is relaxed to \'baseline\' at the lowest)' : ''}`;
 }
 
 function pssVersion(label: string): PssVersion | undefined {
@@ -289,31 +310,41 @@ const COUNTED: ReadonlyArray<[string, (o: Manifest) => boolean]> = [
 /** Objects the cluster creates in every namespace, which a count quota must leave room for. */
 const IMPLICIT: Readonly<Record<string, number>> = { 'configmaps': 1, 'count/configmaps': 1 }; // kube-root-ca.crt
 
-function quotaProblems(quota: Manifest, members: readonly Manifest[], limitRanges: readonly Manifest[], pathOf: PathOf): AppProblem[] {
+/** `locked`: whether a LockedNamespace of the app made the quota's namespace, so the way out names its props. */
+function quotaProblems(
+  quota: Manifest, members: readonly Manifest[], limitRanges: readonly Manifest[], pathOf: PathOf, locked: boolean,
+): AppProblem[] {
   const hard: Record<string, unknown> = quota.spec?.hard ?? {};
   const problems: AppProblem[] = [];
   const limitOf = (key: string) => (hard[key] === undefined ? undefined : quantity(String(hard[key])));
   const quotaSide = side(quota, pathOf);
 
   const services = members.filter((o) => o.kind === 'Service');
-  for (const [key, type] of [['services.nodeports', 'NodePort'], ['services.loadbalancers', 'LoadBalancer']] as const) {
+
+  for (const [key, prop] of [['services.nodeports', 'nodePorts'], ['services.loadbalancers', 'loadBalancers']] as const) {
     const max = limitOf(key);
     if (max === undefined) continue;
+    const needs = (svc: Manifest): number => {
+      const t = svc.spec?.type ?? 'ClusterIP';
+      if (key === 'services.loadbalancers') return t === 'LoadBalancer' ? 1 : 0;
+      return t === 'NodePort' || (t === 'LoadBalancer' && svc.spec?.allocateLoadBalancerNodePorts !== false) ? asArray(svc.spec?.ports).length : 0;
+    };
+    const total = services.reduce((n, svc) => n + needs(svc), 0);
     let used = 0;
     for (const svc of services) {
-      const t = svc.spec?.type ?? 'ClusterIP';
-      const needs = key === 'services.loadbalancers'
-        ? (t === 'LoadBalancer' ? 1 : 0)
-        : (t === 'NodePort' || (t === 'LoadBalancer' && svc.spec?.allocateLoadBalancerNodePorts !== false) ? asArray(svc.spec?.ports).length : 0);
-      if (needs === 0) continue;
-      used += needs;
+      const n = needs(svc);
+      if (n === 0) continue;
+      used += n;
       if (used <= max) continue;
+      const relax = locked
+        ? `LockedNamespace quota.${prop}: ${total} with exceptions: [{ practice: 'HK-NAMESPACE-003', reason: '…' }]`
+        : `raise ${key} to ${total} and annotate the ResourceQuota ${EXCEPTION_ANNOTATION_PREFIX}HK-NAMESPACE-003: "<reason>"`;
       problems.push({
         object: svc,
-        message: `${side(svc, pathOf)} of type ${t} would be refused by ${quotaSide}: it needs ${needs} ${key === 'services.nodeports' ? 'node port(s)' : 'load balancer'}, `
-          + `and the quota allows ${key}: ${String(hard[key])}${used - needs > 0 ? ` (${used - needs} already taken by other Services)` : ''}. `
-          + `Fix: keep the Service ${type === 'NodePort' ? 'ClusterIP' : 'ClusterIP'} and expose it through an Ingress or a Gateway, or deploy it in a namespace `
-          + `whose quota admits ${type} Services (a LockedNamespace admits none).`,
+        message: `${side(svc, pathOf)} of type ${svc.spec?.type} would be refused by ${quotaSide}: it needs ${n} ${key === 'services.nodeports' ? 'node port(s)' : 'load balancer'}, `
+          + `and the quota allows ${key}: ${String(hard[key])}${used - n > 0 ? ` (${used - n} already taken by other Services)` : ''}. `
+          + 'Fix: keep the Service ClusterIP and expose it through an Ingress or a Gateway, or relax the namespace with its own recorded exception: '
+          + `${relax}.`,
       });
     }
   }

@@ -32,7 +32,7 @@ export interface PrivilegedNamespaceProps {
 
 /**
  * A dedicated namespace for the few jobs that need host access (etcd snapshots, the CIS benchmark). It is NOT a
- * LockedNamespace — those are never relaxed. PSA enforces `privileged` (the only level that admits hostPath,
+ * LockedNamespace — those relax Pod Security to `baseline` at the lowest. PSA enforces `privileged` (the only level that admits hostPath,
  * hostNetwork and hostPID) while audit and warn stay `restricted`, so every admitted pod still shows its
  * violations; the relaxation is recorded as an HK-NAMESPACE-002 exception with its reason. Everything else a
  * LockedNamespace has is kept: default-deny NetworkPolicy, DNS-only egress, quota with zero NodePorts and

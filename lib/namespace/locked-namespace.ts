@@ -8,14 +8,16 @@ import { LOCKED_LABEL } from '../policy/policy-options';
 import { validateAllowedRegistries } from '../policy/registries';
 import { ALLOWED_REGISTRIES_ANNOTATION } from '../practices/checks/image/util';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
+import { PracticeException } from '../practices/exceptions';
 import { DNS_LABEL, isNamespaced } from '../practices/manifest';
 import { provenanceAnnotations, provenanceLabels } from '../provenance';
-import { refuser } from '../refusal';
+import { refuser, shown } from '../refusal';
 import { IStorageClass, resolveStorageClass } from '../storage/storage-class';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 import { KubernetesTarget } from '../target/kubernetes-target';
 import { parseQuantity } from '../units/quantity';
+import { ExceptionSet } from '../workload/refusal';
 
 const LOCKED_NAMESPACE = Symbol.for('cdk8s-hardened.LockedNamespace');
 
@@ -58,6 +60,20 @@ export interface ILockedNamespace extends IConstruct {
   readonly maxClaimStorage?: string;
   /** Pods the namespace's ResourceQuota admits. @default - unknown (adopted namespaces) */
   readonly podQuota?: number;
+  /** The level Pod Security Admission enforces in the namespace. @default PodSecurityLevel.RESTRICTED */
+  readonly podSecurityLevel?: PodSecurityLevel;
+}
+
+/** The Pod Security level a LockedNamespace enforces (`pod-security.kubernetes.io/enforce`). */
+export enum PodSecurityLevel {
+  /** The hardened level (HK-NAMESPACE-002). */
+  RESTRICTED = 'restricted',
+  /**
+   * Known privilege escalations still refused (host namespaces, hostPath, privileged containers, capabilities beyond
+   * the default set), but root, privilege escalation and an unset seccomp profile admitted; needs a recorded
+   * HK-NAMESPACE-002 exception. Audit and warn stay `restricted`.
+   */
+  BASELINE = 'baseline',
 }
 
 /** CPU, memory and ephemeral storage amounts (Kubernetes quantities). */
@@ -94,7 +110,10 @@ export interface ContainerLimits {
   readonly maxClaimStorage?: string;
 }
 
-/** Namespace-wide totals (HK-NAMESPACE-003); NodePorts and LoadBalancers are always zero. */
+/**
+ * Namespace-wide totals (HK-NAMESPACE-003). NodePorts and LoadBalancers are zero unless the LockedNamespace records an
+ * HK-NAMESPACE-003 exception.
+ */
 export interface NamespaceQuota {
   /** Sum of cpu requests. @default '4' */
   readonly requestsCpu?: string;
@@ -122,6 +141,19 @@ export interface NamespaceQuota {
   readonly configMaps?: number;
   /** Jobs. @default 50 */
   readonly jobs?: number;
+  /**
+   * Node ports (`services.nodeports`: each port of a NodePort Service, and of a LoadBalancer Service that allocates
+   * node ports, takes one). Above 0 needs a recorded HK-NAMESPACE-003 exception in the LockedNamespace's
+   * `exceptions`; each such Service still records its own HK-NETWORK-006 exception.
+   * @default 0
+   */
+  readonly nodePorts?: number;
+  /**
+   * LoadBalancer Services (`services.loadbalancers`). Above 0 needs a recorded HK-NAMESPACE-003 exception in the
+   * LockedNamespace's `exceptions`; each such Service still records its own HK-NETWORK-006 exception.
+   * @default 0
+   */
+  readonly loadBalancers?: number;
 }
 
 /** Where cluster DNS runs (HK-NETWORK-002). */
@@ -177,6 +209,21 @@ export interface LockedNamespaceProps {
    * @default - none: each claim names its StorageClass
    */
   readonly storageClass?: IStorageClass;
+  /**
+   * The level Pod Security Admission enforces. `PodSecurityLevel.BASELINE` relaxes the namespace and needs a recorded
+   * HK-NAMESPACE-002 exception in `exceptions`; audit and warn stay `restricted`, so every admitted pod still shows
+   * what it breaks. `privileged` is never a LockedNamespace: host-access jobs get a PrivilegedNamespace.
+   * @default PodSecurityLevel.RESTRICTED
+   */
+  readonly podSecurityLevel?: PodSecurityLevel;
+  /**
+   * The namespace's own recorded relaxations, each with its reason (HK-AUDIT-003): HK-NAMESPACE-002 with
+   * `podSecurityLevel: PodSecurityLevel.BASELINE`, HK-NAMESPACE-003 with `quota.nodePorts` or `quota.loadBalancers`
+   * above 0. Written as `exceptions.cdk8s-hardened.io/<ID>` annotations on the object each relaxes (the Namespace, the
+   * ResourceQuota), which the audit and the admission simulation read; an exception that relaxes nothing is refused.
+   * @default - none: restricted, no node ports, no load balancers
+   */
+  readonly exceptions?: PracticeException[];
 }
 
 /** Options of `LockedNamespace.fromName`. */
@@ -209,7 +256,12 @@ const DEFAULT_QUOTA: Required<NamespaceQuota> = {
   secrets: 100,
   configMaps: 100,
   jobs: 50,
+  nodePorts: 0,
+  loadBalancers: 0,
 };
+
+/** The practices a LockedNamespace relaxes with its own recorded exception. */
+const NAMESPACE_EXCEPTIONS: readonly string[] = ['HK-NAMESPACE-002', 'HK-NAMESPACE-003'];
 
 const RESOURCE_KEYS: ReadonlyArray<[keyof ResourceAmounts, string]> = [['cpu', 'cpu'], ['memory', 'memory'], ['ephemeralStorage', 'ephemeral-storage']];
 
@@ -217,7 +269,8 @@ const RESOURCE_KEYS: ReadonlyArray<[keyof ResourceAmounts, string]> = [['cpu', '
  * A namespace that is safe before anything is deployed into it: PSA `restricted` pinned to a version, default-deny
  * NetworkPolicy with DNS egress to kube-dns only, ResourceQuota (zero NodePorts and LoadBalancers) and LimitRange,
  * optional mesh enrolment with STRICT mTLS and deny-all authorization, and a registry allow-list. Namespaced
- * objects created inside it that name no namespace land in it.
+ * objects created inside it that name no namespace land in it. It relaxes itself only with its own recorded
+ * exceptions (`exceptions`): PSA `baseline` (HK-NAMESPACE-002), node ports or LoadBalancers (HK-NAMESPACE-003).
  */
 export class LockedNamespace extends Construct implements ILockedNamespace {
   /** The nearest LockedNamespace (created or imported) among the scopes of `construct`, itself included. */
@@ -249,6 +302,8 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
   public readonly maxClaimStorage: string;
   /** Pods the ResourceQuota admits. */
   public readonly podQuota: number;
+  /** The level Pod Security Admission enforces. */
+  public readonly podSecurityLevel: PodSecurityLevel;
   /** Children given this namespace by a patch, so a later synth does not patch them again. */
   private readonly adopted = new WeakSet<ApiObject>();
   /** Children that name another namespace, as of the last synth. */
@@ -270,14 +325,25 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
       : `v${KubernetesTarget.agree(this, 'LockedNamespace', 'podSecurityVersion', this.podSecurityVersion(props.podSecurityVersion))}`;
     this.allowedRegistries = validateAllowedRegistries(this, 'LockedNamespace', 'allowedRegistries', props.allowedRegistries ?? []);
     const limits = this.containerLimits(props.limits ?? {});
+    const refuse = refuser(this, 'LockedNamespace');
+    const exceptions = ExceptionSet.ofConstruct(this, 'LockedNamespace', refuse, props.exceptions);
+    exceptions.ids.forEach((practiceId, i) => {
+      if (!NAMESPACE_EXCEPTIONS.includes(practiceId)) {
+        refuse(`exceptions[${i}].practice`, `is '${practiceId}', which a LockedNamespace does not relax`,
+          'record HK-NAMESPACE-002 (with podSecurityLevel) or HK-NAMESPACE-003 (with quota.nodePorts or quota.loadBalancers) here; '
+          + 'record other exceptions on the construct whose object breaks the practice.', 'HK-AUDIT-003');
+      }
+    });
+    this.podSecurityLevel = this.resolvePodSecurityLevel(props.podSecurityLevel, exceptions);
     const quota = this.quota(props.quota ?? {});
+    const services = this.serviceQuota(props.quota ?? {}, exceptions);
     this.maxClaimStorage = limits.maxClaimStorage;
     this.podQuota = Number(quota.pods);
     if ((props as { storageClassName?: unknown }).storageClassName !== undefined) {
-      refuser(this, 'LockedNamespace')('storageClassName', 'is given, but a LockedNamespace takes a storageClass',
+      refuse('storageClassName', 'is given, but a LockedNamespace takes a storageClass',
         'write storageClass: StorageClass.fromName(\'<name>\', \'<who creates it>\') or a StorageClass of the app.');
     }
-    if (props.storageClass !== undefined) this.storageClass = resolveStorageClass(refuser(this, 'LockedNamespace'), 'storageClass', props.storageClass);
+    if (props.storageClass !== undefined) this.storageClass = resolveStorageClass(refuse, 'storageClass', props.storageClass);
 
     const common = provenanceLabels({ name: this.name, partOf });
     const provenance = (childId: string) => provenanceAnnotations(`${this.node.path}/${childId}`);
@@ -285,7 +351,8 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
 
     const psa: Record<string, string> = {};
     for (const mode of ['enforce', 'audit', 'warn']) {
-      psa[`pod-security.kubernetes.io/${mode}`] = 'restricted';
+      // Only enforce is relaxed: audit and warn keep reporting what the pods break at restricted.
+      psa[`pod-security.kubernetes.io/${mode}`] = mode === 'enforce' ? this.podSecurityLevel : PodSecurityLevel.RESTRICTED;
       psa[`pod-security.kubernetes.io/${mode}-version`] = version;
     }
     this.namespace = new k8s.KubeNamespace(this, 'Resource', {
@@ -297,6 +364,7 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
           ...(this.allowedRegistries.length > 0 ? { [ALLOWED_REGISTRIES_ANNOTATION]: this.allowedRegistries.join(',') } : {}),
           ...(this.storageClass?.storageClassName ? { 'cdk8s-hardened.io/storage-class': this.storageClass.storageClassName } : {}),
           ...this.meshAnnotations(),
+          ...exceptions.annotations(['HK-NAMESPACE-002']),
         },
       },
     });
@@ -310,10 +378,15 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
         max: amounts(limits.max),
         maxClaimStorage: limits.maxClaimStorage,
       },
+      services,
     );
     new k8s.KubeNetworkPolicy(this, 'DefaultDeny', { metadata: meta('default-deny', 'DefaultDeny'), spec: guards.defaultDeny });
     new k8s.KubeNetworkPolicy(this, 'AllowDns', { metadata: meta('allow-dns', 'AllowDns'), spec: guards.allowDns });
-    new k8s.KubeResourceQuota(this, 'Quota', { metadata: meta('quota', 'Quota'), spec: guards.quota });
+    const quotaMeta = meta('quota', 'Quota');
+    new k8s.KubeResourceQuota(this, 'Quota', {
+      metadata: { ...quotaMeta, annotations: { ...quotaMeta.annotations, ...exceptions.annotations(['HK-NAMESPACE-003']) } },
+      spec: guards.quota,
+    });
     new k8s.KubeLimitRange(this, 'Limits', { metadata: meta('limits', 'Limits'), spec: guards.limitRange });
 
     if (this.mesh === NamespaceMesh.ISTIO || this.mesh === NamespaceMesh.ISTIO_AMBIENT) {
@@ -448,6 +521,43 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
       hard[key] = String(n);
     }
     return hard;
+  }
+
+  /** The enforced Pod Security level: restricted, or baseline with its recorded HK-NAMESPACE-002 exception. */
+  private resolvePodSecurityLevel(given: unknown, exceptions: ExceptionSet): PodSecurityLevel {
+    const level = given ?? PodSecurityLevel.RESTRICTED;
+    if (level === 'privileged') {
+      this.refuse('podSecurityLevel', 'is \'privileged\', which admits host access and privileged containers; a LockedNamespace never enforces it',
+        'run the pods that need it in a PrivilegedNamespace, which records why.', 'HK-NAMESPACE-002');
+    }
+    if (level !== PodSecurityLevel.RESTRICTED && level !== PodSecurityLevel.BASELINE) {
+      this.refuse('podSecurityLevel', `is ${shown(level)}, not a Pod Security level`, 'use PodSecurityLevel.RESTRICTED or PodSecurityLevel.BASELINE.', 'HK-NAMESPACE-002');
+    }
+    if (level === PodSecurityLevel.BASELINE && !exceptions.excuses('HK-NAMESPACE-002')) {
+      refuser(this, 'LockedNamespace')('podSecurityLevel', 'is \'baseline\', which relaxes the namespace\'s Pod Security below restricted without a recorded reason',
+        'keep PodSecurityLevel.RESTRICTED and change the workloads that need more', 'HK-NAMESPACE-002', true);
+    }
+    return level;
+  }
+
+  /** Node ports and LoadBalancers the quota admits: zero, or what a recorded HK-NAMESPACE-003 exception allows. */
+  private serviceQuota(props: NamespaceQuota, exceptions: ExceptionSet): { nodePorts: number; loadBalancers: number } {
+    const count = (prop: 'nodePorts' | 'loadBalancers'): number => {
+      const n: unknown = props[prop] ?? 0;
+      if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 65535) {
+        this.refuse(`quota.${prop}`, `is ${typeof n === 'number' ? String(n) : shown(n)}, not a whole number from 0 to 65535`, 'give the number the namespace needs, e.g. 1.', 'HK-NAMESPACE-003');
+      }
+      return n;
+    };
+    const nodePorts = count('nodePorts');
+    const loadBalancers = count('loadBalancers');
+    for (const [prop, n, what] of [['nodePorts', nodePorts, 'node ports'], ['loadBalancers', loadBalancers, 'LoadBalancer Services']] as const) {
+      if (n > 0 && !exceptions.excuses('HK-NAMESPACE-003')) {
+        refuser(this, 'LockedNamespace')(`quota.${prop}`, `is ${n}, which lets Services of the namespace open ${what} without a recorded reason`,
+          'keep 0 and expose the workloads through an Ingress or a Gateway', 'HK-NAMESPACE-003', true);
+      }
+    }
+    return { nodePorts, loadBalancers };
   }
 
   private refuse(prop: string, problem: string, fix: string, practiceId: string): never {

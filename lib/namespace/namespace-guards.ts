@@ -22,13 +22,21 @@ export interface ContainerLimitAmounts {
   readonly maxClaimStorage: string;
 }
 
+/** Node ports and LoadBalancer Services a namespace's quota admits (both zero unless the namespace records why). */
+export interface ServiceQuota {
+  /** `services.nodeports`. */
+  readonly nodePorts: number;
+  /** `services.loadbalancers`. */
+  readonly loadBalancers: number;
+}
+
 /** The specs of the objects that keep a namespace safe before anything runs in it. */
 export interface NamespaceGuardSpecs {
   /** HK-NETWORK-001: select every pod, both directions, no rule. */
   readonly defaultDeny: k8s.NetworkPolicySpec;
   /** HK-NETWORK-002: egress to the DNS pods on UDP and TCP 53 only. */
   readonly allowDns: k8s.NetworkPolicySpec;
-  /** HK-NAMESPACE-003: the quota, with zero NodePorts and LoadBalancers. */
+  /** HK-NAMESPACE-003: the quota, with zero NodePorts and LoadBalancers unless the namespace records why. */
   readonly quota: k8s.ResourceQuotaSpec;
   /** HK-NAMESPACE-004: container defaults and maxima, and the largest claim. */
   readonly limitRange: k8s.LimitRangeSpec;
@@ -41,7 +49,8 @@ const quantities = (amounts: Record<string, string>): Record<string, k8s.Quantit
  * The default-deny and DNS policies, quota and limit range of a namespace, as pure specs: LockedNamespace and the
  * privileged namespaces of the host-access jobs share them, so both keep exactly the same guards.
  */
-export function namespaceGuardSpecs(dns: DnsLocation, quota: Record<string, string>, limits: ContainerLimitAmounts): NamespaceGuardSpecs {
+export function namespaceGuardSpecs(dns: DnsLocation, quota: Record<string, string>, limits: ContainerLimitAmounts,
+  services: ServiceQuota = { nodePorts: 0, loadBalancers: 0 }): NamespaceGuardSpecs {
   return {
     defaultDeny: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
     allowDns: {
@@ -55,8 +64,8 @@ export function namespaceGuardSpecs(dns: DnsLocation, quota: Record<string, stri
         ports: [{ protocol: 'UDP', port: k8s.IntOrString.fromNumber(53) }, { protocol: 'TCP', port: k8s.IntOrString.fromNumber(53) }],
       }],
     },
-    // Always zero: a dependency-free server-side backstop for HK-NETWORK-006.
-    quota: { hard: quantities({ ...quota, 'services.loadbalancers': '0', 'services.nodeports': '0' }) },
+    // Zero unless the namespace records why (HK-NAMESPACE-003): a dependency-free server-side backstop for HK-NETWORK-006.
+    quota: { hard: quantities({ ...quota, 'services.loadbalancers': String(services.loadBalancers), 'services.nodeports': String(services.nodePorts) }) },
     limitRange: {
       limits: [
         { type: 'Container', defaultRequest: quantities(limits.defaultRequest), default: quantities(limits.default), max: quantities(limits.max) },

@@ -785,7 +785,7 @@ export abstract class SecureWorkload extends Construct {
     if (needsPrivilegedNamespace(access) && locked !== undefined && locked.name === this.namespace) {
       const what = [access.hostNetwork ? 'hostNetwork' : '', access.hostPid ? 'hostPid' : '', access.hostPaths.length > 0 ? 'hostPaths' : ''].filter((x) => x).join(', ');
       this._refuse(access.hostPaths.length > 0 ? 'hostPaths' : access.hostNetwork ? 'hostNetwork' : 'hostPid',
-        `asks for host access (${what}) in LockedNamespace '${locked.name}', whose Pod Security level restricted makes the API server refuse the pods`,
+        `asks for host access (${what}) in LockedNamespace '${locked.name}', whose Pod Security level ${locked.podSecurityLevel ?? 'restricted'} makes the API server refuse the pods`,
         'run the agent in a namespace of its own: create it under a PrivilegedNamespace, which records why its pods need host access.', 'HK-NAMESPACE-002');
     }
     return access;

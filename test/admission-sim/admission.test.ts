@@ -19,8 +19,8 @@ describe('admission simulated at synth', () => {
       '[test/shop/web/Resource] Deployment shop/web (test/shop/web/Resource) would be refused by Pod Security Admission: '
       + 'Namespace shop (test/shop/Resource) enforces \'restricted\' (v1.28), which its pods break on capabilities_baseline, capabilities_restricted '
       + '(its recorded exceptions HK-WORKLOAD-007 excuse the audit, not Pod Security Admission). '
-      + 'Fix: change the workload so its pods meet \'restricted\', or run it in a namespace whose own recorded exception relaxes Pod Security '
-      + '(a PrivilegedNamespace with its reason); a LockedNamespace is never relaxed.',
+      + 'Fix: change the workload so its pods meet \'restricted\', or run it where Pod Security enforces \'privileged\': they break \'baseline\' too '
+      + '(capabilities_baseline), so only a PrivilegedNamespace, with its reason, admits them (a LockedNamespace is relaxed to \'baseline\' at the lowest).',
     ]);
   });
 
@@ -36,8 +36,8 @@ describe('admission simulated at synth', () => {
     expect(synthErrors(chart)).toEqual([
       '[test/shop/edge/Service] Service shop/edge (test/shop/edge/Service) of type NodePort would be refused by ResourceQuota shop/quota '
       + '(test/shop/Quota): it needs 1 node port(s), and the quota allows services.nodeports: 0. '
-      + 'Fix: keep the Service ClusterIP and expose it through an Ingress or a Gateway, or deploy it in a namespace whose quota admits '
-      + 'NodePort Services (a LockedNamespace admits none).',
+      + 'Fix: keep the Service ClusterIP and expose it through an Ingress or a Gateway, or relax the namespace with its own recorded exception: '
+      + 'LockedNamespace quota.nodePorts: 1 with exceptions: [{ practice: \'HK-NAMESPACE-003\', reason: \'…\' }].',
     ]);
   });
 

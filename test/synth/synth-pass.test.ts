@@ -41,8 +41,8 @@ const READY = HealthCheck.httpGet('/ready');
 /** The app check (lib/coherence) adds what the namespace's Pod Security Admission would say about the same pod. */
 const psa = (path: string) => `Deployment shop/web (${path}/shop/web/Resource) would be refused by Pod Security Admission: Namespace shop `
   + `(${path}/shop/Resource) enforces 'restricted' (v1.28), which its pods break on capabilities_restricted. Fix: change the workload so its pods `
-  + 'meet \'restricted\', or run it in a namespace whose own recorded exception relaxes Pod Security (a PrivilegedNamespace with its reason); '
-  + 'a LockedNamespace is never relaxed.';
+  + 'meet \'restricted\', or relax the namespace with its own recorded exception: LockedNamespace podSecurityLevel: PodSecurityLevel.BASELINE with '
+  + 'exceptions: [{ practice: \'HK-NAMESPACE-002\', reason: \'…\' }] (its pods meet \'baseline\').';
 
 const NET_RAW = 'HK-WORKLOAD-006 (high) Drop ALL capabilities: container "app" does not drop ALL capabilities (capabilities.drop: ["NET_RAW"]). '
   + 'Fix: Set securityContext.capabilities.drop: ["ALL"] (upper case) and add back only NET_BIND_SERVICE if needed (HK-WORKLOAD-007).';
