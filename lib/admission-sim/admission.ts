@@ -1,8 +1,7 @@
 import { AppProblem, PathOf, recordedExceptionIds, side } from './app-problem';
 import { evaluatePss, PssVersion } from './pod-security';
-import { LOCKED_LABEL } from '../policy/policy-options';
 import { EXCEPTION_ANNOTATION_PREFIX } from '../practices/exceptions';
-import { asArray, Manifest, podMetaOf, podSpecOf } from '../practices/manifest';
+import { asArray, LOCKED_LABEL, Manifest, podMetaOf, podSpecOf } from '../practices/manifest';
 import { parseQuantity } from '../units/quantity';
 
 /**

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { HOSTNAME, hostnameCovered, NAME, validHostname, WILDCARD_HOSTNAME } from './names';
 import { GatewayListenerRef, IGateway } from './secure-gateway';
+import { ExceptionSet } from '../exceptions/exception-set';
 import * as grant from '../imports/gateway-referencegrant-gateway.networking.k8s.io';
 import { ResolvedBackend } from '../ingress/backend';
 import { IngressController } from '../ingress/ingress-controller';
@@ -9,7 +10,6 @@ import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace'
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
 import { Refuse, refuser } from '../refusal';
-import { ExceptionSet } from '../workload/refusal';
 
 const GATEWAY_GROUP = 'gateway.networking.k8s.io';
 

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { DNS_LABEL_PATTERN, HOSTNAME, NAME, validHostname, WILDCARD_HOSTNAME } from './names';
+import { ExceptionSet } from '../exceptions/exception-set';
 import * as certmanager from '../imports/certmanager-certificate-cert-manager.io';
 import * as gw from '../imports/gateway-gateway-gateway.networking.k8s.io';
 import * as http from '../imports/gateway-httproute-gateway.networking.k8s.io';
@@ -10,7 +11,6 @@ import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
 import { Refuse, refuser } from '../refusal';
 import { SynthPass } from '../synth/synth-pass';
-import { ExceptionSet } from '../workload/refusal';
 
 /** An HTTPS listener a route can attach to. */
 export interface GatewayListenerRef {

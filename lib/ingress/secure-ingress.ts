@@ -3,13 +3,13 @@ import { Construct } from 'constructs';
 import { resolveBackend, ResolvedBackend } from './backend';
 import { IngressController, IngressControllerKind } from './ingress-controller';
 import { certificateSpec, TlsSource, validateTlsSource } from './tls';
+import { ExceptionSet } from '../exceptions/exception-set';
 import * as certmanager from '../imports/certmanager-certificate-cert-manager.io';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
 import { Refuse, refuser } from '../refusal';
 import { SynthPass } from '../synth/synth-pass';
-import { ExceptionSet } from '../workload/refusal';
 import { SecureWorkload } from '../workload/secure-workload';
 
 /** How an Ingress path matches (always explicit: `ImplementationSpecific` differs between controllers). */

@@ -1,8 +1,8 @@
 import { PRACTICES_ANNOTATION } from '../practices/admission/admission-rule';
 import { Practice } from '../practices/practice';
 
-/** Label a LockedNamespace carries; the default namespace selection of the admission policies. */
-export const LOCKED_LABEL = 'cdk8s-hardened.io/locked';
+// The label a LockedNamespace carries is the default namespace selection of the admission policies.
+export { LOCKED_LABEL } from '../practices/manifest';
 
 /** A Kubernetes label selector. */
 export interface LabelSelectorSpec {

@@ -35,6 +35,12 @@ export interface ContainerView {
   readonly list: 'containers' | 'initContainers' | 'ephemeralContainers';
 }
 
+/**
+ * Label a LockedNamespace carries: the admission policies select the namespaces they guard by it, and the admission
+ * simulation names the LockedNamespace's props in the way out it offers.
+ */
+export const LOCKED_LABEL = 'cdk8s-hardened.io/locked';
+
 /** A DNS-1123 label: what namespace names and most object names must be. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 

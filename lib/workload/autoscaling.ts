@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { boundedCount, boundedSeconds } from './job-spec';
-import { ExceptionSet } from './refusal';
+import { ExceptionSet } from '../exceptions/exception-set';
 import { Refuse } from '../refusal';
 
 /** Options of `autoscale()`: an autoscaling/v2 HorizontalPodAutoscaler. */

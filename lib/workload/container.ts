@@ -5,7 +5,7 @@ import { envCredentialProblem } from './credentials';
 import { validateImage, ImageRules } from './image';
 import { ConfigMapEnvVar, FieldEnvVar, HardenedContainerSpec, SecretEnvVar, SecretMount, SeccompSetting } from './pod-spec';
 import { HealthCheck } from './probes';
-import { ExceptionSet } from './refusal';
+import { ExceptionSet } from '../exceptions/exception-set';
 import { Refuse } from '../refusal';
 import { ContainerResources, ResolvedResources, resolveResources, sizeQuantity } from './resources';
 import { describeHandler, sameCheck } from '../practices/checks/workload/health-probes';

@@ -1,6 +1,6 @@
 import { isAbsoluteDirectory } from './container';
 import { HostPathMount } from './pod-spec';
-import { ExceptionSet } from './refusal';
+import { ExceptionSet } from '../exceptions/exception-set';
 import { Refuse } from '../refusal';
 
 /** A directory of the node, mounted read-only. */

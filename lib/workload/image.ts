@@ -1,4 +1,4 @@
-import { ExceptionSet } from './refusal';
+import { ExceptionSet } from '../exceptions/exception-set';
 import { DIGEST_PINNED_IMAGE, isFrozenRegistry, parseImageReference, registryEntryAdmits } from '../practices/checks/image/util';
 import { Refuse } from '../refusal';
 

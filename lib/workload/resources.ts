@@ -1,6 +1,6 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-28';
-import { ExceptionSet } from './refusal';
+import { ExceptionSet } from '../exceptions/exception-set';
 import { Refuse } from '../refusal';
 import { parseQuantity } from '../units/quantity';
 

@@ -7,10 +7,10 @@ import { Connection, CidrConnection, metadataInside, METADATA_CIDRS, networkPoli
 import { PodExtras, resolvePodExtras } from './pod-extras';
 import { hardenedPodSpec, HardenedContainerSpec, HardenedPod, PodScheduling, PodVolume, ProjectedToken, SecretMount, SeccompSetting, VolumeMountSpec } from './pod-spec';
 import { IPriorityClass } from './priority-class';
-import { ExceptionSet } from './refusal';
 import { sizeQuantity } from './resources';
 import { resolveScheduling, SchedulingProps } from './scheduling';
 import { ExternalReference, externalReferencesAnnotation } from '../coherence/coherence';
+import { ExceptionSet } from '../exceptions/exception-set';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
 import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
 import * as linkerdAuthz from '../imports/linkerd-authorizationpolicy-policy.linkerd.io';
