@@ -2,6 +2,7 @@
  * Plain-JSON views of Kubernetes objects, as `Testing.synth`, `Chart.toJson` or a YAML parser return them.
  * Checks read manifests through these helpers only, so "where is the pod spec of a CronJob" lives in one place.
  */
+import { sharedView } from './shared-views';
 
 /** A Kubernetes object as plain JSON. */
 export interface Manifest {
@@ -153,10 +154,20 @@ export function podLabelsOf(obj: Manifest): Record<string, string> {
   return isRecord(labels) ? labels : {};
 }
 
+const ALL_CONTAINER_LISTS: ReadonlyArray<ContainerView['list']> = ['containers', 'initContainers', 'ephemeralContainers'];
 const APP_CONTAINER_LISTS: ReadonlyArray<ContainerView['list']> = ['containers', 'initContainers'];
 
-/** Every container of the pod spec (`C`): containers, init containers and ephemeral containers. */
-export function containersOf(obj: Manifest, lists: ReadonlyArray<ContainerView['list']> = ['containers', 'initContainers', 'ephemeralContainers']): ContainerView[] {
+/**
+ * Every container of the pod spec (`C`): containers, init containers and ephemeral containers. During an audit the
+ * list is built once per object and shared by every practice (frozen, so no reader can change it for the others).
+ */
+export function containersOf(obj: Manifest, lists: ReadonlyArray<ContainerView['list']> = ALL_CONTAINER_LISTS): ContainerView[] {
+  if (lists === ALL_CONTAINER_LISTS) return sharedView(obj, 'containers', () => listContainers(obj, lists));
+  if (lists === APP_CONTAINER_LISTS) return sharedView(obj, 'app-containers', () => listContainers(obj, lists));
+  return listContainers(obj, lists);
+}
+
+function listContainers(obj: Manifest, lists: ReadonlyArray<ContainerView['list']>): ContainerView[] {
   const spec = podSpecOf(obj);
   if (!spec) return [];
   const out: ContainerView[] = [];

@@ -1,5 +1,5 @@
 import { apiVersionOf, isControlPlaneFile, Manifest } from '../../manifest';
-import { Checkability, ExceptionPolicy, KubernetesVersion, perObject, Practice, PracticeGroup, Severity } from '../../practice';
+import { AuditContext, Checkability, ExceptionPolicy, KubernetesVersion, memoized, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
 /** When one apiVersion of a kind was served (Kubernetes 1.x minors). */
 interface Served {
@@ -113,6 +113,19 @@ function apiVersionProblem(obj: Manifest, target: KubernetesVersion): string | u
   return undefined;
 }
 
+/**
+ * `apiVersionProblem` of an object with a string kind, worked out once per kind and apiVersion of the set: the answer
+ * depends on nothing else, and a large set repeats a few dozen pairs.
+ */
+function knownApiVersionProblem(ctx: AuditContext, obj: Manifest): string | undefined {
+  const known = memoized(ctx, 'api-version-problems', () => new Map<string, string | undefined>());
+  const key = `${obj.kind}\u0000${apiVersionOf(obj)}`;
+  if (known.has(key)) return known.get(key);
+  const problem = apiVersionProblem(obj, ctx.settings.targetVersion);
+  known.set(key, problem);
+  return problem;
+}
+
 function psaVersionProblems(ns: Manifest, target: KubernetesVersion): string[] {
   const want = `v${target.major}.${target.minor}`;
   const labels = ns.metadata?.labels ?? {};
@@ -150,7 +163,7 @@ export const stableApiVersions: Practice = {
   evaluate: perObject('all', (obj, ctx) => {
     if (isControlPlaneFile(obj)) return [];
     const problems: string[] = [];
-    const api = apiVersionProblem(obj, ctx.settings.targetVersion);
+    const api = typeof obj.kind === 'string' ? knownApiVersionProblem(ctx, obj) : apiVersionProblem(obj, ctx.settings.targetVersion);
     if (api) problems.push(api);
     if (obj.kind === 'Namespace') problems.push(...psaVersionProblems(obj, ctx.settings.targetVersion));
     return problems;

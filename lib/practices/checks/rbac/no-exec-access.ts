@@ -31,7 +31,8 @@ export const noExecAccess: Practice = {
     kubescape: ['C-0002', 'C-0063', 'C-0279'],
   },
   evaluate: (ctx: AuditContext) => roleViolations(ctx, (rule) => {
-    const hits = INTERACTIVE.filter((t) => rule.verbs.some((verb) => grants(rule, { ...t, verb }))).map((t) => t.resource);
+    // Any verb counts: a rule grants one of its own verbs exactly when it grants its first (each is in its verbs).
+    const hits = rule.verbs.length === 0 ? [] : INTERACTIVE.filter((t) => grants(rule, { ...t, verb: rule.verbs[0] })).map((t) => t.resource);
     return hits.length > 0 ? `grants ${rule.verbs.join(', ')} on ${hits.join(', ')}` : undefined;
   }),
 };
