@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { objectMeta } from './object-meta';
+import { adoptNamespacedChildren } from '../namespace/adoption';
 import { KUBE_DNS, namespaceGuardSpecs } from '../namespace/namespace-guards';
 import { INamespaceScope, markNamespaceScope } from '../namespace/namespace-scope';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
@@ -110,5 +111,7 @@ export class PrivilegedNamespace extends Construct implements INamespaceScope {
     new k8s.KubeNetworkPolicy(this, 'AllowDns', { metadata: meta('AllowDns', 'allow-dns'), spec: guards.allowDns });
     new k8s.KubeResourceQuota(this, 'Quota', { metadata: meta('Quota', 'quota'), spec: guards.quota });
     new k8s.KubeLimitRange(this, 'Limits', { metadata: meta('Limits', 'limits'), spec: guards.limitRange });
+    // What is created inside lands in it, as in a LockedNamespace: a ConfigMap or Secret of its agents included.
+    adoptNamespacedChildren(this, 'PrivilegedNamespace', this.name, this.namespace);
   }
 }

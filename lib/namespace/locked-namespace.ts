@@ -1,6 +1,7 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
+import { adoptNamespacedChildren } from './adoption';
 import { namespaceGuardSpecs, resolveDnsLocation } from './namespace-guards';
 import { ExceptionSet } from '../exceptions/exception-set';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
@@ -10,7 +11,7 @@ import { validateAllowedRegistries } from '../policy/registries';
 import { ALLOWED_REGISTRIES_ANNOTATION } from '../practices/checks/image/util';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { PracticeException } from '../practices/exceptions';
-import { DNS_LABEL, isNamespaced } from '../practices/manifest';
+import { DNS_LABEL } from '../practices/manifest';
 import { provenanceAnnotations, provenanceLabels } from '../provenance';
 import { refuser, shown } from '../refusal';
 import { IStorageClass, resolveStorageClass } from '../storage/storage-class';
@@ -304,10 +305,6 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
   public readonly podQuota: number;
   /** The level Pod Security Admission enforces. */
   public readonly podSecurityLevel: PodSecurityLevel;
-  /** Children given this namespace by a patch, so a later synth does not patch them again. */
-  private readonly adopted = new WeakSet<ApiObject>();
-  /** Children that name another namespace, as of the last synth. */
-  private foreignChildren: string[] = [];
 
   constructor(scope: Construct, id: string, props: LockedNamespaceProps) {
     super(scope, id);
@@ -402,27 +399,7 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
     const pass = SynthPass.of(this);
     // A chosen Pod Security version says which Kubernetes the namespace runs on: its objects are judged for it.
     pass.checkRenderedObjects(this, { targetVersion: props.podSecurityVersion === undefined ? undefined : version });
-    pass.beforeRendering(() => this.adoptChildren());
-    this.node.addValidation({ validate: () => this.foreignChildren });
-  }
-
-  /** Puts namespaced descendants that name no namespace into this one (once each); records those that name another. */
-  private adoptChildren(): void {
-    const foreign: string[] = [];
-    for (const child of this.node.findAll()) {
-      if (!(child instanceof ApiObject) || child === (this.namespace as ApiObject)) continue;
-      if (!isNamespaced({ apiVersion: child.apiVersion, kind: child.kind })) continue;
-      const ns = child.metadata.namespace;
-      if (ns === undefined) {
-        if (this.adopted.has(child)) continue;
-        this.adopted.add(child);
-        child.addJsonPatch(JsonPatch.add('/metadata/namespace', this.name));
-      } else if (ns !== this.name) {
-        foreign.push(`${child.kind} ${child.node.path} is created inside LockedNamespace '${this.name}' but sets namespace '${ns}'; `
-          + 'create it outside the LockedNamespace, or drop its namespace.');
-      }
-    }
-    this.foreignChildren = foreign;
+    adoptNamespacedChildren(this, 'LockedNamespace', this.name, this.namespace as ApiObject);
   }
 
   private meshLabels(): Record<string, string> {

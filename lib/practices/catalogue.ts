@@ -14,7 +14,7 @@ import { HardenedError } from '../errors';
  * Version of the catalogue's meaning. Bump it when a practice is added, retired or judged differently;
  * constructs record it on every object (HK-AUDIT-004).
  */
-export const CATALOGUE_VERSION = '1.1.0';
+export const CATALOGUE_VERSION = '1.2.0';
 
 /** Every practice, in the order of practices.md: the single source of truth. */
 export const CATALOGUE: readonly Practice[] = [

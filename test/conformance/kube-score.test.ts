@@ -7,10 +7,9 @@
 import { existsSync, readFileSync } from 'fs';
 import { join } from 'path';
 import { audit } from '../../lib/audit/audit';
-import { CATALOGUE } from '../../lib/practices/catalogue';
-import { recordedExceptions } from '../../lib/practices/exceptions';
 import { exampleObjects } from '../support/example-objects';
-import { checkId, GRADE, hygieneRules, KUBE_SCORE_DATA, KUBE_SCORE_RULES, KubeScoreResult, OPTIONAL_CHECKS, runKubeScore } from '../support/kube-score';
+import { checkId, GRADE, hygieneRules, KUBE_SCORE_DATA, KUBE_SCORE_RULES, OPTIONAL_CHECKS, runKubeScore } from '../support/kube-score';
+import { failing, judgeKubeScore, KUBE_SCORE_DIVERGENCES, KUBE_SCORE_JUDGED, KUBE_SCORE_TARGET_RULES, PRACTICES_OF_KUBE_SCORE_CHECK } from '../support/peer-judges';
 import { readObjects } from '../support/polaris';
 import { unseenApps } from '../support/unseen-apps';
 
@@ -27,14 +26,7 @@ interface Expectation {
 const EXPECTATIONS: readonly Expectation[] = JSON.parse(readFileSync(join(KUBE_SCORE_DATA, 'expectations.json'), 'utf8')).cases;
 const objectsOf = (file: string): any[] => readObjects(join(KUBE_SCORE_DATA, 'testdata', file));
 
-/** The practices that name each kube-score check as a peer (practices' sources.kubeScore), from the catalogue. */
-const PRACTICES_OF_CHECK = new Map<string, string[]>();
-for (const p of CATALOGUE) {
-  for (const check of p.sources.kubeScore ?? []) PRACTICES_OF_CHECK.set(check, [...(PRACTICES_OF_CHECK.get(check) ?? []), p.id]);
-}
-
-/** A failing grade, as kube-score's exit code counts it: CRITICAL or WARNING. */
-const failing = (grade: number): boolean => grade === GRADE.CRITICAL || grade === GRADE.WARNING;
+const PRACTICES_OF_CHECK = PRACTICES_OF_KUBE_SCORE_CHECK;
 
 describe('the kube-score judge agrees with kube-score\'s own expectations', () => {
   // kube-score's expectations run at Kubernetes 1.18.
@@ -147,30 +139,10 @@ describe('our audit agrees with kube-score on its testdata, for every check a pr
   });
 });
 
-/** kube-score checks a practice claims as a source without adopting their rule, and why: they are not judged below. */
-const NOT_ADOPTED: Record<string, string> = {
-  'Container CPU Requests Equal Limits': 'optional in kube-score; HK-WORKLOAD-019 bounds cpu without requiring Guaranteed QoS, which is a '
-    + 'capacity decision, not a security one.',
-  'Container Memory Requests Equal Limits': 'optional in kube-score; HK-WORKLOAD-019 bounds memory without requiring Guaranteed QoS.',
-};
-
-/** Findings of the judge that are deliberate, each with its reason and a test that proves the case. */
-const DIVERGENCES: ReadonlyArray<{ check: string; reason: string; applies: (r: KubeScoreResult, objects: readonly any[]) => boolean }> = [
-  {
-    check: 'NetworkPolicy targets Pod',
-    reason: 'A locked namespace gets its default-deny and DNS policies before any workload, and the egress policies we write for an '
-      + 'ingress controller, Gateway proxy or Velero select pods another tool deploys; none of those pods is in this output.',
-    applies: (r, objects) => !objects.some((o) => ['Pod', 'Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob', 'ReplicaSet'].includes(o.kind)
-      && o.metadata?.namespace === r.object.metadata?.namespace),
-  },
-];
-
 describe('kube-score judges our output', () => {
   const apps = [{ name: 'the example (npm run synth)', objects: exampleObjects() }, ...unseenApps()];
-  // Every default check at our default target (1.28), and the optional ones a practice claims and adopts.
-  const rules = { ...KUBE_SCORE_RULES, ...hygieneRules(28) };
-  const judged = Object.keys(rules).filter((c) => !NOT_ADOPTED[c]
-    && (!OPTIONAL_CHECKS.includes(c) || PRACTICES_OF_CHECK.has(checkId(c))));
+  const judged = KUBE_SCORE_JUDGED;
+  const rules = KUBE_SCORE_TARGET_RULES;
   const hit = new Set<string>();
 
   test('every check it runs is one kube-score runs by default or one a practice claims', () => {
@@ -178,21 +150,14 @@ describe('kube-score judges our output', () => {
   });
 
   test.each(apps.map((a) => [a.name, a] as const))('%s: no CRITICAL or WARNING unless recorded or documented', (_name, app) => {
-    const results = runKubeScore(app.objects, judged, rules);
-    expect(results.filter((r) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(r.object.kind)).length).toBeGreaterThan(0);
-    const findings = results.filter((r) => failing(r.grade))
-      .filter((r) => !(PRACTICES_OF_CHECK.get(checkId(r.check)) ?? []).some((id) => recordedExceptions(r.object).has(id)))
-      .filter((r) => {
-        const d = DIVERGENCES.find((x) => x.check === r.check && x.applies(r, app.objects));
-        if (d) hit.add(d.check);
-        return !d;
-      })
-      .map((r) => ({ check: checkId(r.check), grade: r.grade, object: `${r.object.kind} ${r.object.metadata?.namespace ?? ''}/${r.object.metadata?.name}` }));
+    const { findings, divergences, judgedWorkloads } = judgeKubeScore(app.objects);
+    expect(judgedWorkloads).toBeGreaterThan(0);
+    for (const d of divergences) hit.add(d);
     expect(findings).toEqual([]);
   });
 
   test('every documented divergence still occurs', () => {
-    expect([...hit].sort()).toEqual(DIVERGENCES.map((d) => d.check).sort());
+    expect([...hit].sort()).toEqual(KUBE_SCORE_DIVERGENCES.map((d) => d.check).sort());
   });
 
   test('the judge fails a workload without our defaults', () => {

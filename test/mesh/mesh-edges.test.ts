@@ -10,7 +10,7 @@ import { CertIssuer, TlsSource } from '../../lib/ingress/tls';
 import { LockedNamespace, NamespaceMesh } from '../../lib/namespace/locked-namespace';
 import { Manifest } from '../../lib/practices/manifest';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
-import { image, ready, refusal } from '../workload/support';
+import { image, ready, refusal, shop } from '../workload/support';
 
 const EXCEPTION = { practice: 'HK-NETWORK-008', reason: 'batch importer is not meshed yet (TICKET-77)' };
 
@@ -201,5 +201,16 @@ describe('a meshed workload behind the ingress controller admits that proxy\'s i
       + 'Practice HK-NETWORK-008 (Mesh mTLS STRICT, injection enforced) refuses it.\n'
       + "Fix: enrol the caller in the workload's mesh (mesh: NamespaceMesh.ISTIO or NamespaceMesh.ISTIO_AMBIENT on it or on its LockedNamespace), "
       + "or accept its plaintext on the port (the port becomes PERMISSIVE, and only the NetworkPolicy guards it) with exceptions: [{ practice: 'HK-NETWORK-008', reason: '…' }].");
+  });
+});
+
+describe('a meshed workload nothing calls', () => {
+  test.each([NamespaceMesh.ISTIO, NamespaceMesh.ISTIO_AMBIENT, NamespaceMesh.LINKERD].map((m) => [m.kind, m] as const))('%s: denied everything, and the audit agrees (HK-NETWORK-009)', (_kind, mesh) => {
+    const { chart, ns } = shop(mesh);
+    new SecureDeployment(ns, 'lonely', { image: image(), port: 8080, readinessProbe: ready() });
+    const objects = Testing.synth(chart);
+    // No ALLOW policy (Istio) or AuthorizationPolicy (Linkerd) names it: the namespace's allow-nothing, or its deny Server, is all it gets.
+    expect(objects.filter((o) => o.kind === 'AuthorizationPolicy' && JSON.stringify(o.spec).includes('lonely'))).toEqual([]);
+    expect(audit(objects).findings.filter((f) => !f.excepted)).toEqual([]);
   });
 });

@@ -344,6 +344,9 @@ export const NETWORK_CASES: PracticeCases = {
       { name: 'no mesh in the set', objects: compliantSet() },
       { name: 'Istio allow-nothing plus per-workload ALLOW', objects: istioSet(strictNamespace, allowNothing, apiAllow) },
       { name: 'Linkerd Server with authorization', objects: linkerdSet('all-authenticated', linkerdServer, linkerdAuthz) },
+      // Nothing may call the workload: the allow-nothing policy (Istio) or the deny Server (Linkerd) is its whole authorization.
+      { name: 'Istio workload nothing may call: allow-nothing alone', objects: istioSet(strictNamespace, allowNothing) },
+      { name: 'Linkerd deny Server nothing may call: no AuthorizationPolicy', objects: linkerdSet('all-authenticated', linkerdServer) },
       { name: 'plaintext callers admitted on a port whose policy records HK-NETWORK-008', objects: istioSet(strictNamespace, allowNothing, plaintextAllow(true)) },
       {
         name: 'Linkerd Server open to unauthenticated callers with a recorded HK-NETWORK-008 exception',
@@ -351,7 +354,6 @@ export const NETWORK_CASES: PracticeCases = {
       },
     ],
     fail: [
-      { name: 'Istio workload without ALLOW policy', objects: istioSet(strictNamespace, allowNothing) },
       { name: 'plaintext callers admitted without a recorded HK-NETWORK-008 exception', objects: istioSet(strictNamespace, allowNothing, plaintextAllow(false)) },
       {
         name: 'Linkerd Server open to unauthenticated callers without an exception',
@@ -367,7 +369,21 @@ export const NETWORK_CASES: PracticeCases = {
         objects: istioSet(strictNamespace, allowNothing, { ...clone(apiAllow), spec: { ...clone(apiAllow.spec), rules: [{ from: [{ source: { principals: ['cluster.local/ns/shop/sa/web'] } }] }] } }),
       },
       { name: 'Linkerd workload without Server', objects: linkerdSet('all-authenticated') },
-      { name: 'Linkerd Server without AuthorizationPolicy', objects: linkerdSet('all-authenticated', linkerdServer) },
+      {
+        name: 'Linkerd AuthorizationPolicy targeting the Server without a MeshTLSAuthentication',
+        objects: linkerdSet('all-authenticated', linkerdServer, {
+          ...clone(linkerdAuthz),
+          spec: { ...clone(linkerdAuthz.spec), requiredAuthenticationRefs: [{ group: 'policy.linkerd.io', kind: 'NetworkAuthentication', name: 'cluster-network' }] },
+        }),
+      },
+      {
+        name: 'namespace-wide ALLOW rule without principals',
+        objects: istioSet(strictNamespace, allowNothing, apiAllow, {
+          ...clone(apiAllow),
+          metadata: { ...clone(apiAllow.metadata), name: 'everyone' },
+          spec: { rules: [{ from: [{ source: { namespaces: ['shop'] } }], to: [{ operation: { ports: ['8080'] } }] }] },
+        }),
+      },
     ],
   },
   'HK-NETWORK-010': {

@@ -1,4 +1,4 @@
-import { istioNamespaceWide, istioSelects, meshEnrolment, meshObjects } from './util';
+import { istioNamespaceWide, meshEnrolment, meshObjects } from './util';
 import { isAcceptableReason, recordedExceptions } from '../../exceptions';
 import { asArray, describe, Manifest, namespaceOf, selectorMatches, podLabelsOf } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
@@ -49,15 +49,16 @@ export const meshAuthorization: Practice = {
   title: 'Mesh authorization mirrors the dependency graph',
   severity: Severity.MEDIUM,
   why: 'With STRICT mTLS every meshed workload can still call every other; L7 authorization closes that.',
-  criterion: 'Judged only for workloads the set enrols in a mesh (as in HK-NETWORK-008); sets without mesh enrolment pass. Istio: each '
-    + 'enrolled workload (but Jobs and CronJobs, which serve nothing: the namespace\'s allow-nothing policy covers them) is selected (selector.matchLabels) by a security.istio.io AuthorizationPolicy with action ALLOW (or absent) '
-    + 'and at least one rule; every rule of such a selecting ALLOW policy has from[].source.principals (no wildcard) and '
+  criterion: 'Judged only for workloads the set enrols in a mesh (as in HK-NETWORK-008); sets without mesh enrolment pass. A workload '
+    + 'nothing may call is authorized by denial alone: no ALLOW policy or authorization is required for it. Istio: the namespace '
+    + 'of every enrolled workload has an allow-nothing AuthorizationPolicy (no selector or targetRefs, action ALLOW, no rules), '
+    + 'reported on the Namespace object when present, else on each enrolled workload; every rule of every ALLOW (or action-less) '
+    + 'policy that admits callers (a rule, selecting workloads or namespace-wide) has from[].source.principals (no wildcard) and '
     + 'to[].operation.ports, except that a policy recording an HK-NETWORK-008 exception (a port that accepts plaintext callers '
-    + 'from outside the mesh) may admit them with a source of notPrincipals ["*"] alone; the namespace has an allow-nothing AuthorizationPolicy (no selector or targetRefs, action ALLOW, no rules), '
-    + 'reported on the Namespace object when present, else on each enrolled workload. Linkerd: each enrolled workload\'s pods (Jobs and CronJobs aside) are '
-    + 'selected by a policy.linkerd.io Server whose accessPolicy is absent or deny, and each such Server is the targetRef of a '
-    + 'policy.linkerd.io AuthorizationPolicy whose requiredAuthenticationRefs include a MeshTLSAuthentication; a Server recording an '
-    + 'HK-NETWORK-008 exception may instead have accessPolicy all-unauthenticated.',
+    + 'from outside the mesh) may admit them with a source of notPrincipals ["*"] alone. Linkerd: each enrolled workload\'s pods '
+    + '(Jobs and CronJobs aside) are selected by a policy.linkerd.io Server whose accessPolicy is absent or deny, and every '
+    + 'policy.linkerd.io AuthorizationPolicy targeting such a Server requires a MeshTLSAuthentication (requiredAuthenticationRefs); '
+    + 'a Server recording an HK-NETWORK-008 exception may instead have accessPolicy all-unauthenticated.',
   library: 'Generates, from the same dependency graph as HK-NETWORK-003, one ALLOW policy per workload (callers\' ServiceAccount principals, declared ports) '
     + 'and the namespace allow-nothing policy (Linkerd: Server, MeshTLSAuthentication, AuthorizationPolicy).',
   fix: 'Add an allow-nothing AuthorizationPolicy (spec: {}) to the namespace and per workload an ALLOW policy with '
@@ -76,13 +77,10 @@ export const meshAuthorization: Practice = {
     const servesTraffic = (w: Manifest) => w.kind !== 'Job' && w.kind !== 'CronJob';
     const authz = meshObjects(ctx, 'AuthorizationPolicy', 'istio.io');
     const istioNamespaces = new Map<string, Manifest[]>();
-    for (const w of istio) {
-      istioNamespaces.set(namespaceOf(w), [...istioNamespaces.get(namespaceOf(w)) ?? [], w]);
-      if (!servesTraffic(w)) continue;
-      const allows = authz.filter((p) => isAllow(p) && istioSelects(p, w) && asArray(p.spec?.rules).length > 0);
-      if (allows.length === 0) out.push({ object: w, message: 'no Istio ALLOW AuthorizationPolicy with rules selects its pods' });
-    }
-    for (const p of authz.filter((x) => isAllow(x) && !istioNamespaceWide(x))) {
+    // With the namespace's allow-nothing policy, a workload no ALLOW rule selects accepts no caller: the graph has no edge to it.
+    for (const w of istio) istioNamespaces.set(namespaceOf(w), [...istioNamespaces.get(namespaceOf(w)) ?? [], w]);
+    // A namespace-wide ALLOW policy with rules admits its callers to every workload of the namespace: judged like the others.
+    for (const p of authz.filter(isAllow)) {
       asArray(p.spec?.rules).forEach((rule, i) => {
         for (const problem of istioRuleProblems(rule, acceptsPlaintext(p))) out.push({ object: p, message: `rules[${i}] ${problem}` });
       });
@@ -93,16 +91,20 @@ export const meshAuthorization: Practice = {
     }
     const servers = meshObjects(ctx, 'Server', 'linkerd.io');
     const linkerdAuthz = meshObjects(ctx, 'AuthorizationPolicy', 'linkerd.io');
+    const reported = new Set<Manifest>();
     for (const w of linkerd.filter(servesTraffic)) {
       const mine = servers.filter((s) => namespaceOf(s) === namespaceOf(w) && selectorMatches(s.spec?.podSelector ?? {}, podLabelsOf(w)));
       if (mine.length === 0) out.push({ object: w, message: 'no Linkerd Server selects its pods' });
       for (const s of mine) {
         if (s.spec?.accessPolicy === 'all-unauthenticated' && acceptsPlaintext(s)) continue;
         if ((s.spec?.accessPolicy ?? 'deny') !== 'deny') out.push({ object: w, message: `${describe(s)} has accessPolicy ${s.spec.accessPolicy}, not deny` });
-        const authorized = linkerdAuthz.some((a) => namespaceOf(a) === namespaceOf(s)
-          && a.spec?.targetRef?.kind === 'Server' && a.spec?.targetRef?.name === s.metadata?.name
-          && asArray(a.spec?.requiredAuthenticationRefs).some((r) => r?.kind === 'MeshTLSAuthentication'));
-        if (!authorized) out.push({ object: w, message: `${describe(s)} is not the target of a Linkerd AuthorizationPolicy requiring a MeshTLSAuthentication` });
+        // A deny Server no policy targets accepts no caller; every policy that does target it must ask for mesh identities.
+        const targeting = linkerdAuthz.filter((a) => namespaceOf(a) === namespaceOf(s) && a.spec?.targetRef?.kind === 'Server' && a.spec?.targetRef?.name === s.metadata?.name);
+        for (const a of targeting.filter((x) => !asArray(x.spec?.requiredAuthenticationRefs).some((r) => r?.kind === 'MeshTLSAuthentication'))) {
+          if (reported.has(a)) continue;
+          reported.add(a);
+          out.push({ object: a, message: `targets ${describe(s)} without requiring a MeshTLSAuthentication, so callers need no mesh identity` });
+        }
       }
     }
     return out;
