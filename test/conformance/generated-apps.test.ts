@@ -8,11 +8,11 @@
 import { Chart, Duration, Size, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { audit } from '../../lib/audit/audit';
+import { PrivilegedNamespace } from '../../lib/cluster/privileged-namespace';
 import { HardenedError } from '../../lib/errors';
 import { IngressController } from '../../lib/ingress/ingress-controller';
 import { IngressPathType, SecureIngress } from '../../lib/ingress/secure-ingress';
 import { TlsSource } from '../../lib/ingress/tls';
-import { PrivilegedNamespace } from '../../lib/cluster/privileged-namespace';
 import { LockedNamespace, NamespaceMesh } from '../../lib/namespace/locked-namespace';
 import { StorageClass } from '../../lib/storage/storage-class';
 import { ImmutableConfigMap } from '../../lib/workload/config-map';

@@ -10,7 +10,7 @@ import { CertIssuer, TlsSource } from '../../lib/ingress/tls';
 import { LockedNamespace, NamespaceMesh } from '../../lib/namespace/locked-namespace';
 import { Manifest } from '../../lib/practices/manifest';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
-import { image, ready, refusal, shop } from '../workload/support';
+import { image, ready, refusal } from '../workload/support';
 
 const EXCEPTION = { practice: 'HK-NETWORK-008', reason: 'batch importer is not meshed yet (TICKET-77)' };
 
@@ -206,7 +206,8 @@ describe('a meshed workload behind the ingress controller admits that proxy\'s i
 
 describe('a meshed workload nothing calls', () => {
   test.each([NamespaceMesh.ISTIO, NamespaceMesh.ISTIO_AMBIENT, NamespaceMesh.LINKERD].map((m) => [m.kind, m] as const))('%s: denied everything, and the audit agrees (HK-NETWORK-009)', (_kind, mesh) => {
-    const { chart, ns } = shop(mesh);
+    const chart = new Chart(Testing.app(), 'test');
+    const ns = new LockedNamespace(chart, 'shop', { owner: 'shop-team', allowedRegistries: ['registry.example.com'], mesh });
     new SecureDeployment(ns, 'lonely', { image: image(), port: 8080, readinessProbe: ready() });
     const objects = Testing.synth(chart);
     // No ALLOW policy (Istio) or AuthorizationPolicy (Linkerd) names it: the namespace's allow-nothing, or its deny Server, is all it gets.

@@ -3,11 +3,11 @@
  * applications and generated ones: Polaris and kube-score (their own rules, test/support/polaris.ts and kube-score.ts)
  * with the findings the catalogue deliberately diverges on, each with its reason and a test of the case.
  */
+import { checkId, GRADE, hygieneRules, KUBE_SCORE_RULES, KubeScoreResult, OPTIONAL_CHECKS, runKubeScore } from './kube-score';
+import { defaultPolarisConfig, PolarisResult, runPolaris } from './polaris';
 import { CATALOGUE } from '../../lib/practices/catalogue';
 import { recordedExceptions } from '../../lib/practices/exceptions';
 import { Practice } from '../../lib/practices/practice';
-import { checkId, GRADE, hygieneRules, KUBE_SCORE_RULES, KubeScoreResult, OPTIONAL_CHECKS, runKubeScore } from './kube-score';
-import { defaultPolarisConfig, PolarisResult, runPolaris } from './polaris';
 
 /** One finding of a peer that neither a recorded exception nor a documented divergence explains. */
 export interface PeerFinding {
@@ -123,7 +123,13 @@ export const NOT_ADOPTED: Record<string, string> = {
 };
 
 /** Findings of the judge that are deliberate, each with its reason and a test that proves the case. */
-export const KUBE_SCORE_DIVERGENCES: ReadonlyArray<{ check: string; reason: string; applies: (r: KubeScoreResult, objects: readonly any[]) => boolean }> = [
+export interface KubeScoreDivergence {
+  readonly check: string;
+  readonly reason: string;
+  readonly applies: (r: KubeScoreResult, objects: readonly any[]) => boolean;
+}
+
+export const KUBE_SCORE_DIVERGENCES: readonly KubeScoreDivergence[] = [
   {
     check: 'NetworkPolicy targets Pod',
     reason: 'A locked namespace gets its default-deny and DNS policies before any workload, and the egress policies we write for an '
@@ -158,7 +164,11 @@ export function judgeKubeScore(objects: readonly any[]): PeerJudgement {
       if (d) divergences.add(d.check);
       return !d;
     })
-    .map((r) => ({ check: checkId(r.check), severity: String(r.grade), object: `${r.object.kind} ${r.object.metadata?.namespace ?? ''}/${r.object.metadata?.name}` }));
+    .map((r) => ({
+      check: checkId(r.check),
+      severity: String(r.grade),
+      object: `${r.object.kind} ${r.object.metadata?.namespace ?? ''}/${r.object.metadata?.name}`,
+    }));
   const judgedWorkloads = results.filter((r) => ['Deployment', 'StatefulSet', 'DaemonSet', 'Job', 'CronJob'].includes(r.object.kind)).length;
   return { findings, divergences, judgedWorkloads };
 }
