@@ -255,3 +255,13 @@ describe('LockedNamespace refuses relaxations without their reason, and reasons 
     expect(objects.flatMap((o) => Object.keys(o.metadata.annotations ?? {})).filter((k) => k.startsWith('exceptions.'))).toEqual([]);
   });
 });
+
+describe('the namespace\'s recorded exceptions and the peers', () => {
+  test('HK-NAMESPACE-002 and HK-NAMESPACE-003 name no peer check, so only our annotation is written (no Polaris, kube-score or kube-linter mirror)', () => {
+    const { chart } = shop({ podSecurityLevel: PodSecurityLevel.BASELINE, quota: { nodePorts: 1 }, exceptions: [BASELINE, NODE_PORTS] });
+    const objects = Testing.synth(chart);
+    const own = (o: any) => Object.keys(o.metadata.annotations).filter((k) => !k.startsWith('cdk8s-hardened.io/'));
+    expect(own(byKind(objects, 'Namespace'))).toEqual(['exceptions.cdk8s-hardened.io/HK-NAMESPACE-002']);
+    expect(own(byKind(objects, 'ResourceQuota'))).toEqual(['exceptions.cdk8s-hardened.io/HK-NAMESPACE-003']);
+  });
+});
