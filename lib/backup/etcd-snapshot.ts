@@ -123,6 +123,10 @@ export class EtcdSnapshot extends Construct {
       this.refuse('retentionDays', `is ${retention}, shorter than the longest gap between snapshots (${describeDuration(Duration.seconds(worstCaseIntervalSeconds(parsed)))})`,
         'keep snapshots at least as long as the schedule\'s longest gap, so one always exists.', 'HK-BACKUP-006');
     }
+    if ((props as { storageClassName?: unknown }).storageClassName !== undefined) {
+      this.refuse('storageClassName', 'is given, but an EtcdSnapshot takes a storageClass',
+        'write storageClass: StorageClass.fromName(\'<name>\', \'<who creates it>\') or a StorageClass of the app.', 'HK-BACKUP-006');
+    }
     const storageClass = resolveStorageClass((prop, problem, fix, practiceId) => this.refuse(prop, problem, fix, practiceId ?? 'HK-BACKUP-006'),
       'storageClass', props.storageClass);
     const pkiPath = props.pkiPath ?? '/etc/kubernetes/pki/etcd';

@@ -129,6 +129,11 @@ export class CisBenchmark extends Construct {
     if (!Number.isInteger(retention) || retention < 1) {
       this.refuse('retentionDays', `is ${retention}, not a whole number of days of at least 1`, 'keep results e.g. 90 days.', 'HK-CLUSTER-005');
     }
+    // The former prop, from plain JavaScript, would otherwise be ignored and the claims silently take the default class.
+    if ((props as { storageClassName?: unknown }).storageClassName !== undefined) {
+      this.refuse('storageClassName', `is given, but a ${CONSTRUCT} takes a storageClass`,
+        'write storageClass: StorageClass.fromName(\'<name>\', \'<who creates it>\') or a StorageClass of the app.');
+    }
     const storageClass = props.storageClass === undefined ? undefined : resolveStorageClass(this.refuse, 'storageClass', props.storageClass);
     const nsName = props.namespace ?? 'cis-benchmark';
     this.namespace = new PrivilegedNamespace(this, 'Namespace', {

@@ -1,6 +1,7 @@
 import { ApiObject, Chart, Duration, Size, Testing } from 'cdk8s';
 import { WebApiDbChart } from '../../examples/web-api-db';
 import { BackupPlan, VolumeData } from '../../lib/backup/backup-plan';
+import { EtcdSnapshot } from '../../lib/backup/etcd-snapshot';
 import { CisBenchmark } from '../../lib/cluster/cis-benchmark';
 import { coherenceProblems, EXTERNAL_REFERENCES_ANNOTATION } from '../../lib/coherence/coherence';
 import { LockedNamespace } from '../../lib/namespace/locked-namespace';
@@ -122,6 +123,20 @@ describe('StorageClass references are judged like PriorityClass references', () 
       + 'Fix: write storageClass: StorageClass.fromName(\'<name>\', \'<who creates it>\') or a StorageClass of the app.');
     expect(refusal(() => new LockedNamespace(Testing.chart(), 'shop', { owner: 'shop-team', storageClassName: 'ssd' } as any))).toBe(
       '[test/shop] LockedNamespace prop \'storageClassName\' is given, but a LockedNamespace takes a storageClass.\n'
+      + 'Fix: write storageClass: StorageClass.fromName(\'<name>\', \'<who creates it>\') or a StorageClass of the app.');
+    const kubeBench = `registry.example.com/tools/kube-bench:v0.10.1@sha256:${'d'.repeat(64)}`;
+    expect(refusal(() => new CisBenchmark(Testing.chart(), 'cis', { owner: 'platform-team', image: kubeBench, kubernetesVersion: '1.28', storageClassName: 'gp3' } as any)))
+      .toBe('[test/cis] CisBenchmark prop \'storageClassName\' is given, but a CisBenchmark takes a storageClass.\n'
+        + 'Fix: write storageClass: StorageClass.fromName(\'<name>\', \'<who creates it>\') or a StorageClass of the app.');
+    expect(refusal(() => new EtcdSnapshot(Testing.chart(), 'etcd', {
+      selfManagedControlPlane: true,
+      owner: 'platform-team',
+      etcdImage: `registry.k8s.io/etcd:3.6.4-0@sha256:${'b'.repeat(64)}`,
+      encryptImage: `registry.example.com/tools/age:1.2.1@sha256:${'c'.repeat(64)}`,
+      recipient: 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
+      storageClassName: 'efs-encrypted',
+    } as any))).toBe('[test/etcd] EtcdSnapshot prop \'storageClassName\' is given, but an EtcdSnapshot takes a storageClass.\n'
+      + 'Practice HK-BACKUP-006 (etcd snapshots to an RWX volume, exceptions recorded) refuses it.\n'
       + 'Fix: write storageClass: StorageClass.fromName(\'<name>\', \'<who creates it>\') or a StorageClass of the app.');
   });
 
