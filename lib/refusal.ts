@@ -13,7 +13,21 @@ export type Refuse = (prop: string, problem: string, fix: string, practiceId?: s
 export function shown(value: unknown): string {
   if (Array.isArray(value)) return 'a list';
   if (value !== null && typeof value === 'object') return 'an object';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value); // JSON would show NaN and Infinity as null
   return JSON.stringify(value) ?? 'undefined';
+}
+
+/** A prop value as a refusal quotes it: text in single quotes, as the user wrote it; anything else as `shown` shows it. */
+export function quoted(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : shown(value);
+}
+
+/**
+ * Whether `value` is text matching `pattern`. `RegExp.test` turns its argument into text first, so `42`, `[42]` or
+ * `true` would pass a pattern of letters and digits: every prop checked against a pattern goes through here.
+ */
+export function isText(value: unknown, pattern: RegExp): value is string {
+  return typeof value === 'string' && pattern.test(value);
 }
 
 /** The one refusal helper of the library: a refusal function bound to a construct and the class name the user wrote. */

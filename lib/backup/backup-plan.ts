@@ -10,7 +10,7 @@ import { PROTECTED_BY_ANNOTATION } from '../practices/checks/backup/util';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { PracticeException } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
-import { Refuse, refuser } from '../refusal';
+import { isText, quoted, Refuse, refuser } from '../refusal';
 import { IMountableSecret } from '../secrets/mountable-secret';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
@@ -341,8 +341,8 @@ export class BackupPlan extends Construct implements IBackupPlan {
   }
 
   private validateName(prop: string, name: string): void {
-    if (!DNS_LABEL.test(name) || name.length > 63) {
-      this.refuse(prop, `is '${name}', not a DNS label`, 'use lower-case letters, digits and \'-\', at most 63 characters.');
+    if (!isText(name, DNS_LABEL) || name.length > 63) {
+      this.refuse(prop, `is ${quoted(name)}, not a DNS label`, 'use lower-case letters, digits and \'-\', at most 63 characters.');
     }
   }
 
@@ -413,8 +413,8 @@ export class BackupPlan extends Construct implements IBackupPlan {
       this.refuse('storage.region', `is ${JSON.stringify(s.region) ?? 'undefined'}, not a region name`,
         'give the bucket\'s region, e.g. \'eu-west-1\' (an S3-compatible store takes its configured region, often \'us-east-1\').', 'HK-BACKUP-003');
     }
-    if (s.s3Url !== undefined && !/^https:\/\/[^\s/]+(\/\S*)?$/.test(s.s3Url)) {
-      this.refuse('storage.s3Url', `is '${s.s3Url}', not an https:// endpoint`, 'serve the S3-compatible store over TLS and give its https:// URL.', 'HK-BACKUP-003');
+    if (s.s3Url !== undefined && !isText(s.s3Url, /^https:\/\/[^\s/]+(\/\S*)?$/)) {
+      this.refuse('storage.s3Url', `is ${quoted(s.s3Url)}, not an https:// endpoint`, 'serve the S3-compatible store over TLS and give its https:// URL.', 'HK-BACKUP-003');
     }
     const config: Record<string, string> = { region: s.region, kmsKeyId: s.kmsKeyId, checksumAlgorithm: 'SHA256' };
     if (s.s3Url !== undefined) {
@@ -436,8 +436,8 @@ export class BackupPlan extends Construct implements IBackupPlan {
   }
 
   private hook(h: BackupHook, index: number): schedule.ScheduleSpecTemplateHooksResources {
-    if (!DNS_LABEL.test(h.name)) {
-      this.refuse(`hooks[${index}].name`, `is '${h.name}', not a DNS label`, 'name the hook in lower case, e.g. \'postgres-dump\'.');
+    if (!isText(h.name, DNS_LABEL) || h.name.length > 63) {
+      this.refuse(`hooks[${index}].name`, `is ${quoted(h.name)}, not a DNS label`, 'name the hook in lower case, e.g. \'postgres-dump\'.');
     }
     if (!h.pre?.length && !h.post?.length) {
       this.refuse(`hooks[${index}]`, 'has neither a pre nor a post command', 'give pre (run before the pod is backed up), post, or both.');

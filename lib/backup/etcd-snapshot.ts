@@ -3,13 +3,15 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { objectMeta, requirePinnedImage } from '../cluster/object-meta';
 import { PrivilegedNamespace } from '../cluster/privileged-namespace';
+import { requireOwner } from '../namespace/namespace-guards';
 import { PracticeException } from '../practices/exceptions';
-import { Refuse, refuser } from '../refusal';
+import { isText, quoted, Refuse, refuser } from '../refusal';
 import { IStorageClass, resolveStorageClass, storageClassAnnotations } from '../storage/storage-class';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
 import { describeDuration } from '../units/duration';
+import { parseQuantity } from '../units/quantity';
 import { systemJobPodSpec } from '../workload/system-job-pod';
 
 const CONSTRUCT = 'EtcdSnapshot';
@@ -102,11 +104,12 @@ export class EtcdSnapshot extends Construct {
       this.refuse('selfManagedControlPlane', 'is not true; managed control planes (EKS, GKE, AKS) do not expose etcd',
         'rely on the provider\'s etcd backups on a managed cluster; set selfManagedControlPlane: true only for kubeadm-style control planes.', 'HK-BACKUP-006');
     }
+    requireOwner(this.refuse, props.owner);
     const etcdImage = requirePinnedImage(this, CONSTRUCT, 'etcdImage', props.etcdImage);
     const encryptImage = requirePinnedImage(this, CONSTRUCT, 'encryptImage', props.encryptImage);
-    if (!/^age1[02-9ac-hj-np-z]{58}$/.test(props.recipient ?? '')) {
+    if (!isText(props.recipient, /^age1[02-9ac-hj-np-z]{58}$/)) {
       // The value is not echoed: a private key given here by mistake must not reach logs.
-      const what = /^AGE-SECRET-KEY-/i.test(props.recipient ?? '') ? 'an age private key, which must never reach the cluster' : 'not an age X25519 recipient';
+      const what = isText(props.recipient, /^AGE-SECRET-KEY-/i) ? 'an age private key, which must never reach the cluster' : 'not an age X25519 recipient';
       this.refuse('recipient', `is ${what}`,
         'give the public key printed by \'age-keygen -y\' (age1 followed by 58 characters); keep the private key off the cluster.', 'HK-BACKUP-006');
     }
@@ -131,11 +134,14 @@ export class EtcdSnapshot extends Construct {
       'storageClass', props.storageClass);
     const pkiPath = props.pkiPath ?? '/etc/kubernetes/pki/etcd';
     const cert = props.clientCertificate ?? 'healthcheck-client';
-    if (!/^\/[A-Za-z0-9._/-]+$/.test(pkiPath) || !/^[A-Za-z0-9._-]+$/.test(cert)) {
-      this.refuse('pkiPath', `is '${pkiPath}' with certificate '${cert}', not an absolute host path and a file base name`,
+    if (!isText(pkiPath, /^\/[A-Za-z0-9._/-]+$/) || !isText(cert, /^[A-Za-z0-9._-]+$/)) {
+      this.refuse('pkiPath', `is ${quoted(pkiPath)} with certificate ${quoted(cert)}, not an absolute host path and a file base name`,
         'give e.g. pkiPath \'/etc/kubernetes/pki/etcd\' and clientCertificate \'etcd-backup-client\'.', 'HK-BACKUP-006');
     }
     const storage = props.storage ?? '20Gi';
+    if (typeof storage !== 'string' || !(parseQuantity(storage)! > 0)) {
+      this.refuse('storage', `is ${quoted(storage)}, not a Kubernetes quantity`, 'give the snapshot volume\'s size, e.g. \'20Gi\'.', 'HK-BACKUP-006');
+    }
 
     const nsName = props.namespace ?? 'etcd-backup';
     this.namespace = new PrivilegedNamespace(this, 'Namespace', {

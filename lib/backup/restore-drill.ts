@@ -4,9 +4,10 @@ import { Construct } from 'constructs';
 import { objectMeta, requirePinnedImage } from '../cluster/object-meta';
 import * as velero from '../imports/velero-restore-velero.io';
 import { LockedNamespace, NamespaceQuota } from '../namespace/locked-namespace';
+import { requireOwner } from '../namespace/namespace-guards';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL } from '../practices/manifest';
-import { Refuse, refuser } from '../refusal';
+import { isText, quoted, Refuse, refuser, shown } from '../refusal';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
@@ -150,10 +151,11 @@ export class RestoreDrill extends Construct {
     const plan = props.plan;
     const source = this.sourceNamespace(plan, props.namespace);
     const drillName = props.drillNamespace ?? `${source}-restore-drill`;
-    if (!DNS_LABEL.test(drillName) || drillName.length > 63 || isReservedNamespace(drillName) || plan.namespaces.includes(drillName)) {
-      this.refuse('drillNamespace', `is '${drillName}', not a scratch namespace of its own`,
+    if (!isText(drillName, DNS_LABEL) || drillName.length > 63 || isReservedNamespace(drillName) || plan.namespaces.includes(drillName)) {
+      this.refuse('drillNamespace', `is ${quoted(drillName)}, not a scratch namespace of its own`,
         'restore into a dedicated namespace that is neither protected by the plan nor a system namespace, e.g. \'<namespace>-restore-drill\'.', 'HK-BACKUP-005');
     }
+    requireOwner(this.refuse, props.owner);
     const image = requirePinnedImage(this, CONSTRUCT, 'image', props.image);
     const interval = this.validateTiming(plan, props.schedule, props.rto);
     const apiServer = this.apiServer(props.apiServer);
@@ -326,6 +328,9 @@ export class RestoreDrill extends Construct {
         + `(${describeDuration(plan.ttl)}), so backups expire without ever being drilled`,
       `drill at least every ${describeDuration(plan.ttl)}, or raise the BackupPlan ttl to at least ${describeDuration(interval)}.`, 'HK-BACKUP-005');
     }
+    if (!(rto instanceof Duration) || Number.isNaN(seconds(rto))) {
+      this.refuse('rto', `is ${shown(rto)}, not a Duration`, 'give the recovery time objective, e.g. Duration.minutes(30).', 'HK-BACKUP-005');
+    }
     if (seconds(rto) < 60) {
       this.refuse('rto', `is ${describeDuration(rto)}, shorter than a restore can take`, 'give the recovery time objective, at least Duration.minutes(1).', 'HK-BACKUP-005');
     }
@@ -333,31 +338,34 @@ export class RestoreDrill extends Construct {
   }
 
   private apiServer(endpoint: ApiServerEndpoint): { cidrs: string[]; port: number; audience: string } {
-    const cidrs = endpoint?.cidrs ?? [];
-    const port = endpoint?.port ?? 443;
-    if (cidrs.length === 0) {
-      this.refuse('apiServer.cidrs', 'is empty, so the runner could not reach the API server',
+    if (endpoint === null || typeof endpoint !== 'object' || Array.isArray(endpoint)) {
+      this.refuse('apiServer', `is ${shown(endpoint)}, not { cidrs, port }`, 'give the API server endpoints, e.g. { cidrs: [\'10.0.0.10/32\'], port: 6443 }.', 'HK-NETWORK-003');
+    }
+    const cidrs: unknown = endpoint.cidrs ?? [];
+    const port = endpoint.port ?? 443;
+    if (!Array.isArray(cidrs) || cidrs.length === 0) {
+      this.refuse('apiServer.cidrs', `is ${Array.isArray(cidrs) ? 'empty' : `${shown(cidrs)}, not a list`}, so the runner could not reach the API server`,
         'list the API server endpoint addresses (kubectl get endpoints kubernetes), e.g. [\'10.0.0.10/32\'].', 'HK-NETWORK-003');
     }
-    for (const cidr of cidrs) {
-      const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+    for (const cidr of cidrs as unknown[]) {
+      const m = typeof cidr === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr) : null;
       if (!m || m.slice(1, 5).some((o) => Number(o) > 255) || Number(m[5]) < 24 || Number(m[5]) > 32) {
-        this.refuse('apiServer.cidrs', `contains '${cidr}', not an IPv4 CIDR of /24 or narrower`,
+        this.refuse('apiServer.cidrs', `contains ${quoted(cidr)}, not an IPv4 CIDR of /24 or narrower`,
           'give the API server endpoints as /32 addresses, e.g. \'10.0.0.10/32\'.', 'HK-NETWORK-004');
       }
-      if (cidr.startsWith('169.254.')) {
+      if ((cidr as string).startsWith('169.254.')) {
         this.refuse('apiServer.cidrs', `contains '${cidr}', a link-local range that holds the cloud metadata endpoint`,
           'give the API server endpoint addresses, not link-local ones.', 'HK-NETWORK-010');
       }
     }
     if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      this.refuse('apiServer.port', `is ${port}, not a TCP port`, 'give the endpoints\' port, usually 443 or 6443.', 'HK-NETWORK-003');
+      this.refuse('apiServer.port', `is ${shown(port)}, not a TCP port`, 'give the endpoints\' port, usually 443 or 6443.', 'HK-NETWORK-003');
     }
     const audience = endpoint?.audience ?? 'https://kubernetes.default.svc.cluster.local';
-    if (!/^\S+$/.test(audience)) {
-      this.refuse('apiServer.audience', `is '${audience}', not a token audience`, 'give one of the API server\'s --api-audiences, usually its issuer URL.', 'HK-RBAC-002');
+    if (!isText(audience, /^\S+$/)) {
+      this.refuse('apiServer.audience', `is ${quoted(audience)}, not a token audience`, 'give one of the API server\'s --api-audiences, usually its issuer URL.', 'HK-RBAC-002');
     }
-    return { cidrs: [...cidrs].sort(), port, audience };
+    return { cidrs: [...(cidrs as string[])].sort(), port, audience };
   }
 }
 

@@ -1,7 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { objectMeta } from '../cluster/object-meta';
-import { DnsLocation, KUBE_DNS, namespaceGuardSpecs } from '../namespace/namespace-guards';
+import { DnsLocation, KUBE_DNS, namespaceGuardSpecs, requireNamespaceName } from '../namespace/namespace-guards';
 import { Refuse, refuser } from '../refusal';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
@@ -53,11 +53,12 @@ export class VeleroNamespaceLock extends Construct {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
     enableAppChecks(this);
+    const namespace = requireNamespaceName(this.refuse, 'namespace', props.namespace, 'velero');
     const apiServer = this.endpoint('apiServer', props.apiServer, 24);
     const objectStore = this.endpoint('objectStore', props.objectStore, 8);
     const guards = namespaceGuardSpecs(props.dns ?? KUBE_DNS, {}, { defaultRequest: {}, default: {}, max: {}, maxClaimStorage: '1Gi' });
     const meta = (childId: string, name: string) => objectMeta({
-      scope: this, id: childId, name, namespace: props.namespace, appName: 'velero', partOf: props.namespace,
+      scope: this, id: childId, name, namespace, appName: 'velero', partOf: namespace,
     });
     const egressTo = (endpoint: { cidrs: string[]; port: number }) => ({
       to: endpoint.cidrs.map((cidr) => ({ ipBlock: { cidr } })),

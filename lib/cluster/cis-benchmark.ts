@@ -1,9 +1,10 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { objectMeta, requirePinnedImage } from './object-meta';
-import { Refuse, refuser } from '../refusal';
 import { PrivilegedNamespace } from './privileged-namespace';
+import { requireOwner } from '../namespace/namespace-guards';
 import { PracticeException } from '../practices/exceptions';
+import { isText, quoted, Refuse, refuser } from '../refusal';
 import { resolveStorageClass, IStorageClass, storageClassAnnotations } from '../storage/storage-class';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
@@ -110,6 +111,7 @@ export class CisBenchmark extends Construct {
     super(scope, id);
     SynthPass.of(this).checkRenderedObjects(this);
     enableAppChecks(this);
+    requireOwner(this.refuse, props.owner);
     const image = requirePinnedImage(this, CONSTRUCT, 'image', props.image);
     const version = KubernetesTarget.agree(this, CONSTRUCT, 'kubernetesVersion', props.kubernetesVersion);
     const benchmark = props.benchmark ?? benchmarkFor(version);
@@ -117,8 +119,8 @@ export class CisBenchmark extends Construct {
       this.refuse('kubernetesVersion', `is '${version}', which the kube-bench version mapping does not cover`,
         'give benchmark explicitly (a directory under kube-bench cfg/, e.g. \'cis-1.12\' or \'eks-1.5.0\').', 'HK-CLUSTER-005');
     }
-    if (!/^[a-z]+-[0-9][0-9.]*$/.test(benchmark)) {
-      this.refuse('benchmark', `is '${benchmark}', not a kube-bench benchmark id`, 'give e.g. \'cis-1.10\'.', 'HK-CLUSTER-005');
+    if (!isText(benchmark, /^[a-z]+-[0-9][0-9.]*$/)) {
+      this.refuse('benchmark', `is ${quoted(benchmark)}, not a kube-bench benchmark id`, 'give e.g. \'cis-1.10\'.', 'HK-CLUSTER-005');
     }
     const cron = props.schedule ?? '0 3 * * 0';
     const parsed = parseCron(cron);

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { PracticeException } from '../practices/exceptions';
 import { recordedExceptionAnnotations } from '../practices/peer-exemptions';
 import { provenanceAnnotations, provenanceLabels } from '../provenance';
-import { refuser } from '../refusal';
+import { isText, quoted, refuser } from '../refusal';
 
 /** Helpers the backup and cluster constructs share to label, annotate and refuse the same way. */
 
@@ -46,9 +46,9 @@ export function objectMeta(o: MetaOptions) {
 const PINNED = /^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(\.[a-z0-9-]+)*\/[^\s@]+@sha256:[a-f0-9]{64}$/;
 
 /** Refuses an image that is not a fully qualified reference pinned by sha256 digest (HK-IMAGE-001). */
-export function requirePinnedImage(scope: Construct, construct: string, prop: string, image: string): string {
-  if (!PINNED.test(image) || !image.split('/')[0].includes('.')) {
-    refuser(scope, construct)(prop, `is '${image}', not a fully qualified image pinned by digest`,
+export function requirePinnedImage(scope: Construct, construct: string, prop: string, image: unknown): string {
+  if (!isText(image, PINNED) || !image.split('/')[0].includes('.')) {
+    return refuser(scope, construct)(prop, `is ${quoted(image)}, not a fully qualified image pinned by digest`,
       'give \'<registry>/<repository>[:tag]@sha256:<64 hex digits>\', e.g. \'registry.k8s.io/etcd:3.6.4-0@sha256:…\'.', 'HK-IMAGE-001');
   }
   return image;

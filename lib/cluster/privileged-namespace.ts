@@ -2,14 +2,16 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { objectMeta } from './object-meta';
 import { adoptNamespacedChildren } from '../namespace/adoption';
-import { KUBE_DNS, namespaceGuardSpecs } from '../namespace/namespace-guards';
+import { KUBE_DNS, namespaceGuardSpecs, requireOwner } from '../namespace/namespace-guards';
 import { INamespaceScope, markNamespaceScope } from '../namespace/namespace-scope';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
+import { isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
-import { Refuse, refuser } from '../refusal';
+import { isText, quoted, Refuse, refuser } from '../refusal';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 import { KubernetesTarget } from '../target/kubernetes-target';
+import { parseQuantity } from '../units/quantity';
 
 /** Props of PrivilegedNamespace. */
 export interface PrivilegedNamespaceProps {
@@ -58,17 +60,25 @@ export class PrivilegedNamespace extends Construct implements INamespaceScope {
     this.partOf = props.name;
     // Node agents and jobs created under it land in it (SecureDaemonSet, SecureJob, SecureCronJob).
     markNamespaceScope(this);
-    if (!DNS_LABEL.test(props.name) || props.name.length > 63 || isReservedNamespace(props.name)) {
-      this.refuse('name', `is '${props.name}', not a DNS label of its own (never default or kube-*)`,
+    if (!isText(props.name, DNS_LABEL) || props.name.length > 63 || isReservedNamespace(props.name)) {
+      this.refuse('name', `is ${quoted(props.name)}, not a DNS label of its own (never default or kube-*)`,
         'give the job its own namespace, e.g. \'etcd-backup\' or \'cis-benchmark\'.', 'HK-NAMESPACE-001');
     }
+    const owner = requireOwner(this.refuse, props.owner);
+    if (!isAcceptableReason(props.reason)) {
+      this.refuse('reason', `is ${quoted(props.reason)}, not a reason of at least ${MIN_REASON_LENGTH} characters`,
+        'say why the namespace\'s jobs need host access, e.g. \'etcd snapshot pods read the etcd PKI through a hostPath\'.', 'HK-NAMESPACE-002');
+    }
     const version = props.podSecurityVersion ?? KubernetesTarget.podSecurityVersion(this);
-    if (!/^v1\.(0|[1-9][0-9]*)$/.test(version)) {
-      this.refuse('podSecurityVersion', `is '${version}', not a pinned Pod Security version (v1.<minor>)`,
+    if (!isText(version, /^v1\.(0|[1-9][0-9]*)$/)) {
+      this.refuse('podSecurityVersion', `is ${quoted(version)}, not a pinned Pod Security version (v1.<minor>)`,
         'write it as \'v1.28\'.', 'HK-NAMESPACE-002');
     }
     KubernetesTarget.agree(this, 'PrivilegedNamespace', 'podSecurityVersion', version);
     const maxClaim = props.maxClaimStorage ?? '50Gi';
+    if (typeof maxClaim !== 'string' || parseQuantity(maxClaim) === undefined) {
+      this.refuse('maxClaimStorage', `is ${quoted(maxClaim)}, not a Kubernetes quantity`, 'write e.g. \'20Gi\'.', 'HK-NAMESPACE-004');
+    }
     const meta = (childId: string, name: string) => objectMeta({
       scope: this, id: childId, name, namespace: this.name, appName: this.name, partOf: this.name,
     });
@@ -80,7 +90,7 @@ export class PrivilegedNamespace extends Construct implements INamespaceScope {
         appName: this.name,
         partOf: this.name,
         labels: {
-          'owner': props.owner,
+          owner,
           'pod-security.kubernetes.io/enforce': 'privileged',
           'pod-security.kubernetes.io/enforce-version': version,
           'pod-security.kubernetes.io/audit': 'restricted',

@@ -7,6 +7,7 @@ import { ResolvedBackend } from '../ingress/backend';
 import { IngressController } from '../ingress/ingress-controller';
 import { admitController } from '../ingress/secure-ingress';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
+import { requirePartOf } from '../namespace/namespace-guards';
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
 import { Refuse, refuser } from '../refusal';
@@ -65,7 +66,8 @@ export function routeHead(scope: Construct, construct: string, id: string, props
   }
   const namespace = routeNamespace(refuse, scope, props.namespace, gateway);
   const { hostnames, parentRefs } = attachToListeners(refuse, exceptions, gateway, namespace, props.hostnames);
-  return { refuse, exceptions, gateway, name, namespace, hostnames, parentRefs, partOf: props.partOf ?? partOfFor(scope) };
+  const partOf = props.partOf === undefined ? partOfFor(scope) : requirePartOf(refuse, props.partOf);
+  return { refuse, exceptions, gateway, name, namespace, hostnames, parentRefs, partOf };
 }
 
 /** The `metadata.annotations` recording the route's exceptions, if any. */

@@ -7,6 +7,7 @@ import * as http from '../imports/gateway-httproute-gateway.networking.k8s.io';
 import { IngressController } from '../ingress/ingress-controller';
 import { certificateSpec, TlsSource, validateTlsSource } from '../ingress/tls';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
+import { requirePartOf } from '../namespace/namespace-guards';
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
 import { Refuse, refuser } from '../refusal';
@@ -195,7 +196,7 @@ export class SecureGateway extends Construct implements IGateway {
         },
       });
     }
-    const partOf = props.partOf ?? partOfFor(this);
+    const partOf = props.partOf === undefined ? partOfFor(this) : requirePartOf(refuse, props.partOf);
     for (const o of [this.resource, this.certificate, this.redirectRoute]) if (o) stampProvenance(o, { name: this.name, partOf });
   }
 }

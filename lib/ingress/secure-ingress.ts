@@ -6,6 +6,7 @@ import { certificateSpec, TlsSource, validateTlsSource } from './tls';
 import { ExceptionSet } from '../exceptions/exception-set';
 import * as certmanager from '../imports/certmanager-certificate-cert-manager.io';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
+import { requirePartOf } from '../namespace/namespace-guards';
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
 import { Refuse, refuser } from '../refusal';
@@ -165,7 +166,7 @@ export class SecureIngress extends Construct {
     SynthPass.of(this).checkRenderedObjects(this);
 
     admitController(controller, backends);
-    const partOf = props.partOf ?? partOfFor(this);
+    const partOf = props.partOf === undefined ? partOfFor(this) : requirePartOf(refuse, props.partOf);
     for (const o of [this.resource, ...(this.certificate ? [this.certificate] : [])]) stampProvenance(o, { name: this.name, partOf });
   }
 }

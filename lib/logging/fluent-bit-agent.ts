@@ -8,7 +8,9 @@ import {
 import { objectMeta } from '../cluster/object-meta';
 import { PrivilegedNamespace } from '../cluster/privileged-namespace';
 import * as monitoring from '../imports/service-monitor-monitoring.coreos.com';
+import { requireOwner } from '../namespace/namespace-guards';
 import { PracticeException } from '../practices/exceptions';
+import { refuser } from '../refusal';
 import { checkLabels, checkNamespaceName, orDefault, refuseRuntime, shown } from '../runtime/runtime-props';
 import { IMountableSecret } from '../secrets/mountable-secret';
 import { IPriorityClass, PriorityClass, PriorityTier } from '../workload/priority-class';
@@ -184,6 +186,7 @@ export class FluentBitAgent extends Construct {
   constructor(scope: Construct, id: string, props: FluentBitAgentProps) {
     super(scope, id);
     props = props ?? ({} as FluentBitAgentProps);
+    requireOwner(refuser(this, CONSTRUCT), props.owner);
     const nsName = checkNamespaceName(this, CONSTRUCT, 'namespace', orDefault(props.namespace, 'logging'));
     const prometheusNamespace = checkNamespaceName(this, CONSTRUCT, 'prometheusNamespace', orDefault(props.prometheusNamespace, 'monitoring'));
     const { destination, roleArn, clientCertificate, port } = this.destination(props.destination);

@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { adoptNamespacedChildren } from './adoption';
-import { namespaceGuardSpecs, resolveDnsLocation } from './namespace-guards';
+import { namespaceGuardSpecs, requireOwner, requirePartOf, resolveDnsLocation } from './namespace-guards';
 import { ExceptionSet } from '../exceptions/exception-set';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
 import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
@@ -13,7 +13,7 @@ import { isReservedNamespace } from '../practices/checks/namespace/dedicated-nam
 import { PracticeException } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { provenanceAnnotations, provenanceLabels } from '../provenance';
-import { refuser, shown } from '../refusal';
+import { isText, quoted, refuser, shown } from '../refusal';
 import { IStorageClass, resolveStorageClass } from '../storage/storage-class';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
@@ -313,10 +313,8 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
     this.name = props.name ?? id;
     this.mesh = props.mesh ?? NamespaceMesh.NONE;
     this.validateName();
-    if (!props.owner || !DNS_LABEL.test(props.owner)) {
-      this.refuse('owner', `is '${props.owner}', not a label value naming a team`, 'name the owning team in lower case, e.g. \'payments-team\'.', 'HK-NAMESPACE-005');
-    }
-    const partOf = this.partOf = props.partOf ?? this.name;
+    const owner = requireOwner(refuser(this, 'LockedNamespace'), props.owner);
+    const partOf = this.partOf = props.partOf === undefined ? this.name : requirePartOf(refuser(this, 'LockedNamespace'), props.partOf);
     const version = props.podSecurityVersion === undefined
       ? KubernetesTarget.podSecurityVersion(this)
       : `v${KubernetesTarget.agree(this, 'LockedNamespace', 'podSecurityVersion', this.podSecurityVersion(props.podSecurityVersion))}`;
@@ -355,7 +353,7 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
     this.namespace = new k8s.KubeNamespace(this, 'Resource', {
       metadata: {
         name: this.name,
-        labels: { ...psa, ...common, owner: props.owner, [LOCKED_LABEL]: 'true', ...this.meshLabels() },
+        labels: { ...psa, ...common, owner, [LOCKED_LABEL]: 'true', ...this.meshLabels() },
         annotations: {
           ...provenance('Resource'),
           ...(this.allowedRegistries.length > 0 ? { [ALLOWED_REGISTRIES_ANNOTATION]: this.allowedRegistries.join(',') } : {}),
@@ -423,8 +421,8 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
   }
 
   private validateName(): void {
-    if (!DNS_LABEL.test(this.name) || this.name.length > 63) {
-      this.refuse('name', `is '${this.name}', not a DNS label`, 'use lower-case letters, digits and \'-\', at most 63 characters.', 'HK-NAMESPACE-001');
+    if (!isText(this.name, DNS_LABEL) || this.name.length > 63) {
+      this.refuse('name', `is ${quoted(this.name)}, not a DNS label`, 'use lower-case letters, digits and \'-\', at most 63 characters.', 'HK-NAMESPACE-001');
     }
     if (isReservedNamespace(this.name)) {
       this.refuse('name', `is '${this.name}', a reserved namespace`, 'give the application its own namespace, e.g. \'payments\'.', 'HK-NAMESPACE-001');
@@ -436,8 +434,8 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
       this.refuse('podSecurityVersion', 'is \'latest\', which lets a cluster upgrade change the rules silently',
         'pin the target minor, e.g. \'v1.28\'.', 'HK-NAMESPACE-002');
     }
-    if (!PSA_VERSION.test(version)) {
-      this.refuse('podSecurityVersion', `is '${version}', not a Pod Security version (v1.<minor>)`, 'write it as \'v1.28\' (no patch level, no leading zero).', 'HK-NAMESPACE-002');
+    if (!isText(version, PSA_VERSION)) {
+      this.refuse('podSecurityVersion', `is ${quoted(version)}, not a Pod Security version (v1.<minor>)`, 'write it as \'v1.28\' (no patch level, no leading zero).', 'HK-NAMESPACE-002');
     }
     return version;
   }
@@ -558,8 +556,8 @@ class ImportedLockedNamespace extends Construct implements ILockedNamespace {
     super(scope, id);
     enableAppChecks(this);
     Object.defineProperty(this, LOCKED_NAMESPACE, { value: true });
-    if (!DNS_LABEL.test(name) || isReservedNamespace(name)) {
-      refuser(this, 'LockedNamespace.fromName')('name', `is '${name}', not a lockable namespace name`,
+    if (!isText(name, DNS_LABEL) || isReservedNamespace(name)) {
+      refuser(this, 'LockedNamespace.fromName')('name', `is ${quoted(name)}, not a lockable namespace name`,
         'name the application namespace that was locked elsewhere, e.g. \'payments\'.', 'HK-NAMESPACE-001');
     }
     this.allowedRegistries = validateAllowedRegistries(this, 'LockedNamespace.fromName', 'allowedRegistries', options.allowedRegistries ?? []);

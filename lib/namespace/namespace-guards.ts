@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
+import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { DNS_LABEL, LABEL_VALUE, QUALIFIED_KEY } from '../practices/manifest';
-import { Refuse, shown } from '../refusal';
+import { isText, quoted, Refuse, shown } from '../refusal';
 
 /** Where the cluster's DNS pods run, for the DNS-only egress policy (HK-NETWORK-002). */
 export interface DnsLocation {
@@ -108,4 +109,31 @@ export function resolveDnsLocation(refuse: Refuse, prop: string, given: unknown)
     }
   }
   return { namespace, podLabels: { ...(podLabels as Record<string, string>) } };
+}
+
+/**
+ * The owning team, written as the namespace's `owner` label (HK-NAMESPACE-005): a lower-case DNS label. Every
+ * construct that creates a namespace for the user checks it under its own name, before the namespace is made.
+ */
+export function requireOwner(refuse: Refuse, owner: unknown): string {
+  if (!isText(owner, DNS_LABEL) || owner.length > 63) {
+    refuse('owner', `is ${quoted(owner)}, not a label value naming a team`, 'name the owning team in lower case, e.g. \'payments-team\'.', 'HK-NAMESPACE-005');
+  }
+  return owner;
+}
+
+/** `app.kubernetes.io/part-of` given by the user (HK-AUDIT-004): a label value, never a number or list written as one. */
+export function requirePartOf(refuse: Refuse, partOf: unknown): string {
+  if (!isText(partOf, LABEL_VALUE) || partOf.length === 0) {
+    refuse('partOf', `is ${quoted(partOf)}, not a label value`, 'give at most 63 letters, digits, \'-\', \'_\' or \'.\', starting and ending alphanumeric.', 'HK-AUDIT-004');
+  }
+  return partOf;
+}
+
+/** A namespace name of its own given as `prop`: a DNS label, never `default` or `kube-*` (HK-NAMESPACE-001). */
+export function requireNamespaceName(refuse: Refuse, prop: string, value: unknown, example: string): string {
+  if (!isText(value, DNS_LABEL) || value.length > 63 || isReservedNamespace(value)) {
+    refuse(prop, `is ${quoted(value)}, not a DNS label of its own (never default or kube-*)`, `give a lower-case name such as '${example}'.`, 'HK-NAMESPACE-001');
+  }
+  return value;
 }

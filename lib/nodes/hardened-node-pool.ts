@@ -65,8 +65,12 @@ export interface INamespaceObject {
 export class HardenedNodePool extends Construct {
   /** The node selector that pins pods to the pool. */
   public readonly nodeSelector: Readonly<Record<string, string>>;
-  /** The toleration of the pool's taint (empty without one). */
-  public readonly tolerations: readonly NodePoolToleration[];
+  /** The toleration of the pool's taint (empty without one); a fresh copy each time, so it fits a workload's `tolerations` prop. */
+  public get tolerations(): NodePoolToleration[] {
+    return this._tolerations.map((t) => ({ ...t }));
+  }
+
+  private readonly _tolerations: readonly NodePoolToleration[];
   /** The `key=value` requirement written on namespaces. */
   public readonly requirement: string;
 
@@ -76,14 +80,14 @@ export class HardenedNodePool extends Construct {
     this.nodeSelector = { [label.key]: label.value };
     this.requirement = formatNodePoolRequirement(label.key, label.value);
     if (props.taint === undefined) {
-      this.tolerations = [];
+      this._tolerations = [];
     } else {
       const taint = this.pair('taint', props.taint, 'give { key: \'node.example.com/hardened\', value: \'true\' }.');
       const effect = props.taint.effect ?? 'NoSchedule';
       if (effect !== 'NoSchedule' && effect !== 'NoExecute') {
         this.refuse('taint.effect', `is ${JSON.stringify(effect)}, not NoSchedule or NoExecute`, 'use NoSchedule (or NoExecute to evict pods already running).');
       }
-      this.tolerations = [{ key: taint.key, operator: 'Equal', value: taint.value, effect }];
+      this._tolerations = [{ key: taint.key, operator: 'Equal', value: taint.value, effect }];
     }
   }
 

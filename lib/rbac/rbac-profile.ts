@@ -7,14 +7,15 @@ import { objectMeta } from '../cluster/object-meta';
 import { EXTERNAL_REFERENCES_ANNOTATION } from '../coherence/coherence';
 import { formatRefusal, HardenedError, RefusalDetails } from '../errors';
 import { enclosingNamespace } from '../namespace/enclosing-namespace';
+import { requirePartOf } from '../namespace/namespace-guards';
 import { findPractice } from '../practices/catalogue';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
 import { builtInClusterRole } from '../practices/checks/rbac/built-in-roles';
 import { RBAC_GROUP } from '../practices/checks/rbac/util';
 import { isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../practices/exceptions';
-import { describe, Manifest } from '../practices/manifest';
+import { describe, DNS_LABEL, Manifest } from '../practices/manifest';
 import { ExceptionPolicy, PracticeGroup } from '../practices/practice';
-import { refuser, shown } from '../refusal';
+import { isText, quoted, refuser, shown } from '../refusal';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 
@@ -187,8 +188,8 @@ export class RbacProfile extends Construct {
     SynthPass.of(this).checkRenderedObjects(this, { judgedByOwner: (p) => p.group === PracticeGroup.RBAC });
     enableAppChecks(this);
     this.name = props.name ?? id;
-    if (!NAME.test(this.name) || this.name.length > 63) {
-      this.refuse({ prop: 'name', problem: `is '${this.name}', not a DNS label`, fix: 'use lower-case letters, digits and \'-\', at most 63 characters.' });
+    if (!isText(this.name, NAME) || this.name.length > 63) {
+      this.refuse({ prop: 'name', problem: `is ${quoted(this.name)}, not a DNS label`, fix: 'use lower-case letters, digits and \'-\', at most 63 characters.' });
     }
     this.clusterWide = props.clusterWide !== undefined;
     if (props.clusterWide && !isAcceptableReason(props.clusterWide.reason)) {
@@ -210,6 +211,14 @@ export class RbacProfile extends Construct {
         fix: 'set namespace, create the profile inside a LockedNamespace, or give the chart a namespace.',
       });
     }
+    if (this.namespace !== undefined && (!isText(this.namespace, DNS_LABEL) || this.namespace.length > 63)) {
+      this.refuse({
+        prop: 'namespace',
+        problem: `is ${quoted(this.namespace)}, not a namespace name`,
+        practiceId: 'HK-RBAC-011',
+        fix: 'give the application\'s namespace, e.g. \'payments\' (lower-case letters, digits and \'-\').',
+      });
+    }
     if (this.namespace !== undefined && isReservedNamespace(this.namespace)) {
       this.refuse({
         prop: 'namespace',
@@ -218,7 +227,7 @@ export class RbacProfile extends Construct {
         fix: 'give the profile the application\'s own namespace, e.g. \'payments\'.',
       });
     }
-    this.partOf = props.partOf ?? this.namespace ?? this.name;
+    this.partOf = props.partOf === undefined ? this.namespace ?? this.name : requirePartOf(refuser(this, 'RbacProfile'), props.partOf);
     this.exceptions = this.validateExceptions(props.exceptions ?? [], props.clusterWide);
 
     if (props.subjects === undefined) {

@@ -4,8 +4,9 @@ import { Construct } from 'constructs';
 import { IMountableSecret } from './mountable-secret';
 import { SecretValue } from './secret-value';
 import { HardenedError, UnattributedProblem } from '../errors';
+import { DNS_LABEL, LABEL_VALUE, QUALIFIED_KEY } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
-import { refuser } from '../refusal';
+import { isText, quoted, refuser, shown } from '../refusal';
 import { SecretEntry } from './sops/secret-envelope';
 import { SopsError } from './sops/sops-error';
 import { PrepareEncryptedSecretsOptions, PreparationFailure, SopsPreparation } from './sops-preparation';
@@ -142,9 +143,24 @@ export class EncryptedSecret extends Chart implements IMountableSecret {
     Object.defineProperty(this, ENCRYPTED_SECRET, { value: true });
     const refuse = (prop: string, problem: string, fix: string, practiceId = SOPS_PRACTICE): never => refuser(this, 'EncryptedSecret')(prop, problem, fix, practiceId);
     if (!namespace) refuse('namespace', 'is not set and no enclosing chart has one', 'pass namespace, e.g. namespace: \'payments\'', 'HK-NAMESPACE-001');
-    if (!DNS_SUBDOMAIN.test(props.name) || props.name.length > 253) refuse('name', `is '${props.name}', which is not a DNS subdomain name`, 'use lowercase letters, digits, \'-\' and \'.\'');
+    if (!isText(namespace, DNS_LABEL) || namespace.length > 63) refuse('namespace', `is ${quoted(namespace)}, which is not a namespace name`, 'use lowercase letters, digits and \'-\'', 'HK-NAMESPACE-001');
+    if (!isText(props.name, DNS_SUBDOMAIN) || props.name.length > 253) refuse('name', `is ${quoted(props.name)}, which is not a DNS subdomain name`, 'use lowercase letters, digits, \'-\' and \'.\'');
+    if (props.type !== undefined && (typeof props.type !== 'string' || props.type === '')) {
+      refuse('type', `is ${quoted(props.type)}, not a Secret type`, 'use e.g. \'Opaque\' (the default) or \'kubernetes.io/tls\'');
+    }
+    if (props.previousFile !== undefined && (typeof props.previousFile !== 'string' || props.previousFile === '')) {
+      refuse('previousFile', `is ${quoted(props.previousFile)}, not a file path`, 'give the path of the previous encrypted file, or leave it out to look it up in previousDir');
+    }
     for (const [prop, map] of [['labels', props.labels], ['annotations', props.annotations]] as const) {
-      for (const key of Object.keys(map ?? {})) {
+      if (map === undefined) continue;
+      if (map === null || typeof map !== 'object' || Array.isArray(map)) refuse(prop, `is ${shown(map)}, not a map of keys to values`, 'give e.g. { \'app.kubernetes.io/name\': \'payments-api\' }');
+      for (const [key, value] of Object.entries(map)) {
+        if (!QUALIFIED_KEY.test(key) || key.length > 316) refuse(`${prop}.${key}`, 'is not a valid key', 'use an optional DNS prefix and a name, e.g. \'app.kubernetes.io/name\'');
+        if (typeof value !== 'string' || (prop === 'labels' && !LABEL_VALUE.test(value))) {
+          refuse(`${prop}.${key}`, `is ${quoted(value)}, not a ${prop === 'labels' ? 'label value' : 'string'}`, 'give the value as text, e.g. \'payments-api\'');
+        }
+      }
+      for (const key of Object.keys(map)) {
         if (RESERVED_METADATA_KEYS.includes(key)) {
           refuse(prop, `has the key '${key}', which encrypted_regex ^(data|stringData)$ would encrypt, hiding it from kustomize and Flux`, 'rename the key');
         }
@@ -152,7 +168,12 @@ export class EncryptedSecret extends Chart implements IMountableSecret {
     }
     const values: Array<{ section: 'data' | 'stringData'; key: string; value: SecretValue }> = [];
     for (const section of ['data', 'stringData'] as const) {
-      for (const [key, value] of Object.entries(props[section] ?? {})) {
+      const given: unknown = props[section];
+      if (given === undefined) continue;
+      if (given === null || typeof given !== 'object' || Array.isArray(given)) {
+        refuse(section, `is ${shown(given)}, not a map of keys to SecretValues`, 'give e.g. { password: SecretValue.fromEnv(\'DB_PASSWORD\') }', PLAINTEXT_PRACTICE);
+      }
+      for (const [key, value] of Object.entries(given as Record<string, SecretValue>)) {
         if (!SECRET_KEY.test(key)) refuse(section, `has the key '${key}', which is not a valid Secret key`, 'use letters, digits, \'-\', \'_\' and \'.\'');
         if (values.some((v) => v.key === key)) refuse(section, `repeats the key '${key}' of data in stringData`, 'give each key one source');
         if (!(value instanceof SecretValue)) {
@@ -167,11 +188,14 @@ export class EncryptedSecret extends Chart implements IMountableSecret {
     if (values.filter((v) => v.value.source === 'stdin').length > 1) {
       refuse('data', 'reads standard input for more than one value', 'read one value from standard input and the others from files or environment variables');
     }
-    if (!props.recipients || props.recipients.length === 0) {
-      refuse('recipients', 'is empty', 'add SopsRecipient.kms(\'arn:aws:kms:...\') and/or SopsRecipient.age(\'age1...\')');
+    if (!Array.isArray(props.recipients) || props.recipients.length === 0) {
+      refuse('recipients', Array.isArray(props.recipients) ? 'is empty' : `is ${shown(props.recipients)}, not a list of recipients`, 'add SopsRecipient.kms(\'arn:aws:kms:...\') and/or SopsRecipient.age(\'age1...\')');
     }
     const seen = new Set<string>();
     this.recipients = props.recipients.map((r) => {
+      if (typeof (r as unknown as SopsRecipient | null)?._problem !== 'function') {
+        refuse('recipients', `holds ${shown(r)}, not a SopsRecipient`, 'use SopsRecipient.age(\'age1...\') or SopsRecipient.kms(\'arn:aws:kms:<region>:<account>:key/<id>\')');
+      }
       const problem = r._problem();
       if (problem) refuse('recipients', problem, 'use SopsRecipient.age(\'age1...\') or SopsRecipient.kms(\'arn:aws:kms:<region>:<account>:key/<id>\')');
       if (seen.has(`${r.type}:${r.id}`)) refuse('recipients', `lists ${r.id} twice`, 'list each recipient once');

@@ -10,7 +10,7 @@ import {
 } from '../imports/eso-externalsecret-external-secrets.io';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { stampProvenance } from '../provenance';
-import { refuser, shown } from '../refusal';
+import { isText, quoted, refuser, shown } from '../refusal';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 
@@ -94,8 +94,8 @@ export class ExternalSecret extends Construct implements IMountableSecret {
     enableAppChecks(this);
     const refuse = (prop: string, problem: string, fix: string, practiceId: string | null = STORE_PRACTICE): never =>
       refuser(this, 'ExternalSecret')(prop, problem, fix, practiceId ?? undefined);
-    if (!DNS_SUBDOMAIN.test(props.name ?? '') || props.name.length > 253) {
-      refuse('name', `is '${props.name}', which is not a DNS subdomain name`, 'use lowercase letters, digits, \'-\' and \'.\'', null);
+    if (!isText(props.name, DNS_SUBDOMAIN) || props.name.length > 253) {
+      refuse('name', `is ${quoted(props.name)}, which is not a DNS subdomain name`, 'use lowercase letters, digits, \'-\' and \'.\'', null);
     }
     if (!props.store?.secretStoreName) refuse('store', 'is not set', 'pass a SecretStore (a namespaced store; ClusterSecretStore is not offered)');
     const namespace = props.namespace ?? props.store.secretStoreNamespace ?? enclosingNamespace(scope);

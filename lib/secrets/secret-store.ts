@@ -10,7 +10,7 @@ import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace'
 import { isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
-import { refuser, shown } from '../refusal';
+import { isText, quoted, refuser, shown } from '../refusal';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 
@@ -93,21 +93,21 @@ export class SecretStoreProvider {
   /** HashiCorp Vault, KV version 2, Kubernetes auth method. */
   public static vault(options: VaultSecretStoreOptions): SecretStoreProvider {
     const problems: ProviderProblem[] = [...serviceAccountProblems(options.serviceAccount)];
-    if (!/^https:\/\/[^/\s]+/.test(options.server ?? '')) {
-      problems.push({ prop: 'provider.server', problem: `is '${options.server}', which is not an https:// address`, fix: 'use https://, e.g. \'https://vault.example.com:8200\'' });
+    if (!isText(options.server, /^https:\/\/[^/\s]+/)) {
+      problems.push({ prop: 'provider.server', problem: `is ${quoted(options.server)}, which is not an https:// address`, fix: 'use https://, e.g. \'https://vault.example.com:8200\'' });
     }
     const mount = options.path ?? '';
-    if (mount === '' || mount.startsWith('/') || mount.endsWith('/') || /\s/.test(mount)) {
-      problems.push({ prop: 'provider.path', problem: `is '${mount}', which is not a KV mount path`, fix: 'give the mount without slashes at either end, e.g. \'secret\'' });
+    if (typeof mount !== 'string' || mount === '' || mount.startsWith('/') || mount.endsWith('/') || /\s/.test(mount)) {
+      problems.push({ prop: 'provider.path', problem: `is ${quoted(mount)}, which is not a KV mount path`, fix: 'give the mount without slashes at either end, e.g. \'secret\'' });
     }
-    if (!options.role || /\s/.test(options.role)) {
-      problems.push({ prop: 'provider.role', problem: `is '${options.role ?? ''}', which is not a Vault role name`, fix: 'name the Kubernetes auth role bound to this ServiceAccount' });
+    if (typeof options.role !== 'string' || options.role === '' || /\s/.test(options.role)) {
+      problems.push({ prop: 'provider.role', problem: `is ${quoted(options.role ?? '')}, which is not a Vault role name`, fix: 'name the Kubernetes auth role bound to this ServiceAccount' });
     }
     const authMountPath = options.authMountPath ?? 'kubernetes';
-    if (authMountPath === '' || authMountPath.startsWith('/') || /\s/.test(authMountPath)) {
-      problems.push({ prop: 'provider.authMountPath', problem: `is '${authMountPath}', which is not a mount path`, fix: 'give the auth mount without a leading slash, e.g. \'kubernetes\'' });
+    if (typeof authMountPath !== 'string' || authMountPath === '' || authMountPath.startsWith('/') || /\s/.test(authMountPath)) {
+      problems.push({ prop: 'provider.authMountPath', problem: `is ${quoted(authMountPath)}, which is not a mount path`, fix: 'give the auth mount without a leading slash, e.g. \'kubernetes\'' });
     }
-    if (options.caBundle !== undefined && !/-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/.test(options.caBundle)) {
+    if (options.caBundle !== undefined && !isText(options.caBundle, /-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----/)) {
       problems.push({ prop: 'provider.caBundle', problem: 'holds no PEM certificate', fix: 'pass the CA certificate as PEM text (-----BEGIN CERTIFICATE-----)' });
     }
     return new SecretStoreProvider('vault', problems, serviceAccountReferences(options.serviceAccount), () => ({
@@ -123,11 +123,11 @@ export class SecretStoreProvider {
 
   private static aws(service: SecretStoreSpecProviderAwsService, options: AwsSecretStoreOptions): SecretStoreProvider {
     const problems: ProviderProblem[] = [...serviceAccountProblems(options.serviceAccount)];
-    if (!AWS_REGION.test(options.region ?? '')) {
-      problems.push({ prop: 'provider.region', problem: `is '${options.region}', which is not an AWS region`, fix: 'use a region code, e.g. \'eu-west-1\'' });
+    if (!isText(options.region, AWS_REGION)) {
+      problems.push({ prop: 'provider.region', problem: `is ${quoted(options.region)}, which is not an AWS region`, fix: 'use a region code, e.g. \'eu-west-1\'' });
     }
-    if (options.role !== undefined && !IAM_ROLE_ARN.test(options.role)) {
-      problems.push({ prop: 'provider.role', problem: `is '${options.role}', which is not an IAM role ARN`, fix: 'use \'arn:aws:iam::<account>:role/<name>\', or leave it out to use the ServiceAccount\'s role' });
+    if (options.role !== undefined && !isText(options.role, IAM_ROLE_ARN)) {
+      problems.push({ prop: 'provider.role', problem: `is ${quoted(options.role)}, which is not an IAM role ARN`, fix: 'use \'arn:aws:iam::<account>:role/<name>\', or leave it out to use the ServiceAccount\'s role' });
     }
     const kind = service === SecretStoreSpecProviderAwsService.SECRETS_MANAGER ? 'aws-secrets-manager' : 'aws-parameter-store';
     return new SecretStoreProvider(kind, problems, serviceAccountReferences(options.serviceAccount), () => ({

@@ -5,10 +5,11 @@
  * a HardenedError naming the construct path and prop — never a TypeError or any other error.
  */
 import { join } from 'path';
-import { Chart, Duration, Size, Testing } from 'cdk8s';
+import { App, Chart, Duration, Size, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { BackupPlan, VolumeData } from '../../lib/backup/backup-plan';
+import { EtcdSnapshot } from '../../lib/backup/etcd-snapshot';
 import { VeleroNamespaceLock } from '../../lib/backup/velero-namespace-lock';
 import { AuditPolicy } from '../../lib/cluster/audit-policy';
 import { CisBenchmark } from '../../lib/cluster/cis-benchmark';
@@ -16,20 +17,25 @@ import { EncryptionConfiguration } from '../../lib/cluster/encryption-configurat
 import { PrivilegedNamespace } from '../../lib/cluster/privileged-namespace';
 import { HardenedError } from '../../lib/errors';
 import { SecureGateway } from '../../lib/gateway/secure-gateway';
-import { IngressController } from '../../lib/ingress/ingress-controller';
+import { SecureGrpcRoute } from '../../lib/gateway/secure-grpc-route';
+import { RoutePathType, SecureHttpRoute } from '../../lib/gateway/secure-http-route';
+import { IngressController, IngressControllerKind } from '../../lib/ingress/ingress-controller';
 import { IngressPathType, SecureIngress } from '../../lib/ingress/secure-ingress';
 import { CertIssuer, TlsSource } from '../../lib/ingress/tls';
 import { FluentBitAgent, LogDestination } from '../../lib/logging/fluent-bit-agent';
-import { LockedNamespace } from '../../lib/namespace/locked-namespace';
+import { LockedNamespace, NamespaceMesh } from '../../lib/namespace/locked-namespace';
+import { HardenedNodePool } from '../../lib/nodes/hardened-node-pool';
 import { AdmissionPolicies } from '../../lib/policy/admission-policies';
 import { RbacProfile } from '../../lib/rbac/rbac-profile';
 import { FalcoRules } from '../../lib/runtime/falco-rules';
 import { SecurityAlerts } from '../../lib/runtime/security-alerts';
 import { TrivyOperatorConfig } from '../../lib/runtime/trivy-operator-config';
+import { EncryptedSecret } from '../../lib/secrets/encrypted-secret';
 import { ExternalSecret } from '../../lib/secrets/external-secret';
 import { SealedSecret, SealingCertificate } from '../../lib/secrets/sealed-secret';
 import { SecretStore, SecretStoreProvider } from '../../lib/secrets/secret-store';
 import { SecretValue } from '../../lib/secrets/secret-value';
+import { SopsRecipient } from '../../lib/secrets/sops-recipient';
 import { StorageClass } from '../../lib/storage/storage-class';
 import { ImmutableConfigMap } from '../../lib/workload/config-map';
 import { PriorityClass, PriorityTier } from '../../lib/workload/priority-class';
@@ -40,6 +46,8 @@ import { SecureDeployment } from '../../lib/workload/secure-deployment';
 import { SecureJob } from '../../lib/workload/secure-job';
 import { SecureStatefulSet } from '../../lib/workload/secure-stateful-set';
 import { repositoryPassword } from '../backup/support';
+import { ageKeyPair, tempDir } from '../secrets/sops/helpers';
+import { schemaErrorsOf } from '../support/k8s-schema';
 import { image, ready } from '../workload/support';
 
 /** One construct: valid props, and how to build it from props in a fresh chart. */
@@ -52,7 +60,9 @@ interface Subject {
 const SUBJECTS: Subject[] = [
   {
     name: 'LockedNamespace',
-    props: () => ({ owner: 'shop-team', quota: { pods: 10 }, limits: { max: { cpu: '1' } }, allowedRegistries: ['registry.example.com'] }),
+    props: () => ({
+      name: 'shop', owner: 'shop-team', partOf: 'shop', podSecurityVersion: 'v1.28', quota: { pods: 10 }, limits: { max: { cpu: '1' } }, allowedRegistries: ['registry.example.com'],
+    }),
     build: (scope, props) => new LockedNamespace(scope, 'shop', props),
   },
   {
@@ -62,7 +72,7 @@ const SUBJECTS: Subject[] = [
   },
   {
     name: 'RbacProfile',
-    props: () => ({ name: 'reader', namespace: 'shop', grants: [], exceptions: [] }),
+    props: () => ({ name: 'reader', namespace: 'shop', partOf: 'shop', grants: [], exceptions: [] }),
     build: (scope, props) => new RbacProfile(scope, 'reader', props),
   },
   {
@@ -155,7 +165,7 @@ const SUBJECTS: Subject[] = [
   },
   {
     name: 'SecureIngress',
-    props: () => ({ name: 'web', tls: TlsSource.certManager(CertIssuer.issuer('shop-ca')), exceptions: [] }),
+    props: () => ({ name: 'web', partOf: 'shop', tls: TlsSource.certManager(CertIssuer.issuer('shop-ca')), exceptions: [] }),
     build: (scope, props) => {
       const ns = shop(scope);
       const web = new SecureDeployment(ns, 'web', { image: image('web'), readinessProbe: ready(), port: 8080 });
@@ -174,6 +184,7 @@ const SUBJECTS: Subject[] = [
       tls: TlsSource.certManager(CertIssuer.clusterIssuer('letsencrypt')),
       listeners: [{ name: 'shop', hostname: 'shop.example.com' }],
       allowedRouteNamespaces: ['shop'],
+      partOf: 'edge',
     }),
     build: (scope, props) => new SecureGateway(scope, 'public', {
       proxy: new IngressController(scope, 'proxy', { namespace: 'edge', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' }, serviceAccount: 'public-istio' }),
@@ -220,11 +231,158 @@ const SUBJECTS: Subject[] = [
     props: () => ({ scannerImage: `mirror.gcr.io/aquasec/trivy:0.67.2@sha256:${'b'.repeat(64)}`, rescanInterval: Duration.hours(24), concurrentScanJobs: 2 }),
     build: (scope, props) => new TrivyOperatorConfig(scope, 'trivy', props),
   },
+  {
+    name: 'RestoreDrill',
+    props: () => ({
+      schedule: '0 2 * * *',
+      rto: Duration.minutes(30),
+      image: `registry.k8s.io/kubectl:v1.28.15@sha256:${'a'.repeat(64)}`,
+      apiServer: { cidrs: ['10.0.0.10/32'], port: 6443, audience: 'https://kubernetes.default.svc.cluster.local' },
+      owner: 'payments-team',
+      drillNamespace: 'payments-drill',
+      quota: { pods: 20 },
+    }),
+    build: (scope, props) => new BackupPlan(scope, 'plan', plan() as any).addRestoreDrill('drill', props),
+  },
+  {
+    name: 'EtcdSnapshot',
+    props: () => ({
+      selfManagedControlPlane: true,
+      owner: 'platform-team',
+      etcdImage: `registry.k8s.io/etcd:3.6.4-0@sha256:${'b'.repeat(64)}`,
+      encryptImage: `registry.example.com/tools/age:1.2.1@sha256:${'c'.repeat(64)}`,
+      recipient: 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
+      storageClass: StorageClass.fromName('efs-encrypted', 'created by the platform baseline: EFS, encrypted at rest (PLAT-9)'),
+      schedule: '0 */6 * * *',
+      storage: '20Gi',
+      retentionDays: 14,
+      namespace: 'etcd-backup',
+      pkiPath: '/etc/kubernetes/pki/etcd',
+      clientCertificate: 'healthcheck-client',
+    }),
+    build: (scope, props) => new EtcdSnapshot(scope, 'etcd', props),
+  },
+  {
+    name: 'HardenedNodePool',
+    props: () => ({ nodeLabel: { key: 'node.example.com/image', value: 'cis-al2023' }, taint: { key: 'node.example.com/hardened', value: 'true', effect: 'NoSchedule' } }),
+    build: (scope, props) => {
+      const pool = new HardenedNodePool(scope, 'pool', props);
+      const ns = shop(scope);
+      pool.requireIn(ns);
+      new SecureDeployment(ns, 'api', { image: image(), port: 8080, readinessProbe: ready(), nodeSelector: pool.nodeSelector, tolerations: pool.tolerations });
+    },
+  },
+  {
+    name: 'IngressController',
+    props: () => ({
+      namespace: 'ingress-nginx',
+      podLabels: { 'app.kubernetes.io/name': 'ingress-nginx' },
+      serviceAccount: 'ingress-nginx',
+      ingressClassName: 'nginx',
+      kind: IngressControllerKind.INGRESS_NGINX,
+      mesh: NamespaceMesh.NONE,
+      egressPolicy: true,
+      egressPolicyName: 'shop-routes',
+    }),
+    build: (scope, props) => {
+      const ns = shop(scope);
+      const web = new SecureDeployment(ns, 'web', { image: image('web'), readinessProbe: ready(), port: 8080 });
+      new SecureIngress(ns, 'ingress', {
+        controller: new IngressController(scope, 'nginx', props),
+        tls: TlsSource.certManager(CertIssuer.issuer('shop-ca')),
+        rules: [{ host: 'shop.example.com', paths: [{ path: '/', pathType: IngressPathType.PREFIX, backend: web }] }],
+      });
+    },
+  },
+  {
+    name: 'SecureHttpRoute',
+    props: () => ({
+      name: 'web',
+      hostnames: ['shop.example.com'],
+      rules: [{ path: '/', pathType: RoutePathType.PATH_PREFIX, port: 8080 }],
+      hstsMaxAge: Duration.days(365),
+      partOf: 'shop',
+      exceptions: [],
+    }),
+    build: (scope, props) => {
+      const { ns, gateway, web } = routed(scope);
+      new SecureHttpRoute(ns, 'route', { gateway, ...props, rules: withBackend(props.rules, web) });
+    },
+  },
+  {
+    name: 'SecureGrpcRoute',
+    props: () => ({
+      name: 'cart',
+      hostnames: ['shop.example.com'],
+      rules: [{ service: 'shop.v1.Cart', method: 'Get', port: 8080 }],
+      partOf: 'shop',
+      exceptions: [],
+    }),
+    build: (scope, props) => {
+      const { ns, gateway, web } = routed(scope);
+      new SecureGrpcRoute(ns, 'route', { gateway, ...props, rules: withBackend(props.rules, web) });
+    },
+  },
+  {
+    name: 'PrivilegedNamespace',
+    props: () => ({ name: 'agents', owner: 'platform-team', reason: 'node agents need host access on every node', podSecurityVersion: 'v1.28', maxClaimStorage: '50Gi' }),
+    build: (scope, props) => {
+      const ns = new PrivilegedNamespace(scope, 'agents', props);
+      new SecureDaemonSet(ns, 'agent', {
+        image: image('agent'),
+        port: 2020,
+        readinessProbe: ready(),
+        hostPaths: [{ hostPath: '/var/log' }],
+        exceptions: [{ practice: 'HK-WORKLOAD-011', reason: 'reads /var/log on each node, read-only' }],
+      });
+    },
+  },
 ];
 
 /** A LockedNamespace 'shop' (registry allow-list) to put a workload in. */
 function shop(scope: Construct): LockedNamespace {
   return new LockedNamespace(scope, 'shop', { owner: 'shop-team', allowedRegistries: ['registry.example.com'] });
+}
+
+/** Metadata of every object, custom resources included (their schemas are judged in the conformance suite): names and label and annotation values are text. */
+function metadataErrorsOf(objects: any[]): string[] {
+  return objects.flatMap((o) => {
+    const m = o.metadata ?? {};
+    const texts: Array<[string, unknown]> = [['name', m.name], ...(m.namespace === undefined ? [] : [['namespace', m.namespace] as [string, unknown]]),
+      ...Object.entries(m.labels ?? {}).map(([k, v]) => [`labels.${k}`, v] as [string, unknown]),
+      ...Object.entries(m.annotations ?? {}).map(([k, v]) => [`annotations.${k}`, v] as [string, unknown])];
+    return texts.filter(([k, v]) => typeof v !== 'string' || (k === 'name' && v === '')).map(([k, v]) => `${o.kind} ${String(m.name)}: metadata.${k} is ${JSON.stringify(v)}`);
+  });
+}
+
+/** Valid BackupPlan props (the plan drills and snapshots hang off). */
+function plan(): Record<string, unknown> {
+  return {
+    namespaces: ['payments'],
+    schedule: '15 * * * *',
+    rpo: Duration.hours(1),
+    volumes: VolumeData.csiSnapshots({ repositoryPassword: repositoryPassword() }),
+    storage: { bucket: 'acme-prod-velero', region: 'eu-west-1', kmsKeyId: 'alias/velero-backups' },
+  };
+}
+
+/** A Gateway admitting routes from 'shop', and a workload in 'shop' to route to. */
+function routed(scope: Construct): { ns: LockedNamespace; gateway: SecureGateway; web: SecureDeployment } {
+  const gateway = new SecureGateway(scope, 'public', {
+    namespace: 'edge',
+    gatewayClassName: 'istio',
+    proxy: new IngressController(scope, 'proxy', { namespace: 'edge', podLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' }, serviceAccount: 'public-istio' }),
+    tls: TlsSource.certManager(CertIssuer.clusterIssuer('letsencrypt')),
+    listeners: [{ name: 'shop', hostname: 'shop.example.com' }],
+    allowedRouteNamespaces: ['shop'],
+  });
+  const ns = shop(scope);
+  return { ns, gateway, web: new SecureDeployment(ns, 'web', { image: image('web'), readinessProbe: ready(), port: 8080 }) };
+}
+
+/** The rules with the workload as backend of each (a wrong-typed rule list is passed through as is). */
+function withBackend(rules: unknown, backend: SecureDeployment): unknown {
+  return Array.isArray(rules) ? rules.map((r) => (r && typeof r === 'object' && !Array.isArray(r) ? { ...r, backend } : r)) : rules;
 }
 
 beforeAll(() => {
@@ -257,7 +415,9 @@ describe.each(SUBJECTS)('$name under wrong-typed props', (subject) => {
       const chart = new Chart(Testing.app(), 'test');
       try {
         subject.build(chart, mutate(subject.props(), path, value));
-        Testing.synth(chart);
+        // Accepted: then what was written must be valid objects, not a wrong type carried into the YAML.
+        const objects = Testing.synth(chart);
+        expect([...schemaErrorsOf(objects), ...metadataErrorsOf(objects)]).toEqual([]);
       } catch (e) {
         if (HardenedError.isHardenedError(e)) {
           expect(e.message).toMatch(/^\[test(\/[^\]]*)?\] [A-Za-z.]+ prop '[^']+' [^\n]+\.\n(Practice [A-Z0-9-]+ .*refuses it\.\n)?Fix: .+/s);
@@ -267,5 +427,47 @@ describe.each(SUBJECTS)('$name under wrong-typed props', (subject) => {
         throw new Error(`${subject.name} prop ${path.join('.')} = ${String(JSON.stringify(value))}: ${(e as Error)?.name}: ${(e as Error)?.message}`);
       }
     }), { numRuns: 150, seed: 20261202 });
+  });
+});
+
+/**
+ * EncryptedSecret is its own chart and encrypts asynchronously (`prepareAll`), here to a throw-away age key: no KMS,
+ * no network. Wrong-typed props must be refused at construction, before any encryption.
+ */
+describe('EncryptedSecret under wrong-typed props', () => {
+  let keys: { identity: string; recipient: string };
+  beforeAll(async () => {
+    keys = await ageKeyPair();
+  });
+  const props = (): Record<string, unknown> => ({
+    name: 'db-credentials',
+    namespace: 'payments',
+    data: { password: SecretValue.fromEnv('HK_TEST_WRONG_TYPES_PASSWORD') },
+    stringData: { username: SecretValue.fromEnv('HK_TEST_WRONG_TYPES_KEY') },
+    recipients: [SopsRecipient.age(keys.recipient)],
+    type: 'Opaque',
+    labels: { 'app.kubernetes.io/name': 'payments-api' },
+    annotations: { 'example.com/rotated': '2026-12-01' },
+    previousFile: join(tempDir(), 'absent.yaml'),
+  });
+
+  test('synthesizes or refuses with a HardenedError, never a TypeError', async () => {
+    const paths = pathsOf(props());
+    await fc.assert(fc.asyncProperty(fc.constantFrom(...paths), WRONG, async (path, value) => {
+      const app = new App({ outdir: tempDir() });
+      try {
+        const secret = new EncryptedSecret(app, 'db', mutate(props(), path, value) as any);
+        await EncryptedSecret.prepareAll(app, { ageIdentities: [keys.identity], clock: () => new Date('2026-12-02T00:00:00Z') });
+        const objects = Testing.synth(secret);
+        expect(metadataErrorsOf(objects)).toEqual([]);
+        expect(objects.map((o) => typeof o.type)).toEqual(['string']);
+      } catch (e) {
+        if (HardenedError.isHardenedError(e)) {
+          expect(e.message).toMatch(/^\[db\] EncryptedSecret prop '[^']+' [^\n]+\.\n(Practice [A-Z0-9-]+ .*refuses it\.\n)?Fix: .+/s);
+          return;
+        }
+        throw new Error(`EncryptedSecret prop ${path.join('.')} = ${String(JSON.stringify(value))}: ${(e as Error)?.name}: ${(e as Error)?.message}`);
+      }
+    }), { numRuns: 60, seed: 20261202 });
   });
 });
