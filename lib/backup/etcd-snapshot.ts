@@ -3,6 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { objectMeta, requirePinnedImage } from '../cluster/object-meta';
 import { PrivilegedNamespace } from '../cluster/privileged-namespace';
+import { ExceptionSet } from '../exceptions/exception-set';
 import { requireOwner } from '../namespace/namespace-guards';
 import { PracticeException } from '../practices/exceptions';
 import { isText, quoted, Refuse, refuser } from '../refusal';
@@ -105,6 +106,7 @@ export class EtcdSnapshot extends Construct {
         'rely on the provider\'s etcd backups on a managed cluster; set selfManagedControlPlane: true only for kubeadm-style control planes.', 'HK-BACKUP-006');
     }
     requireOwner(this.refuse, props.owner);
+    ExceptionSet.builtIn(this, CONSTRUCT, ETCD_SNAPSHOT_EXCEPTIONS, (i) => `ETCD_SNAPSHOT_EXCEPTIONS[${i}]`);
     const etcdImage = requirePinnedImage(this, CONSTRUCT, 'etcdImage', props.etcdImage);
     const encryptImage = requirePinnedImage(this, CONSTRUCT, 'encryptImage', props.encryptImage);
     if (!isText(props.recipient, /^age1[02-9ac-hj-np-z]{58}$/)) {

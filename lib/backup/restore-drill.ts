@@ -2,10 +2,12 @@ import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { objectMeta, requirePinnedImage } from '../cluster/object-meta';
+import { ExceptionSet } from '../exceptions/exception-set';
 import * as velero from '../imports/velero-restore-velero.io';
 import { LockedNamespace, NamespaceQuota } from '../namespace/locked-namespace';
 import { requireOwner } from '../namespace/namespace-guards';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
+import { PracticeException } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { isText, quoted, Refuse, refuser, shown } from '../refusal';
 import { enableAppChecks } from '../synth/app-checks';
@@ -47,6 +49,9 @@ export const DRILL_EXCLUDED_RESOURCES: readonly string[] = [
 /** Why the drill's Role may delete Secrets it cannot name in advance (recorded HK-RBAC-005 exception). */
 export const SECRET_CLEANUP_REASON = 'the drill deletes the Secrets Velero restored into its scratch namespace (deletecollection by '
   + 'velero.io/restore-name label, never get, list or watch); their names are only known after each restore';
+
+/** The relaxation the drill's Role needs, with the reason recorded on it (HK-AUDIT-003). */
+export const RESTORE_DRILL_EXCEPTIONS: readonly PracticeException[] = [{ practice: 'HK-RBAC-005', reason: SECRET_CLEANUP_REASON }];
 
 /** Namespaced resources the drill deletes after each run (the restored objects carry `velero.io/restore-name`). */
 const CLEANUP: ReadonlyArray<{ group: string; resource: string }> = [
@@ -156,6 +161,7 @@ export class RestoreDrill extends Construct {
         'restore into a dedicated namespace that is neither protected by the plan nor a system namespace, e.g. \'<namespace>-restore-drill\'.', 'HK-BACKUP-005');
     }
     requireOwner(this.refuse, props.owner);
+    ExceptionSet.builtIn(this, CONSTRUCT, RESTORE_DRILL_EXCEPTIONS, (i) => `RESTORE_DRILL_EXCEPTIONS[${i}]`);
     const image = requirePinnedImage(this, CONSTRUCT, 'image', props.image);
     const interval = this.validateTiming(plan, props.schedule, props.rto);
     const apiServer = this.apiServer(props.apiServer);
@@ -227,7 +233,7 @@ export class RestoreDrill extends Construct {
         appName: name,
         partOf: drillName,
         labels: { ...appLabels, [RESTORE_DRILL_LABEL]: plan.scheduleName },
-        exceptions: [{ practice: 'HK-RBAC-005', reason: SECRET_CLEANUP_REASON }],
+        exceptions: RESTORE_DRILL_EXCEPTIONS,
       }),
       rules: [
         { apiGroups: ['apps'], resources: ['deployments', 'statefulsets', 'replicasets'], verbs: ['get', 'list', 'watch'] },

@@ -2,6 +2,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { objectMeta, requirePinnedImage } from './object-meta';
 import { PrivilegedNamespace } from './privileged-namespace';
+import { ExceptionSet } from '../exceptions/exception-set';
 import { requireOwner } from '../namespace/namespace-guards';
 import { PracticeException } from '../practices/exceptions';
 import { isText, quoted, Refuse, refuser } from '../refusal';
@@ -112,6 +113,7 @@ export class CisBenchmark extends Construct {
     SynthPass.of(this).checkRenderedObjects(this);
     enableAppChecks(this);
     requireOwner(this.refuse, props.owner);
+    ExceptionSet.builtIn(this, CONSTRUCT, CIS_BENCHMARK_EXCEPTIONS, (i) => `CIS_BENCHMARK_EXCEPTIONS[${i}]`);
     const image = requirePinnedImage(this, CONSTRUCT, 'image', props.image);
     const version = KubernetesTarget.agree(this, CONSTRUCT, 'kubernetesVersion', props.kubernetesVersion);
     const benchmark = props.benchmark ?? benchmarkFor(version);

@@ -1,6 +1,7 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { objectMeta } from './object-meta';
+import { ExceptionSet } from '../exceptions/exception-set';
 import { adoptNamespacedChildren } from '../namespace/adoption';
 import { KUBE_DNS, namespaceGuardSpecs, requireOwner } from '../namespace/namespace-guards';
 import { INamespaceScope, markNamespaceScope } from '../namespace/namespace-scope';
@@ -69,6 +70,8 @@ export class PrivilegedNamespace extends Construct implements INamespaceScope {
       this.refuse('reason', `is ${quoted(props.reason)}, not a reason of at least ${MIN_REASON_LENGTH} characters`,
         'say why the namespace\'s jobs need host access, e.g. \'etcd snapshot pods read the etcd PKI through a hostPath\'.', 'HK-NAMESPACE-002');
     }
+    const exceptions = [{ practice: 'HK-NAMESPACE-002', reason: props.reason }];
+    ExceptionSet.builtIn(this, 'PrivilegedNamespace', exceptions, () => 'reason');
     const version = props.podSecurityVersion ?? KubernetesTarget.podSecurityVersion(this);
     if (!isText(version, /^v1\.(0|[1-9][0-9]*)$/)) {
       this.refuse('podSecurityVersion', `is ${quoted(version)}, not a pinned Pod Security version (v1.<minor>)`,
@@ -98,7 +101,7 @@ export class PrivilegedNamespace extends Construct implements INamespaceScope {
           'pod-security.kubernetes.io/warn': 'restricted',
           'pod-security.kubernetes.io/warn-version': version,
         },
-        exceptions: [{ practice: 'HK-NAMESPACE-002', reason: props.reason }],
+        exceptions,
       }),
     });
     const guards = namespaceGuardSpecs(KUBE_DNS, {

@@ -7,7 +7,7 @@ import { isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../pra
 import { Manifest } from '../practices/manifest';
 import { recordedExceptionAnnotations } from '../practices/peer-exemptions';
 import { ExceptionPolicy, Practice } from '../practices/practice';
-import { Refuse } from '../refusal';
+import { Refuse, refuser } from '../refusal';
 import { SynthPass } from '../synth/synth-pass';
 import { KubernetesTarget } from '../target/kubernetes-target';
 
@@ -24,13 +24,29 @@ export class ExceptionSet {
     const list = given === undefined ? [] : Array.isArray(given) ? given as PracticeException[]
       : refuse('exceptions', 'is not a list', 'give [{ practice: \'HK-…\', reason: \'…\' }].', 'HK-AUDIT-003');
     const set = new ExceptionSet(refuse, list);
-    set.refuseIdle(scope, construct);
+    set.refuseIdle(scope, construct, (id, index) => userIdle(construct, `exceptions[${index}]`, id));
+    return set;
+  }
+
+  /**
+   * The fixed exceptions a construct records on what it renders; `propOf` names where each comes from (the exported
+   * list, e.g. `CIS_BENCHMARK_EXCEPTIONS[1]`, or the prop holding its reason). Each must excuse a breach the audit
+   * finds in the construct's output at every synth: one that excuses nothing is a bug of the library, or a patch
+   * removed what it excused.
+   */
+  public static builtIn(
+    scope: IConstruct, construct: string, exceptions: readonly PracticeException[], propOf: (index: number) => string,
+  ): ExceptionSet {
+    const set = new ExceptionSet(refuser(scope, construct), exceptions);
+    set.refuseIdle(scope, construct, (id, index) => builtInIdle(construct, propOf(index), id));
     return set;
   }
 
   private readonly reasons = new Map<string, string>();
   private readonly used = new Set<string>();
   private readonly order: string[] = [];
+  /** The construct idle exceptions are reported under, when not the one that made the set (see `reportIdleAs`). */
+  private reporter?: IConstruct;
 
   /**
    * Validates `exceptions` (HK-AUDIT-003): each names a practice of the catalogue whose exception policy is
@@ -85,25 +101,34 @@ export class ExceptionSet {
   }
 
   /**
+   * Reports this set's idle exceptions under `scope` instead of the construct that made it: a construct that builds
+   * another one and hands it its own `exceptions` prop (FluentBitAgent's SecureDaemonSet) names the prop the user
+   * wrote. `describe` says what each idle exception is, by its practice and its index in the set.
+   */
+  public reportIdleAs(scope: IConstruct, construct: string, describe: (id: string, index: number) => IdleException): void {
+    this.reporter = scope;
+    this.refuseIdle(scope, construct, describe);
+  }
+
+  /**
    * Refuses, at every synth, the exceptions that excuse nothing: neither did the construct relax a refusal for
    * them, nor does the audit of what it renders (after every patch) find a breach of the practice that the
    * recorded exception excepts. An idle exception would silently excuse the next change that needs it.
    */
-  private refuseIdle(scope: IConstruct, construct: string): void {
+  private refuseIdle(scope: IConstruct, construct: string, describe: (id: string, index: number) => IdleException): void {
     const key = Symbol('idle-exceptions');
     scope.node.addValidation({
       validate: () => {
+        if ((this.reporter ?? scope) !== scope) return [];
         const idle = this.order.filter((id) => !this.used.has(id));
         if (idle.length === 0) return [];
         const excused = SynthPass.of(scope).perSynth(key, () => exceptedBreaches(scope, idle.map((id) => findPractice(id)!)));
         return idle.filter((id) => !excused.has(id)).map((id) => formatRefusal({
           scope,
           construct,
-          prop: `exceptions[${this.order.indexOf(id)}]`,
-          problem: `records an exception to ${id} (${findPractice(id)!.title}), but nothing the ${construct} renders breaks it`,
+          ...describe(id, this.order.indexOf(id)),
           practiceId: 'HK-AUDIT-003',
           practiceTitle: findPractice('HK-AUDIT-003')?.title,
-          fix: 'remove the exception, so a later change that needs it is judged again.',
         }).slice(`[${scope.node.path}] `.length));
       },
     });
@@ -119,6 +144,31 @@ export class ExceptionSet {
   public get ids(): string[] {
     return [...this.reasons.keys()];
   }
+}
+
+/** What an idle exception is called in its refusal: the prop that holds it, the problem, the way out. */
+export interface IdleException {
+  readonly prop: string;
+  readonly problem: string;
+  readonly fix: string;
+}
+
+/** The refusal of an exception the user recorded in `prop` that excuses nothing. */
+export function userIdle(construct: string, prop: string, id: string): IdleException {
+  return {
+    prop,
+    problem: `records an exception to ${id} (${findPractice(id)!.title}), but nothing the ${construct} renders breaks it`,
+    fix: 'remove the exception, so a later change that needs it is judged again.',
+  };
+}
+
+/** The refusal of a built-in exception (`prop`, e.g. `CIS_BENCHMARK_EXCEPTIONS[1]`) that excuses nothing. */
+export function builtInIdle(construct: string, prop: string, id: string): IdleException {
+  return {
+    prop,
+    problem: `records the built-in exception to ${id} (${findPractice(id)!.title}), but nothing the ${construct} renders breaks it`,
+    fix: `a patch removed what it excuses (remove the patch), or the ${construct} no longer needs it: a bug of cdk8s-hardened, report it.`,
+  };
 }
 
 /** The practices among `practices` whose breach by an object under `scope` is excepted by the object's annotations. */

@@ -7,6 +7,7 @@ import {
 } from './fluent-bit-config';
 import { objectMeta } from '../cluster/object-meta';
 import { PrivilegedNamespace } from '../cluster/privileged-namespace';
+import { builtInIdle, userIdle } from '../exceptions/exception-set';
 import * as monitoring from '../imports/service-monitor-monitoring.coreos.com';
 import { requireOwner } from '../namespace/namespace-guards';
 import { PracticeException } from '../practices/exceptions';
@@ -219,6 +220,10 @@ export class FluentBitAgent extends Construct {
       resources: { ephemeralStorage: { request: Size.mebibytes(256), limit: Size.gibibytes(1) } },
       exceptions: [...FLUENT_BIT_EXCEPTIONS, ...(props.exceptions ?? [])],
     });
+    const builtIn = FLUENT_BIT_EXCEPTIONS.length;
+    this.daemonSet._reportIdleExceptionsAs(this, CONSTRUCT, (practice, index) => (index < builtIn
+      ? builtInIdle(CONSTRUCT, `FLUENT_BIT_EXCEPTIONS[${index}]`, practice)
+      : userIdle(CONSTRUCT, `exceptions[${index - builtIn}]`, practice)));
     for (const cidr of egressTo) this.daemonSet.allowEgressTo(cidr, [{ port, protocol: 'TCP' }]);
     const prometheus = { podLabels: this.labels(orDefault(props.prometheusPodLabels, { 'app.kubernetes.io/name': 'prometheus' })) };
     this.daemonSet.allowFromNamespace(prometheusNamespace, { ...prometheus, port: FLUENT_BIT_HTTP_PORT });

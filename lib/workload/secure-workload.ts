@@ -10,7 +10,7 @@ import { IPriorityClass } from './priority-class';
 import { sizeQuantity } from './resources';
 import { resolveScheduling, SchedulingProps } from './scheduling';
 import { ExternalReference, externalReferencesAnnotation } from '../coherence/coherence';
-import { ExceptionSet } from '../exceptions/exception-set';
+import { ExceptionSet, IdleException } from '../exceptions/exception-set';
 import * as istioAuthz from '../imports/istio-authorizationpolicy-security.istio.io';
 import * as istioPeer from '../imports/istio-peerauthentication-security.istio.io';
 import * as linkerdAuthz from '../imports/linkerd-authorizationpolicy-policy.linkerd.io';
@@ -643,6 +643,15 @@ export abstract class SecureWorkload extends Construct {
     const container = this.containerFor('mountSharedVolume', options.container);
     this.claimPath(container, path, 'mountSharedVolume(path)', 'mount it in its own directory.');
     this.addMount(container.name, { volume: `shared-${name}`, path, readOnly });
+  }
+
+  /**
+   * Reports the workload's exceptions that excuse nothing under the construct that built it and handed it its
+   * exceptions (FluentBitAgent), so the refusal names the prop the user wrote.
+   * @internal
+   */
+  public _reportIdleExceptionsAs(scope: IConstruct, construct: string, describe: (id: string, index: number) => IdleException): void {
+    this._exceptions.reportIdleAs(scope, construct, describe);
   }
 
   /**
