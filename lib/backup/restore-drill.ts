@@ -7,6 +7,7 @@ import * as velero from '../imports/velero-restore-velero.io';
 import { LockedNamespace, NamespaceQuota } from '../namespace/locked-namespace';
 import { requireOwner } from '../namespace/namespace-guards';
 import { isReservedNamespace } from '../practices/checks/namespace/dedicated-namespace';
+import { reachesPublicSpace } from '../practices/checks/network/util';
 import { PracticeException } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { isText, quoted, Refuse, refuser, shown } from '../refusal';
@@ -52,6 +53,9 @@ export const SECRET_CLEANUP_REASON = 'the drill deletes the Secrets Velero resto
 
 /** The relaxation the drill's Role needs, with the reason recorded on it (HK-AUDIT-003). */
 export const RESTORE_DRILL_EXCEPTIONS: readonly PracticeException[] = [{ practice: 'HK-RBAC-005', reason: SECRET_CLEANUP_REASON }];
+
+/** Why the runner's egress rule may reach public addresses, recorded as its HK-NETWORK-004 exception when it does. */
+const PUBLIC_API_SERVER_REASON = 'the API server endpoint has public addresses (a managed control plane\'s public endpoint); the rule opens only those, on one port';
 
 /** Namespaced resources the drill deletes after each run (the restored objects carry `velero.io/restore-name`). */
 const CLEANUP: ReadonlyArray<{ group: string; resource: string }> = [
@@ -170,7 +174,9 @@ export class RestoreDrill extends Construct {
     this.drillNamespace = new LockedNamespace(this, 'Namespace', { name: drillName, owner: props.owner, quota: props.quota });
     const name = 'restore-drill';
     const appLabels = { 'app.kubernetes.io/name': name, 'app.kubernetes.io/component': 'restore-drill' };
-    const inDrill = (childId: string, objName: string, annotations: Record<string, string> = {}) => objectMeta({
+    const inDrill = (
+      childId: string, objName: string, annotations: Record<string, string> = {}, exceptions: readonly PracticeException[] = [],
+    ) => objectMeta({
       scope: this,
       id: childId,
       name: objName,
@@ -179,6 +185,7 @@ export class RestoreDrill extends Construct {
       partOf: drillName,
       labels: { ...appLabels, [RESTORE_DRILL_LABEL]: plan.scheduleName },
       annotations,
+      exceptions,
     });
     const inVelero = (childId: string, objName: string) => objectMeta({
       scope: this,
@@ -258,8 +265,11 @@ export class RestoreDrill extends Construct {
       data: { 'restore.json': JSON.stringify(this.restoreTemplate, null, 2) },
     });
 
+    // A public API server endpoint is what the user named; the exception records it (HK-NETWORK-004), and must excuse it.
+    const publicApiServer = apiServer.cidrs.some(reachesPublicSpace) ? [{ practice: 'HK-NETWORK-004', reason: PUBLIC_API_SERVER_REASON }] : [];
+    if (publicApiServer.length > 0) ExceptionSet.builtIn(this, CONSTRUCT, publicApiServer, () => 'apiServer.cidrs');
     new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
-      metadata: inDrill('NetworkPolicy', name),
+      metadata: inDrill('NetworkPolicy', name, {}, publicApiServer),
       spec: {
         podSelector: { matchLabels: appLabels },
         policyTypes: ['Ingress', 'Egress'],

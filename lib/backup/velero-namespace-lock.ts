@@ -2,11 +2,20 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { objectMeta } from '../cluster/object-meta';
 import { DnsLocation, KUBE_DNS, namespaceGuardSpecs, requireNamespaceName } from '../namespace/namespace-guards';
+import { reachesPublicSpace } from '../practices/checks/network/util';
+import { PracticeException } from '../practices/exceptions';
 import { Refuse, refuser } from '../refusal';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
+import { ExceptionSet } from '../workload/refusal';
 
 const CONSTRUCT = 'VeleroNamespaceLock';
+
+/** Why each egress rule may reach public addresses, recorded as its HK-NETWORK-004 exception when it does. */
+const PUBLIC_ENDPOINT_REASONS: Readonly<Record<'apiServer' | 'objectStore', string>> = {
+  apiServer: 'the API server endpoint has public addresses (a managed control plane\'s public endpoint); the rule opens only those, on one port',
+  objectStore: 'Velero writes backups to an object store reached at public addresses (e.g. the region\'s S3 ranges); the rule opens only those, on one port',
+};
 
 /** Addresses and port an egress rule opens. */
 export interface EgressEndpoint {
@@ -57,9 +66,16 @@ export class VeleroNamespaceLock extends Construct {
     const apiServer = this.endpoint('apiServer', props.apiServer, 24);
     const objectStore = this.endpoint('objectStore', props.objectStore, 8);
     const guards = namespaceGuardSpecs(props.dns ?? KUBE_DNS, {}, { defaultRequest: {}, default: {}, max: {}, maxClaimStorage: '1Gi' });
-    const meta = (childId: string, name: string) => objectMeta({
-      scope: this, id: childId, name, namespace, appName: 'velero', partOf: namespace,
+    const meta = (childId: string, name: string, exceptions: readonly PracticeException[] = []) => objectMeta({
+      scope: this, id: childId, name, namespace, appName: 'velero', partOf: namespace, exceptions,
     });
+    // An endpoint with public addresses is what the user named; the exception records it (HK-NETWORK-004), and must excuse it.
+    const publicEgress = (prop: 'apiServer' | 'objectStore', endpoint: { cidrs: string[] }): PracticeException[] => {
+      if (!endpoint.cidrs.some(reachesPublicSpace)) return [];
+      const exceptions = [{ practice: 'HK-NETWORK-004', reason: PUBLIC_ENDPOINT_REASONS[prop] }];
+      ExceptionSet.builtIn(this, CONSTRUCT, exceptions, () => `${prop}.cidrs`);
+      return exceptions;
+    };
     const egressTo = (endpoint: { cidrs: string[]; port: number }) => ({
       to: endpoint.cidrs.map((cidr) => ({ ipBlock: { cidr } })),
       ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(endpoint.port) }],
@@ -68,11 +84,11 @@ export class VeleroNamespaceLock extends Construct {
       new k8s.KubeNetworkPolicy(this, 'DefaultDeny', { metadata: meta('DefaultDeny', 'default-deny'), spec: guards.defaultDeny }),
       new k8s.KubeNetworkPolicy(this, 'AllowDns', { metadata: meta('AllowDns', 'allow-dns'), spec: guards.allowDns }),
       new k8s.KubeNetworkPolicy(this, 'AllowApiServer', {
-        metadata: meta('AllowApiServer', 'allow-api-server'),
+        metadata: meta('AllowApiServer', 'allow-api-server', publicEgress('apiServer', apiServer)),
         spec: { podSelector: {}, policyTypes: ['Egress'], egress: [egressTo(apiServer)] },
       }),
       new k8s.KubeNetworkPolicy(this, 'AllowObjectStore', {
-        metadata: meta('AllowObjectStore', 'allow-object-store'),
+        metadata: meta('AllowObjectStore', 'allow-object-store', publicEgress('objectStore', objectStore)),
         spec: { podSelector: {}, policyTypes: ['Egress'], egress: [egressTo(objectStore)] },
       }),
     ];

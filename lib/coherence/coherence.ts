@@ -1,13 +1,8 @@
 import { AppProblem, PathOf, side } from '../admission-sim/app-problem';
-import { MIN_REASON_LENGTH } from '../practices/exceptions';
+import { EXTERNAL_REFERENCES_ANNOTATION, recordedExternalReferences } from '../practices/external-references';
 import { asArray, isControlPlaneFile, isNamespaced, Manifest, podSpecOf } from '../practices/manifest';
 
-/**
- * Annotation on an object that references something the app does not define (a Secret an operator creates, a
- * ConfigMap of the platform): one line `Kind/name, Kind/name: <reason>` per reason. The reason is mandatory, as for
- * exceptions.
- */
-export const EXTERNAL_REFERENCES_ANNOTATION = 'cdk8s-hardened.io/external-references';
+export { EXTERNAL_REFERENCES_ANNOTATION } from '../practices/external-references';
 
 /** A reference to an object the app does not define, with who creates it. */
 export interface ExternalReference {
@@ -203,19 +198,6 @@ function serviceAccountRefs(node: unknown): Array<{ name: string; namespace?: st
   return out;
 }
 
-/** `Kind/name` entries an object records as external: those of every line that gives a reason. */
-function recordedExternal(o: Manifest): Set<string> {
-  const text = o.metadata?.annotations?.[EXTERNAL_REFERENCES_ANNOTATION];
-  const recorded = new Set<string>();
-  if (typeof text !== 'string') return recorded;
-  for (const line of text.split('\n')) {
-    const colon = line.indexOf(':');
-    if (colon < 0 || line.slice(colon + 1).trim().length < MIN_REASON_LENGTH) continue;
-    for (const ref of line.slice(0, colon).split(',').map((r) => r.trim()).filter((r) => r !== '')) recorded.add(ref);
-  }
-  return recorded;
-}
-
 function referenceProblems(objects: readonly Manifest[], pathOf: PathOf): AppProblem[] {
   const defined = new Set<string>();
   for (const o of objects) {
@@ -229,7 +211,7 @@ function referenceProblems(objects: readonly Manifest[], pathOf: PathOf): AppPro
   }
   const problems: AppProblem[] = [];
   for (const o of objects) {
-    const external = recordedExternal(o);
+    const external = recordedExternalReferences(o);
     for (const ref of referencesOf(o)) {
       const recorded = external.has(`${ref.kind}/${ref.name}`);
       if (defined.has(`${ref.kind}|${ref.namespace ?? ''}|${ref.name}`)) {

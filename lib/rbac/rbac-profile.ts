@@ -452,8 +452,14 @@ export class RbacProfile extends Construct {
       clusterRoles.push(m);
       if (bound.has(String(m.metadata?.name ?? ''))) others.set(m, `bindClusterRole(${m.metadata?.name})`);
     }
+    // A bound role neither in the app nor built in is judged at synth by unjudgedBindings (it may be defined later, or
+    // need a reason): the audit's fail-closed finding on such a binding is not a refusal of the call that added it.
+    const defined = new Set(clusterRoles.map((m) => String(m.metadata?.name ?? '')));
+    const unresolved = new Set<IConstruct>(this.extraBindings
+      .filter((b) => !defined.has(b.roleName) && !builtInClusterRole(b.roleName)).map((b) => b.object));
     const out: JudgedViolation[] = [];
     for (const v of judgeRbac([...own.keys(), ...clusterRoles])) {
+      if (v.practice.id === 'HK-RBAC-003' && unresolved.has(own.get(v.violation.object)!)) continue;
       if (own.has(v.violation.object)) {
         out.push({ ...v, source: this.sourceOf(v.violation.object) });
       } else if (others.has(v.violation.object) && v.practice.id !== 'HK-RBAC-011') {

@@ -1,5 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
-import { Cidr, cidrContains, parseCidr } from '../practices/checks/network/util';
+import { cidrContains, parseCidr } from '../practices/checks/network/util';
 
 /** The pods of a workload, as a NetworkPolicy peer sees them. */
 export interface PeerPods {
@@ -114,26 +114,6 @@ export function metadataInside(cidr: string): string[] | undefined {
   const parsed = parseCidr(cidr);
   if (!parsed || !cidr.includes('/')) return undefined;
   return METADATA_CIDRS.filter((m) => cidrContains(parsed, parseCidr(m)!));
-}
-
-/**
- * Address space that is not the public internet (IANA special-purpose registries, RFC 6890): private networks, shared
- * CGNAT space (often the pod or service CIDR), loopback, link-local, documentation and benchmark ranges, multicast and
- * reserved blocks. NAT64 (64:ff9b::/96) is left out on purpose: it reaches every public IPv4 address.
- */
-const NON_PUBLIC_CIDRS: readonly Cidr[] = [
-  '0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12', '192.0.0.0/24', '192.0.2.0/24',
-  '192.168.0.0/16', '198.18.0.0/15', '198.51.100.0/24', '203.0.113.0/24', '224.0.0.0/4', '240.0.0.0/4',
-  '::/128', '::1/128', '2001:db8::/32', 'fc00::/7', 'fe80::/10', 'ff00::/8',
-].map((c) => parseCidr(c)!);
-
-/**
- * Whether a well-formed CIDR reaches public address space: it lies inside no private or reserved block. Two `/1`
- * rules reach the whole internet as surely as `0.0.0.0/0`, so each block is judged on its own.
- */
-export function reachesPublicSpace(cidr: string): boolean {
-  const parsed = parseCidr(cidr);
-  return parsed !== undefined && !NON_PUBLIC_CIDRS.some((n) => cidrContains(n, parsed));
 }
 
 /** Whether `inner` is a well-formed CIDR strictly inside `outer`. */

@@ -60,6 +60,12 @@ type ProbeTiming = Pick<k8s.Probe, 'periodSeconds' | 'timeoutSeconds' | 'initial
 export const MAX_PROBE_PERIOD_SECONDS = 300;
 /** Longest initial delay: a slow start is a startup probe's job, which stops waiting as soon as the container is up. */
 export const MAX_PROBE_INITIAL_DELAY_SECONDS = 600;
+/**
+ * Longest start-up allowance of a startup probe (initial delay + period × failureThreshold): one hour. A container
+ * that has not started by then is hung, and the kubelet should restart it; work that takes longer before serving (a
+ * data migration, a cache warm-up of hours) belongs in a Job or an init container, not in a probe's patience.
+ */
+export const MAX_STARTUP_PROBE_BUDGET_SECONDS = 3600;
 
 /**
  * Timings the API server accepts but that make the probe say something else than it seems: a timeout longer than the
@@ -84,6 +90,13 @@ function refuseNonsenseTiming(refuse: Refuse, prop: string, role: ProbeRole, t: 
   if (role !== 'startup' && window > MAX_PROBE_INITIAL_DELAY_SECONDS) {
     refuse(`${prop}.failureThreshold`, `is ${t.failureThreshold}, so a ${role} failure is acted on only after ${window} seconds (period × threshold)`,
       `keep period × failureThreshold at most ${MAX_PROBE_INITIAL_DELAY_SECONDS} seconds.`, 'HK-WORKLOAD-020');
+  }
+  const budget = t.initialDelaySeconds + window;
+  if (role === 'startup' && budget > MAX_STARTUP_PROBE_BUDGET_SECONDS) {
+    refuse(`${prop}.failureThreshold`, `is ${t.failureThreshold}, so a container that never starts is restarted only after ${budget} seconds `
+      + '(initial delay + period × threshold)',
+    `keep the start-up allowance at most ${MAX_STARTUP_PROBE_BUDGET_SECONDS} seconds (1 hour); longer work before serving belongs in a Job or an init container.`,
+    'HK-WORKLOAD-020');
   }
 }
 

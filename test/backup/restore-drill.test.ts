@@ -75,6 +75,13 @@ describe('RestoreDrill', () => {
     expect(find(objs, 'ResourceQuota', 'quota', 'payments-restore-drill')).toBeDefined();
   });
 
+  test('HK-NETWORK-004: a public API server endpoint is recorded as the runner egress rule\'s exception; a private one is not', () => {
+    const policy = (o: any[]) => find(o, 'NetworkPolicy', 'restore-drill').metadata.annotations['exceptions.cdk8s-hardened.io/HK-NETWORK-004'];
+    expect(policy(objs)).toBeUndefined();
+    expect(policy(synth({}, { apiServer: { cidrs: ['34.120.7.9/32'] } }))).toBe(
+      'the API server endpoint has public addresses (a managed control plane\'s public endpoint); the rule opens only those, on one port');
+  });
+
   test('HK-BACKUP-007: the runner is bounded, with a deadline of RTO plus ten minutes and no retries', () => {
     expect(cron.spec.concurrencyPolicy).toBe('Forbid');
     expect(cron.spec.startingDeadlineSeconds).toBe(300);
@@ -195,6 +202,8 @@ describe('the backup example', () => {
       'CronJob/kube-bench-node HK-WORKLOAD-010',
       'CronJob/kube-bench-node HK-WORKLOAD-011',
       'Namespace/cis-benchmark HK-NAMESPACE-002',
+      // The example's object store is S3 at public addresses: the lock records the egress rule's exception with its reason.
+      'NetworkPolicy/allow-object-store HK-NETWORK-004',
       'Role/restore-drill HK-RBAC-005',
     ]);
   });

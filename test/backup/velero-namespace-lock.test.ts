@@ -27,6 +27,20 @@ const policies = (objs: any[]) => objs.filter((o) => o.kind === 'NetworkPolicy')
 describe('BackupPlan.lockVeleroNamespace', () => {
   const objs = synth();
 
+  test('HK-NETWORK-004: a public object store is recorded as the egress rule\'s exception, with its reason; a private API server is not', () => {
+    const byName = Object.fromEntries(policies(objs).map((p) => [p.metadata.name, p.metadata.annotations]));
+    expect(byName['allow-object-store']['exceptions.cdk8s-hardened.io/HK-NETWORK-004']).toBe(
+      'Velero writes backups to an object store reached at public addresses (e.g. the region\'s S3 ranges); the rule opens only those, on one port');
+    expect(byName['allow-api-server']['exceptions.cdk8s-hardened.io/HK-NETWORK-004']).toBeUndefined();
+    const excepted = audit(objs).findings.filter((f) => f.practiceId === 'HK-NETWORK-004');
+    expect(excepted.map((f) => [f.object.name, f.excepted])).toEqual([['allow-object-store', true]]);
+  });
+
+  test('HK-NETWORK-004: a private object store (MinIO in the cluster network) records no exception', () => {
+    const annotations = policies(synth({ objectStore: { cidrs: ['10.30.0.0/24'] } })).find((p) => p.metadata.name === 'allow-object-store').metadata.annotations;
+    expect(annotations['exceptions.cdk8s-hardened.io/HK-NETWORK-004']).toBeUndefined();
+  });
+
   test('default-deny in both directions for every pod of the velero namespace', () => {
     const deny = policies(objs).find((p) => p.metadata.name === 'default-deny');
     expect(deny.metadata.namespace).toBe('velero');

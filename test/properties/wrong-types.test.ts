@@ -2,7 +2,8 @@
  * Plain-JavaScript callers: every public construct (workloads of each kind, namespaces, RBAC, secrets, ingress and
  * gateway, cluster files, backup, runtime and logging), given a wrong-typed prop (null, NaN, Infinity, a number where a
  * list or text is expected, a string iterated as a list, an object for a string), either synthesizes or refuses with
- * a HardenedError naming the construct path and prop — never a TypeError or any other error.
+ * a HardenedError naming the construct path and prop — never a TypeError or any other error. What is accepted must be
+ * valid: the Kubernetes schemas over built-in kinds, text in the metadata of every object.
  */
 import { join } from 'path';
 import { App, Chart, Duration, Size, Testing } from 'cdk8s';
@@ -31,6 +32,7 @@ import { FalcoRules } from '../../lib/runtime/falco-rules';
 import { SecurityAlerts } from '../../lib/runtime/security-alerts';
 import { TrivyOperatorConfig } from '../../lib/runtime/trivy-operator-config';
 import { EncryptedSecret } from '../../lib/secrets/encrypted-secret';
+import { ExistingSecret } from '../../lib/secrets/existing-secret';
 import { ExternalSecret } from '../../lib/secrets/external-secret';
 import { SealedSecret, SealingCertificate } from '../../lib/secrets/sealed-secret';
 import { SecretStore, SecretStoreProvider } from '../../lib/secrets/secret-store';
@@ -335,6 +337,14 @@ const SUBJECTS: Subject[] = [
         hostPaths: [{ hostPath: '/var/log' }],
         exceptions: [{ practice: 'HK-WORKLOAD-011', reason: 'reads /var/log on each node, read-only' }],
       });
+    },
+  },
+  {
+    name: 'ExistingSecret',
+    props: () => ({ name: 'platform-ca', keys: ['ca.crt'], createdElsewhere: 'copied into every namespace by trust-manager' }),
+    build: (scope, props) => {
+      const ns = shop(scope);
+      new SecureDeployment(ns, 'api', { image: image(), port: 8080, readinessProbe: ready() }).mountSecret(new ExistingSecret(ns, 'ca', props), '/etc/platform-ca');
     },
   },
 ];

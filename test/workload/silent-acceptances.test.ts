@@ -137,6 +137,23 @@ describe('probe timings that say something else than they seem', () => {
       .toBe(`[test/shop/api] SecureDeployment prop '${prop}' ${problem}.\nPractice HK-WORKLOAD-020 (Readiness and liveness probes, distinct) refuses it.\nFix: ${fix}`);
   });
 
+  test.each([
+    ['a period of 60 s and 61 failures', { period: Duration.seconds(60), failureThreshold: 61 }, 61, 3660],
+    ['an initial delay of 10 minutes and 55 minutes of failures', { initialDelay: Duration.minutes(10), period: Duration.seconds(60), failureThreshold: 55 }, 55, 3900],
+  ])('a startup probe\'s start-up allowance above an hour is refused: %s', (_name, options, threshold, budget) => {
+    expect(refusal(deployment({ startupProbe: HealthCheck.httpGet('/ready', options) })))
+      .toBe(`[test/shop/api] SecureDeployment prop 'startupProbe.failureThreshold' is ${threshold}, so a container that never starts is restarted only after `
+        + `${budget} seconds (initial delay + period × threshold).\nPractice HK-WORKLOAD-020 (Readiness and liveness probes, distinct) refuses it.\n`
+        + 'Fix: keep the start-up allowance at most 3600 seconds (1 hour); longer work before serving belongs in a Job or an init container.');
+  });
+
+  test('a startup probe of exactly an hour is accepted', () => {
+    const { chart, ns } = shop();
+    new SecureDeployment(ns, 'api', base({ startupProbe: HealthCheck.httpGet('/ready', { period: Duration.seconds(60), failureThreshold: 60 }) }));
+    const d = Testing.synth(chart).find((m) => m.kind === 'Deployment')!;
+    expect(d.spec.template.spec.containers[0].startupProbe).toMatchObject({ periodSeconds: 60, failureThreshold: 60 });
+  });
+
   test('a startup probe may give a slow start a long budget', () => {
     const { chart, ns } = shop();
     new SecureDeployment(ns, 'api', base({ startupProbe: HealthCheck.httpGet('/ready', { period: Duration.seconds(10), failureThreshold: 90 }) }));

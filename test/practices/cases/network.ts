@@ -211,6 +211,8 @@ export const NETWORK_CASES: PracticeCases = {
   'HK-NETWORK-004': {
     pass: [
       { name: 'peers and ports named', objects: compliantSet() },
+      { name: 'egress to a private range', objects: apiEgressTo({ cidr: '10.20.0.0/16' }) },
+      { name: 'ingress from a public /32 (only egress reaches out)', objects: withApiPolicy((s) => { s.ingress[0].from = [{ ipBlock: { cidr: '203.0.114.7/32' } }]; }) },
       {
         name: 'whole named namespace on a port',
         objects: withApiPolicy((s) => {
@@ -224,6 +226,9 @@ export const NETWORK_CASES: PracticeCases = {
       { name: 'peer podSelector {} alone', objects: withApiPolicy((s) => { s.ingress[0].from = [{ podSelector: {} }]; }) },
       { name: 'peer namespaceSelector {}', objects: withApiPolicy((s) => { s.ingress[0].from[0].namespaceSelector = {}; }) },
       { name: 'egress to ::/0', objects: apiEgressTo({ cidr: '::/0', except: ['fd00:ec2::254/128'] }) },
+      { name: 'egress to a public /1 half', objects: apiEgressTo({ cidr: '128.0.0.0/1' }) },
+      { name: 'egress to a public /32', objects: apiEgressTo({ cidr: '8.8.8.8/32' }) },
+      { name: 'egress to public IPv6 space', objects: apiEgressTo({ cidr: '2600::/12' }) },
       { name: 'egress rule without peers', objects: withApiPolicy((s) => { s.egress.push({ ports: [{ protocol: 'TCP', port: 443 }] }); }) },
     ],
   },

@@ -113,6 +113,10 @@ export const RBAC_CASES: PracticeCases = {
       { name: 'binding to a narrow Role', objects: withRole([READ_CONFIG]) },
       { name: 'binding to built-in view', objects: plus(roleBinding('ClusterRole', 'view')) },
       {
+        name: 'binding to a ClusterRole recorded as created elsewhere',
+        objects: plus(clusterRoleBinding('acme-reader', undefined, 'acme', { 'cdk8s-hardened.io/external-references': 'ClusterRole/acme-reader: installed by the acme chart (PLAT-7)' })),
+      },
+      {
         name: 'cluster-admin binding with a recorded exception',
         objects: plus(clusterRoleBinding('cluster-admin', undefined, 'velero', {
           'exceptions.cdk8s-hardened.io/HK-RBAC-003': 'Velero server chart binds cluster-admin (rbac.clusterAdministrator) until a narrowed role ships',
@@ -123,6 +127,12 @@ export const RBAC_CASES: PracticeCases = {
       { name: 'ClusterRoleBinding to cluster-admin', objects: plus(clusterRoleBinding('cluster-admin')) },
       { name: 'RoleBinding to cluster-admin', objects: plus(roleBinding('ClusterRole', 'cluster-admin')) },
       { name: 'binding to a Role with */*/*', objects: withRole([{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]) },
+      { name: 'binding to a ClusterRole neither in the set nor built in', objects: plus(clusterRoleBinding('acme-reader')) },
+      { name: 'binding to a Role not in the set', objects: plus(roleBinding('Role', 'ghost')) },
+      {
+        name: 'binding recording another role as created elsewhere',
+        objects: plus(clusterRoleBinding('acme-reader', undefined, 'acme', { 'cdk8s-hardened.io/external-references': 'ClusterRole/acme-writer: installed by the acme chart (PLAT-7)' })),
+      },
       {
         name: 'binding to a ClusterRole that aggregates */*/*',
         objects: [...aggregated([{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]), roleBinding('ClusterRole', 'ops')],

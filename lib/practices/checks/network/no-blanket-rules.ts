@@ -1,4 +1,4 @@
-import { parseCidr, ruleLabel, rulesOf } from './util';
+import { parseCidr, reachesPublicSpace, ruleLabel, rulesOf } from './util';
 import { isEmptySelector } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
@@ -20,8 +20,12 @@ export const noBlanketRules: Practice = {
   criterion: 'No NetworkPolicy ingress or egress rule is {} (no peers and no ports), names no peers (every source or destination) '
     + 'or names no ports; no selector peer has an '
     + 'empty or absent podSelector together with an empty or absent namespaceSelector (every pod of the namespace, or of the '
-    + 'cluster); no peer has an empty namespaceSelector {} (pods of every namespace); no ipBlock.cidr is a /0 (0.0.0.0/0, ::/0).',
-  library: 'Refuses blanket peers and port-less rules; internet egress needs a recorded exception and HK-NETWORK-010 applied.',
+    + 'cluster); no peer has an empty namespaceSelector {} (pods of every namespace); no ipBlock.cidr is a /0 (0.0.0.0/0, ::/0); '
+    + 'no egress ipBlock.cidr reaches public address space, i.e. lies outside the private and reserved blocks (RFC 1918, '
+    + '100.64.0.0/10, loopback, link-local, documentation, benchmark, multicast and reserved ranges, fc00::/7, fe80::/10): two /1 '
+    + 'halves or a provider\'s /16 reach the internet as surely as 0.0.0.0/0.',
+  library: 'Refuses blanket peers and port-less rules; egress to any block that reaches public address space needs a recorded exception '
+    + '(the constructs and the audit share one rule) and HK-NETWORK-010 applied.',
   fix: 'Name the peer pods (and their namespace by kubernetes.io/metadata.name) and the ports of every rule; for internet egress, '
     + 'use the narrowest CIDRs with 169.254.169.254/32 excepted, or record an exception.',
   exception: ExceptionPolicy.RECORDABLE,
@@ -47,7 +51,11 @@ export const noBlanketRules: Practice = {
           problems.push(`${label} peer ${i} has namespaceSelector {}: it admits matching pods of every namespace`);
         }
         const cidr = peer?.ipBlock ? parseCidr(peer.ipBlock.cidr) : undefined;
-        if (cidr && cidr.prefix === 0) problems.push(`${label} peer ${i} ipBlock ${peer.ipBlock.cidr} covers every address`);
+        if (cidr && cidr.prefix === 0) {
+          problems.push(`${label} peer ${i} ipBlock ${peer.ipBlock.cidr} covers every address`);
+        } else if (cidr && r.direction === 'Egress' && reachesPublicSpace(peer.ipBlock.cidr)) {
+          problems.push(`${label} peer ${i} ipBlock ${peer.ipBlock.cidr} reaches public address space`);
+        }
       });
     }
     return problems;
