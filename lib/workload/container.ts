@@ -284,8 +284,8 @@ export function resolveContainer(ctx: ContainerContext, prop: string, options: S
 
 /**
  * An init container runs to completion before the others start: the API server refuses probes and lifecycle hooks
- * on it (only a restartable sidecar init container may have them, which the library does not emit), so they are
- * refused here rather than dropped without a word.
+ * on it (only a restartable sidecar init container may have them: `addSidecarInitContainer`), so they are refused
+ * here rather than dropped without a word.
  */
 function refuseInitOnly(refuse: Refuse, p: (f: string) => string, options: SecureContainerOptions): void {
   for (const field of ['readinessProbe', 'livenessProbe', 'startupProbe', 'preStop'] as const) {

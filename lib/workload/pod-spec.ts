@@ -151,6 +151,11 @@ export interface HardenedContainerSpec {
   readonly fieldEnv?: readonly FieldEnvVar[];
   /** A command run before the container is stopped (argv). @default - none */
   readonly preStop?: readonly string[];
+  /**
+   * `Always` on an init container makes it a restartable sidecar (Kubernetes 1.29+): it starts before the application
+   * containers and keeps running beside them. @default - a plain init container, which runs to completion
+   */
+  readonly restartPolicy?: 'Always';
 }
 
 /** A projected, audience-bound, short-lived ServiceAccount token (HK-RBAC-002). */
@@ -303,6 +308,7 @@ export function hardenedContainer(
     name: c.name,
     image: c.image,
     imagePullPolicy: c.imagePullPolicy,
+    ...(c.restartPolicy ? { restartPolicy: c.restartPolicy } : {}),
     ...(c.command ? { command: [...c.command] } : {}),
     ...(c.args ? { args: [...c.args] } : {}),
     ...(c.ports.length > 0 ? { ports: c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })) } : {}),

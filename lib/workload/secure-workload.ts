@@ -31,6 +31,7 @@ import { IMountableSecret } from '../secrets/mountable-secret';
 import { addSynthWarning } from '../synth/app-audit';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
+import { KubernetesTarget } from '../target/kubernetes-target';
 import { DeclaredPort } from '../units/declared-port';
 
 const SECURE_WORKLOAD = Symbol.for('cdk8s-hardened.SecureWorkload');
@@ -293,6 +294,9 @@ export interface SharedVolumeOptions {
 const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const MAX_ID = 2147483647;
+
+/** The first Kubernetes minor where restartable sidecar init containers are on by default (SidecarContainers, beta). */
+const SIDECAR_CONTAINERS_SINCE_MINOR = 29;
 
 /**
  * Everything a secure workload emits besides its controller: the dedicated ServiceAccount, the ClusterIP Service, its
@@ -720,7 +724,7 @@ export abstract class SecureWorkload extends Construct {
    * twice leaves Services and probes that name it pointing at either. The API server only warns about either.
    */
   private refuseSharedPorts(c: HardenedContainerSpec, prop: string): void {
-    for (const other of [this.main, ...this.sidecars]) {
+    for (const other of [this.main, ...this.sidecars, ...this.inits.filter((i) => i.restartPolicy === 'Always')]) {
       for (const port of c.ports) {
         const clash = other.ports.find((o) => o.port === port.port && o.protocol === port.protocol);
         if (clash) {
@@ -733,6 +737,27 @@ export abstract class SecureWorkload extends Construct {
         }
       }
     }
+  }
+
+  /**
+   * Adds a sidecar that starts before the application containers and keeps running beside them for the pod's life: a
+   * restartable init container (`restartPolicy: Always`), e.g. a proxy or log shipper the application needs from its
+   * first request, which does not keep a Job's pod from completing. Hardened like every container; probes are allowed,
+   * and a readiness and a liveness check are required as for `addContainer` (none for a Job's pod). Needs Kubernetes
+   * 1.29 or later, where the SidecarContainers feature is on by default: set the app's `KubernetesTarget`.
+   */
+  public addSidecarInitContainer(options: SecureContainerOptions): void {
+    const prop = `addSidecarInitContainer(${options?.name ?? '?'})`;
+    const minor = Number(KubernetesTarget.of(this).split('.')[1]);
+    if (minor < SIDECAR_CONTAINERS_SINCE_MINOR) {
+      this._refuse(prop, `needs Kubernetes 1.${SIDECAR_CONTAINERS_SINCE_MINOR}, but the app targets 1.${minor}, where the SidecarContainers feature gate is off `
+        + 'by default: the API server drops restartPolicy and the sidecar blocks the pod as an init container that never completes',
+      `target 1.${SIDECAR_CONTAINERS_SINCE_MINOR} or later (KubernetesTarget.set(app, '1.${SIDECAR_CONTAINERS_SINCE_MINOR}')), or add it as a regular sidecar with addContainer().`);
+    }
+    const c = resolveContainer({ ...this.containerContext, init: false, secrets: [], mountToken: false }, prop, options);
+    this.refuseDuplicateName(c.name, 'addSidecarInitContainer(name)');
+    this.refuseSharedPorts(c, `${prop}.ports`);
+    this.inits.push({ ...c, restartPolicy: 'Always' });
   }
 
   /** Adds an init container with the same hardening; it runs to completion before the others start. */
