@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ControlPlaneFile } from './control-plane-file';
-import { Refuse, refuser, shown } from '../refusal';
+import { isText, quoted, Refuse, refuser, shown } from '../refusal';
 import { goDuration, seconds } from '../units/duration';
 
 const CONSTRUCT = 'EncryptionConfiguration';
@@ -58,16 +58,22 @@ export function encryptionConfigurationProblems(props: EncryptionConfigurationPr
   }
   const names = new Set<string>();
   providers.forEach((p, i) => {
-    if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(p.name ?? '')) {
-      out.push([`kmsProviders[${i}].name`, `is '${p.name}', not a lower-case name`, 'name the provider e.g. \'aws-kms-prod\'; it becomes part of the stored prefix.']);
+    if (p === null || typeof p !== 'object' || Array.isArray(p)) {
+      out.push([`kmsProviders[${i}]`, `is ${shown(p)}, not { name, endpoint }`, 'give e.g. { name: \'aws-kms-prod\', endpoint: \'unix:///var/run/kmsplugin/socket.sock\' }.']);
+      return;
+    }
+    if (!isText(p.name, /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/)) {
+      out.push([`kmsProviders[${i}].name`, `is ${quoted(p.name)}, not a lower-case name`, 'name the provider e.g. \'aws-kms-prod\'; it becomes part of the stored prefix.']);
     } else if (names.has(p.name)) {
       out.push([`kmsProviders[${i}].name`, `is '${p.name}', which an earlier provider already uses`, 'give every KMS provider its own name.']);
     }
     names.add(p.name);
-    if (!/^unix:\/\/\/\S+$/.test(p.endpoint ?? '')) {
-      out.push([`kmsProviders[${i}].endpoint`, `is '${p.endpoint}', not a unix:/// socket`, 'give the plugin socket on the node, e.g. \'unix:///var/run/kmsplugin/socket.sock\'.']);
+    if (!isText(p.endpoint, /^unix:\/\/\/\S+$/)) {
+      out.push([`kmsProviders[${i}].endpoint`, `is ${quoted(p.endpoint)}, not a unix:/// socket`, 'give the plugin socket on the node, e.g. \'unix:///var/run/kmsplugin/socket.sock\'.']);
     }
-    if (p.timeout !== undefined && (seconds(p.timeout) < 1 || !Number.isInteger(seconds(p.timeout)))) {
+    if (p.timeout !== undefined && !(p.timeout instanceof Duration)) {
+      out.push([`kmsProviders[${i}].timeout`, `is ${shown(p.timeout)}, not a Duration`, 'keep the default Duration.seconds(3).']);
+    } else if (p.timeout !== undefined && (seconds(p.timeout) < 1 || !Number.isInteger(seconds(p.timeout)))) {
       out.push([`kmsProviders[${i}].timeout`, `is ${seconds(p.timeout)}s, not a whole number of seconds of at least 1`, 'keep the default Duration.seconds(3).']);
     }
   });

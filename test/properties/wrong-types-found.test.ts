@@ -196,6 +196,14 @@ test.each<[string, () => unknown, string]>([
     provider: SecretStoreProvider.vault({ server: ['https://vault.example.com'], path: 'secret', role: 'shop', serviceAccount: { name: 'eso' } } as any),
   }),
   '[test/store] SecretStore prop \'provider.server\' is a list, which is not an https:// address.\nPractice HK-SECRETS-004 (External Secrets: scoped store, owned target, bounded refresh) refuses it.\nFix: use https://, e.g. \'https://vault.example.com:8200\''],
+  ['EncryptionConfiguration kmsProviders[0].name 42 (a number passing a RegExp test)', () => new EncryptionConfiguration(chart(), 'enc', {
+    kmsProviders: [{ name: 42, endpoint: 'unix:///var/run/kmsplugin/socket.sock' }],
+  } as any),
+  '[test/enc] EncryptionConfiguration prop \'kmsProviders[0].name\' is 42, not a lower-case name.\nPractice HK-SECRETS-008 (etcd encryption at rest via EncryptionConfiguration) refuses it.\nFix: name the provider e.g. \'aws-kms-prod\'; it becomes part of the stored prefix.'],
+  ['EncryptionConfiguration kmsProviders[0].timeout 3', () => new EncryptionConfiguration(chart(), 'enc', {
+    kmsProviders: [{ name: 'aws-kms-prod', endpoint: 'unix:///var/run/kmsplugin/socket.sock', timeout: 3 }],
+  } as any),
+  '[test/enc] EncryptionConfiguration prop \'kmsProviders[0].timeout\' is 3, not a Duration.\nPractice HK-SECRETS-008 (etcd encryption at rest via EncryptionConfiguration) refuses it.\nFix: keep the default Duration.seconds(3).'],
 ])('%s', (_name, fn, expected) => {
   if (expected === '') { require('fs').appendFileSync('/tmp/w17b-found.jsonl', JSON.stringify([_name, refusal(fn)]) + '\n'); return; }
   expect(refusal(fn)).toBe(expected);
