@@ -158,7 +158,6 @@ test.each<[string, () => unknown, string]>([
     '[test/plan/drill] RestoreDrill prop \'owner\' is true, not a label value naming a team.\nPractice HK-NAMESPACE-005 (One team/app per namespace, owner labels) refuses it.\nFix: name the owning team in lower case, e.g. \'payments-team\'.'],
   ['EtcdSnapshot owner 42', etcd({ owner: 42 }),
     '[test/etcd] EtcdSnapshot prop \'owner\' is 42, not a label value naming a team.\nPractice HK-NAMESPACE-005 (One team/app per namespace, owner labels) refuses it.\nFix: name the owning team in lower case, e.g. \'payments-team\'.'],
-  ['EtcdSnapshot storageClass 42', etcd({ storageClass: 42 }), ''],
   ['EtcdSnapshot storage {}', etcd({ storage: {} }),
     '[test/etcd] EtcdSnapshot prop \'storage\' is an object, not a Kubernetes quantity.\nPractice HK-BACKUP-006 (etcd snapshots to an RWX volume, exceptions recorded) refuses it.\nFix: give the snapshot volume\'s size, e.g. \'20Gi\'.'],
   ['PrivilegedNamespace name null', privileged({ name: null }),
@@ -205,6 +204,5 @@ test.each<[string, () => unknown, string]>([
   } as any),
   '[test/enc] EncryptionConfiguration prop \'kmsProviders[0].timeout\' is 3, not a Duration.\nPractice HK-SECRETS-008 (etcd encryption at rest via EncryptionConfiguration) refuses it.\nFix: keep the default Duration.seconds(3).'],
 ])('%s', (_name, fn, expected) => {
-  if (expected === '') { require('fs').appendFileSync('/tmp/w17b-found.jsonl', JSON.stringify([_name, refusal(fn)]) + '\n'); return; }
   expect(refusal(fn)).toBe(expected);
 });
