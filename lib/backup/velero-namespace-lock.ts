@@ -1,13 +1,13 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { objectMeta } from '../cluster/object-meta';
+import { ExceptionSet } from '../exceptions/exception-set';
 import { DnsLocation, KUBE_DNS, namespaceGuardSpecs, requireNamespaceName } from '../namespace/namespace-guards';
 import { reachesPublicSpace } from '../practices/checks/network/util';
 import { PracticeException } from '../practices/exceptions';
 import { Refuse, refuser } from '../refusal';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
-import { ExceptionSet } from '../workload/refusal';
 
 const CONSTRUCT = 'VeleroNamespaceLock';
 
