@@ -38,7 +38,7 @@ import { SealedSecret, SealingCertificate } from '../../lib/secrets/sealed-secre
 import { SecretStore, SecretStoreProvider } from '../../lib/secrets/secret-store';
 import { SecretValue } from '../../lib/secrets/secret-value';
 import { SopsRecipient } from '../../lib/secrets/sops-recipient';
-import { StorageClass } from '../../lib/storage/storage-class';
+import { StorageClass, StorageProvisioner } from '../../lib/storage/storage-class';
 import { ImmutableConfigMap } from '../../lib/workload/config-map';
 import { PriorityClass, PriorityTier } from '../../lib/workload/priority-class';
 import { HealthCheck } from '../../lib/workload/probes';
@@ -346,6 +346,11 @@ const SUBJECTS: Subject[] = [
       const ns = shop(scope);
       new SecureDeployment(ns, 'api', { image: image(), port: 8080, readinessProbe: ready() }).mountSecret(new ExistingSecret(ns, 'ca', props), '/etc/platform-ca');
     },
+  },
+  {
+    name: 'StorageClass',
+    props: () => ({ name: 'encrypted-ssd', provisioner: StorageProvisioner.awsEbs(), allowVolumeExpansion: true }),
+    build: (scope, props) => new StorageClass(scope, 'ssd', props),
   },
 ];
 
