@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { HardenedError } from '../lib/errors';
-import { refuser } from '../lib/refusal';
+import { refuser, shown } from '../lib/refusal';
 import { SealingError } from '../lib/secrets/sealing/sealing-error';
 import { SopsError } from '../lib/secrets/sops/sops-error';
 
@@ -46,5 +46,15 @@ describe('one error family', () => {
     expect(HardenedError.isHardenedError(foreign)).toBe(true);
     expect(HardenedError.isHardenedError(new Error('x'))).toBe(false);
     expect(HardenedError.isHardenedError(null)).toBe(false);
+  });
+});
+
+describe('shown: a value as a refusal shows it', () => {
+  test('numbers JSON cannot write are named, not shown as null', () => {
+    expect([shown(Number.NaN), shown(Infinity), shown(-Infinity), shown(null), shown(3), shown('x')]).toEqual(['NaN', 'Infinity', '-Infinity', 'null', '3', '"x"']);
+  });
+
+  test('lists and objects by their kind, never their content', () => {
+    expect([shown(['secret']), shown({ password: 'p' }), shown(undefined)]).toEqual(['a list', 'an object', 'undefined']);
   });
 });

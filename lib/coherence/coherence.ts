@@ -18,7 +18,8 @@ export interface ExternalReference {
  */
 export function externalReferencesAnnotation(refs: readonly ExternalReference[]): Record<string, string> {
   if (refs.length === 0) return {};
-  return { [EXTERNAL_REFERENCES_ANNOTATION]: refs.map((r) => `${r.ref}: ${r.reason.trim()}`).join('\n') };
+  // One line per reference: a line break inside a reason would read as a second entry.
+  return { [EXTERNAL_REFERENCES_ANNOTATION]: refs.map((r) => `${r.ref}: ${r.reason.trim().replace(/\s+/g, ' ')}`).join('\n') };
 }
 
 /** How the library's constructs record a reference of `o` as created elsewhere (the annotation is the raw form). */

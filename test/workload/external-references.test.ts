@@ -140,3 +140,10 @@ describe('a SecretStore\'s ServiceAccount created elsewhere', () => {
       + "Fix: say who creates the ServiceAccount, e.g. 'created by the platform team with its IRSA role (PLAT-7)'");
   });
 });
+
+test('a reason written over several lines stays one entry of the annotation', () => {
+  const { chart, ns } = shop();
+  const api = new SecureDeployment(ns, 'api', { image: image(), port: 8080, readinessProbe: ready() });
+  api.mountVolumeClaim('reports', '/reports', { readOnly: true, createdElsewhere: 'provisioned by\nthe storage team\n(STOR-4)' });
+  expect(deploymentOf(chart).metadata.annotations[ANNOTATION]).toBe('PersistentVolumeClaim/reports: provisioned by the storage team (STOR-4)');
+});
