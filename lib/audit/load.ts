@@ -255,17 +255,20 @@ function identityProblem(object: Record<string, any>): string | undefined {
   if (object.metadata !== undefined && object.metadata !== null && !isRecord(object.metadata)) {
     return `has metadata as ${describeValue(object.metadata)}, not a mapping`;
   }
-  for (const [field, read] of STRING_FIELDS) {
-    const value = read(object);
-    if (value !== undefined && value !== null && typeof value !== 'string') return `has ${field} as ${describeValue(value)}, not a string`;
+  for (let i = 0; i < STRING_FIELDS.length; i++) {
+    const value = STRING_FIELDS[i][1](object);
+    if (value !== undefined && value !== null && typeof value !== 'string') return `has ${STRING_FIELDS[i][0]} as ${describeValue(value)}, not a string`;
   }
-  for (const field of ['labels', 'annotations']) {
-    const map = object.metadata?.[field];
-    if (map === undefined || map === null) continue;
-    if (!isRecord(map)) return `has metadata.${field} as ${describeValue(map)}, not a mapping`;
-    for (const [key, value] of Object.entries(map)) {
-      if (typeof value !== 'string') return `has metadata.${field}["${key}"] as ${describeValue(value)}, not a string`;
-    }
+  return stringMapProblem(object.metadata?.labels, 'labels') ?? stringMapProblem(object.metadata?.annotations, 'annotations');
+}
+
+/** Why `metadata.<field>` is not a mapping of strings, or undefined (absent is fine). Keys in `Object.entries` order. */
+function stringMapProblem(map: unknown, field: string): string | undefined {
+  if (map === undefined || map === null) return undefined;
+  if (!isRecord(map)) return `has metadata.${field} as ${describeValue(map)}, not a mapping`;
+  for (const key in map) {
+    if (!Object.prototype.hasOwnProperty.call(map, key)) continue;
+    if (typeof map[key] !== 'string') return `has metadata.${field}["${key}"] as ${describeValue(map[key])}, not a string`;
   }
   return undefined;
 }

@@ -52,12 +52,21 @@ export const provenanceMetadata: Practice = {
 
 /** Whether an object says it comes from cdk8s-hardened: our managed-by value, or any label or annotation of ours. */
 export function claimsProvenance(labels: Record<string, unknown>, annotations: Record<string, unknown>): boolean {
-  return labels[MANAGED_BY] === 'cdk8s-hardened' || [...Object.keys(labels), ...Object.keys(annotations)].some((k) => OUR_KEY.test(k));
+  return labels[MANAGED_BY] === 'cdk8s-hardened' || hasOurKey(labels) || hasOurKey(annotations);
+}
+
+/** Whether a label or annotation map has a key of ours; walked in place, since it is asked of every object. */
+function hasOurKey(map: Record<string, unknown>): boolean {
+  for (const key in map) if (Object.prototype.hasOwnProperty.call(map, key) && OUR_KEY.test(key)) return true;
+  return false;
 }
 
 function invalidLabelValues(labels: Record<string, unknown>): string[] {
   const out: string[] = [];
-  for (const [key, value] of Object.entries(labels)) {
+  // Own keys in Object.entries order, without building the entries of every object's labels.
+  for (const key in labels) {
+    if (!Object.prototype.hasOwnProperty.call(labels, key)) continue;
+    const value = labels[key];
     if (typeof value !== 'string' || !LABEL_VALUE.test(value)) out.push(`label ${key} has the invalid value ${JSON.stringify(value)} (at most 63 characters, alphanumeric ends)`);
   }
   return out;

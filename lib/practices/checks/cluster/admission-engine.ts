@@ -6,8 +6,11 @@ const PRACTICE_ID = /^HK-[A-Z]+-\d{3}$/;
 const KYVERNO_ACTIONS = ['Enforce', 'Audit'];
 const GATEKEEPER_ACTIONS = ['deny', 'dryrun', 'warn'];
 
+/** The API group of an object's apiVersion (all of it when it has no `/`). Asked of every object of the set. */
 function group(obj: Manifest): string {
-  return apiVersionOf(obj).split('/')[0];
+  const apiVersion = apiVersionOf(obj);
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? apiVersion : apiVersion.slice(0, slash);
 }
 
 function annotationProblems(obj: Manifest): string[] {
@@ -81,7 +84,7 @@ export const admissionEngine: Practice = {
       let problems: string[] = [];
       if (g === 'kyverno.io' && (object.kind === 'ClusterPolicy' || object.kind === 'Policy')) problems = kyvernoProblems(object);
       else if ((g === 'templates.gatekeeper.sh' && object.kind === 'ConstraintTemplate') || g === 'constraints.gatekeeper.sh') problems = gatekeeperProblems(object);
-      out.push(...problems.map((message) => ({ object, message })));
+      for (const message of problems) out.push({ object, message });
     }
     return out;
   },

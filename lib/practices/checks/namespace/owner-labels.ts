@@ -41,12 +41,14 @@ export const ownerLabels: Practice = {
       }
     }
     for (const obj of ctx.objects) {
-      if (!isNamespaced(obj) || !partOfByNamespace.has(namespaceOf(obj))) continue;
-      const expected = partOfByNamespace.get(namespaceOf(obj));
+      if (!isNamespaced(obj)) continue;
+      const namespace = namespaceOf(obj);
+      if (!partOfByNamespace.has(namespace)) continue;
+      const expected = partOfByNamespace.get(namespace);
       if (!metaValue(obj, 'labels', NAME)) out.push({ object: obj, message: `label ${NAME} is not set` });
       const partOf = metaValue(obj, 'labels', PART_OF);
       if (!partOf) {out.push({ object: obj, message: `label ${PART_OF} is not set` });} else if (expected && partOf !== expected) {
-        out.push({ object: obj, message: `label ${PART_OF} is "${partOf}", but namespace "${namespaceOf(obj)}" belongs to "${expected}"` });
+        out.push({ object: obj, message: `label ${PART_OF} is "${partOf}", but namespace "${namespace}" belongs to "${expected}"` });
       }
     }
     return out;

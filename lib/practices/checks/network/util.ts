@@ -1,5 +1,6 @@
 import { apiVersionOf, asArray, isEmptySelector, Manifest, namespaceOf, POD_KINDS, podLabelsOf, podMetaOf, podSpecOf, selectorMatches } from '../../manifest';
 import { AuditContext, memoized } from '../../practice';
+import { sharedView } from '../../shared-views';
 
 /** A traffic direction of a NetworkPolicy. */
 export type Direction = 'Ingress' | 'Egress';
@@ -59,8 +60,12 @@ export function policiesSelecting(ctx: AuditContext, workload: Manifest): readon
   return selecting;
 }
 
-/** The ingress and egress rules of a policy, in order. */
+/** The ingress and egress rules of a policy, in order; during an audit built once per policy and shared (frozen). */
 export function rulesOf(policy: Manifest): PolicyRule[] {
+  return sharedView(policy, 'network.rules', () => policyRules(policy));
+}
+
+function policyRules(policy: Manifest): PolicyRule[] {
   const out: PolicyRule[] = [];
   for (const [direction, field, peerField] of [['Ingress', 'ingress', 'from'], ['Egress', 'egress', 'to']] as const) {
     asArray(policy.spec?.[field]).forEach((rule, index) => {
