@@ -2,7 +2,7 @@
  * Plain-JSON views of Kubernetes objects, as `Testing.synth`, `Chart.toJson` or a YAML parser return them.
  * Checks read manifests through these helpers only, so "where is the pod spec of a CronJob" lives in one place.
  */
-import { sharedView } from './shared-views';
+import { SharedView } from './shared-views';
 
 /** A Kubernetes object as plain JSON. */
 export interface Manifest {
@@ -162,10 +162,13 @@ const APP_CONTAINER_LISTS: ReadonlyArray<ContainerView['list']> = ['containers',
  * list is built once per object and shared by every practice (frozen, so no reader can change it for the others).
  */
 export function containersOf(obj: Manifest, lists: ReadonlyArray<ContainerView['list']> = ALL_CONTAINER_LISTS): ContainerView[] {
-  if (lists === ALL_CONTAINER_LISTS) return sharedView(obj, 'containers', () => listContainers(obj, lists));
-  if (lists === APP_CONTAINER_LISTS) return sharedView(obj, 'app-containers', () => listContainers(obj, lists));
+  if (lists === ALL_CONTAINER_LISTS) return ALL_CONTAINERS.of(obj);
+  if (lists === APP_CONTAINER_LISTS) return APP_CONTAINERS.of(obj);
   return listContainers(obj, lists);
 }
+
+const ALL_CONTAINERS = new SharedView<Manifest, ContainerView[]>((obj) => listContainers(obj, ALL_CONTAINER_LISTS));
+const APP_CONTAINERS = new SharedView<Manifest, ContainerView[]>((obj) => listContainers(obj, APP_CONTAINER_LISTS));
 
 function listContainers(obj: Manifest, lists: ReadonlyArray<ContainerView['list']>): ContainerView[] {
   const spec = podSpecOf(obj);

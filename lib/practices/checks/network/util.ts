@@ -1,6 +1,6 @@
 import { apiVersionOf, asArray, isEmptySelector, Manifest, namespaceOf, POD_KINDS, podLabelsOf, podMetaOf, podSpecOf, selectorMatches } from '../../manifest';
 import { AuditContext, memoized } from '../../practice';
-import { sharedView } from '../../shared-views';
+import { SharedView } from '../../shared-views';
 
 /** A traffic direction of a NetworkPolicy. */
 export type Direction = 'Ingress' | 'Egress';
@@ -62,8 +62,10 @@ export function policiesSelecting(ctx: AuditContext, workload: Manifest): readon
 
 /** The ingress and egress rules of a policy, in order; during an audit built once per policy and shared (frozen). */
 export function rulesOf(policy: Manifest): PolicyRule[] {
-  return sharedView(policy, 'network.rules', () => policyRules(policy));
+  return POLICY_RULES.of(policy);
 }
+
+const POLICY_RULES = new SharedView<Manifest, PolicyRule[]>((policy) => policyRules(policy));
 
 function policyRules(policy: Manifest): PolicyRule[] {
   const out: PolicyRule[] = [];
