@@ -310,8 +310,13 @@ function nodeOffset(ev: Event): number {
   }
 }
 
-function minOffset(...offsets: number[]): number {
-  return Math.min(...offsets.filter((o) => o >= 0));
+/** The smallest of the offsets that are set (not negative); Infinity when none is. Asked once per document. */
+function minOffset(a: number, b: number, c: number): number {
+  let min = Infinity;
+  if (a >= 0) min = a;
+  if (b >= 0 && b < min) min = b;
+  if (c >= 0 && c < min) min = c;
+  return min;
 }
 
 /**
