@@ -1,4 +1,4 @@
-import { policiesSelecting, policyTypesOf, ruleLabel, rulesOf, selectsWholeNamespace, targetSelectorOf } from './util';
+import { policiesSelecting, policyTypesOf, ruleLabel, rulesOf, selectsWholeNamespace, targetSelectorOf, workloadsSelectable } from './util';
 import { isEmptySelector, isRecord, namespaceOf, POD_KINDS, podLabelsOf, selectorMatches } from '../../manifest';
 import { AuditContext, Checkability, ExceptionPolicy, Practice, PracticeGroup, Severity, Violation } from '../../practice';
 
@@ -57,8 +57,10 @@ export const leastAccessPolicies: Practice = {
     }
     for (const policy of ctx.ofKind('NetworkPolicy')) {
       const ns = namespaceOf(policy);
-      const local = ctx.inNamespace(ns, ...POD_KINDS);
-      if (!selectsWholeNamespace(policy) && local.length > 0 && !local.some((w) => selectorMatches(targetSelectorOf(policy), podLabelsOf(w)))) {
+      const hasWorkloads = ctx.inNamespace(ns, ...POD_KINDS).length > 0;
+      const selector = targetSelectorOf(policy);
+      const selectsSome = () => workloadsSelectable(ctx, ns, selector).some((w) => selectorMatches(selector, podLabelsOf(w)));
+      if (!selectsWholeNamespace(policy) && hasWorkloads && !selectsSome()) {
         out.push({ object: policy, message: `its podSelector matches no pod of the workloads in namespace "${ns}"` });
       }
       for (const r of rulesOf(policy)) {

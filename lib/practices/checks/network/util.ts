@@ -1,6 +1,7 @@
 import { apiVersionOf, asArray, isEmptySelector, Manifest, namespaceOf, POD_KINDS, podLabelsOf, podMetaOf, podSpecOf, selectorMatches } from '../../manifest';
 import { AuditContext, memoized } from '../../practice';
 import { SharedView } from '../../shared-views';
+import { labelledBySelector, selectorsByLabel } from '../../selector-index';
 
 /** A traffic direction of a NetworkPolicy. */
 export type Direction = 'Ingress' | 'Egress';
@@ -54,10 +55,36 @@ export function policiesSelecting(ctx: AuditContext, workload: Manifest): readon
   const known = memoized(ctx, 'network.policies-selecting', () => new Map<Manifest, Manifest[]>());
   let selecting = known.get(workload);
   if (!selecting) {
-    selecting = ctx.inNamespace(namespaceOf(workload), 'NetworkPolicy').filter((p) => policySelects(p, workload));
+    const labels = podLabelsOf(workload);
+    selecting = policyIndex(ctx, namespaceOf(workload))(labels).filter((p) => policySelects(p, workload));
     known.set(workload, selecting);
   }
   return selecting;
+}
+
+/** The NetworkPolicies of a namespace by the pod labels they could select, built once per audit and namespace. */
+function policyIndex(ctx: AuditContext, namespace: string): (labels: Record<string, unknown>) => Manifest[] {
+  const byNamespace = memoized(ctx, 'network.policy-index', () => new Map<string, (labels: Record<string, unknown>) => Manifest[]>());
+  let index = byNamespace.get(namespace);
+  if (!index) {
+    index = selectorsByLabel(ctx.inNamespace(namespace, 'NetworkPolicy'), targetSelectorOf);
+    byNamespace.set(namespace, index);
+  }
+  return index;
+}
+
+/**
+ * The pod-bearing objects of a namespace whose pods `selector` could select (the exact match is the caller's), by
+ * their pod labels, built once per audit and namespace.
+ */
+export function workloadsSelectable(ctx: AuditContext, namespace: string, selector: unknown): readonly Manifest[] {
+  const byNamespace = memoized(ctx, 'network.workload-index', () => new Map<string, (selector: unknown) => readonly Manifest[]>());
+  let index = byNamespace.get(namespace);
+  if (!index) {
+    index = labelledBySelector(ctx.inNamespace(namespace, ...POD_KINDS), podLabelsOf);
+    byNamespace.set(namespace, index);
+  }
+  return index(selector);
 }
 
 /** The ingress and egress rules of a policy, in order; during an audit built once per policy and shared (frozen). */

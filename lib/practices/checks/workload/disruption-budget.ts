@@ -1,5 +1,6 @@
 import { asArray, describe, Manifest, namespaceOf, podLabelsOf, podSpecOf, selectorMatches } from '../../manifest';
-import { AuditContext, Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
+import { AuditContext, Checkability, ExceptionPolicy, memoized, perObject, Practice, PracticeGroup, Severity } from '../../practice';
+import { selectorsByLabel } from '../../selector-index';
 
 /** Kinds whose replica count and disruption budget this practice judges. */
 export const REPLICATED_KINDS: readonly string[] = ['Deployment', 'StatefulSet'];
@@ -70,9 +71,20 @@ function replicaFloor(ctx: AuditContext, obj: Manifest): { floor: number; proble
   return { floor: n, problems: n >= 2 ? [] : [`spec.replicas is ${JSON.stringify(replicas)}; run at least 2`] };
 }
 
+/** The PodDisruptionBudgets of a namespace by the pod labels they could select, built once per audit and namespace. */
+function budgetIndex(ctx: AuditContext, namespace: string): (labels: Record<string, unknown>) => Manifest[] {
+  const byNamespace = memoized(ctx, 'workload.budget-index', () => new Map<string, (labels: Record<string, unknown>) => Manifest[]>());
+  let index = byNamespace.get(namespace);
+  if (!index) {
+    index = selectorsByLabel(ctx.inNamespace(namespace, 'PodDisruptionBudget'), (p) => p.spec?.selector);
+    byNamespace.set(namespace, index);
+  }
+  return index;
+}
+
 function budgetProblems(ctx: AuditContext, obj: Manifest, floor: number): string[] {
   const labels = podLabelsOf(obj);
-  const selecting = ctx.inNamespace(namespaceOf(obj), 'PodDisruptionBudget').filter((p) => selectorMatches(p.spec?.selector, labels));
+  const selecting = budgetIndex(ctx, namespaceOf(obj))(labels).filter((p) => selectorMatches(p.spec?.selector, labels));
   const v1 = selecting.filter((p) => p.apiVersion === 'policy/v1');
   const problems = selecting.filter((p) => p.apiVersion !== 'policy/v1').map((p) => `${describe(p)} uses ${p.apiVersion}, not policy/v1`);
   if (v1.length === 0) return [...problems, 'no policy/v1 PodDisruptionBudget selects its pods'];
