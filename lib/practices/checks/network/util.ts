@@ -1,7 +1,7 @@
 import { apiVersionOf, asArray, isEmptySelector, Manifest, namespaceOf, POD_KINDS, podLabelsOf, podMetaOf, podSpecOf, selectorMatches } from '../../manifest';
 import { AuditContext, memoized } from '../../practice';
-import { SharedView } from '../../shared-views';
 import { labelledBySelector, selectorsByLabel } from '../../selector-index';
+import { SharedView } from '../../shared-views';
 
 /** A traffic direction of a NetworkPolicy. */
 export type Direction = 'Ingress' | 'Egress';
