@@ -5,6 +5,7 @@
  * Bounded: a fixed seed and a fixed number of runs, so the suite is deterministic and stays fast.
  */
 import * as fc from 'fast-check';
+import { mutate, pathsOf, wrongShapes } from './wrong-shapes';
 import { audit, createAuditContext, parseKubernetesVersion } from '../../lib/audit/audit';
 import { CATALOGUE } from '../../lib/practices/catalogue';
 import { Manifest } from '../../lib/practices/manifest';
@@ -17,23 +18,6 @@ const REPLACEMENTS: readonly unknown[] = [
   null, {}, [], 0, -1, 2.5, 1e21, true, false, '', 'x', '../../etc', [null], [1], ['x'], [[]], [{}], { a: [null] }, { '': {} },
   { name: {} }, [{ name: 1, image: [] }], '__proto__',
 ];
-
-type Path = ReadonlyArray<string | number>;
-
-/** Every path to a value inside an object (the root excluded), depth-first. */
-function pathsOf(value: unknown, prefix: Path = []): Path[] {
-  if (value === null || typeof value !== 'object') return [];
-  const entries: Array<[string | number, unknown]> = Array.isArray(value) ? value.map((v, i) => [i, v]) : Object.entries(value);
-  return entries.flatMap(([k, v]) => [[...prefix, k], ...pathsOf(v, [...prefix, k])]);
-}
-
-function mutate(object: Manifest, path: Path, replacement: unknown): Manifest {
-  const copy = JSON.parse(JSON.stringify(object));
-  let node = copy;
-  for (const key of path.slice(0, -1)) node = node[key];
-  node[path[path.length - 1]] = JSON.parse(JSON.stringify(replacement) ?? 'null');
-  return copy;
-}
 
 function settingsOf(c: PracticeCase) {
   return { targetVersion: parseKubernetesVersion(c.targetVersion ?? '1.28'), allowedRegistries: c.allowedRegistries ?? [] };
@@ -104,19 +88,9 @@ describe('checks are total over any JSON value (fuzz)', () => {
   test('every field shape of every case survives every wrong type (exhaustive over shapes, checks only)', () => {
     const failures = new Set<string>();
     const shapes = new Set<string>();
-    for (const c of CORPUS) {
-      c.objects.forEach((object, oi) => {
-        for (const path of pathsOf(object)) {
-          for (const replacement of [null, {}, 1, [null]]) {
-            // One run per kind, field shape (list indices folded) and replacement: the cases share most objects.
-            const shape = `${object.kind} ${path.map((k) => (typeof k === 'number' ? '*' : k)).join('.')} = ${JSON.stringify(replacement)}`;
-            if (shapes.has(shape)) continue;
-            shapes.add(shape);
-            const objects = c.objects.map((o, i) => (i === oi ? mutate(o, path, replacement) : o));
-            for (const t of throwingChecks(objects, c)) failures.add(`${shape}: ${t}`);
-          }
-        }
-      });
+    for (const { shape, case: c, objects } of wrongShapes(CORPUS)) {
+      shapes.add(shape);
+      for (const t of throwingChecks(objects, c)) failures.add(`${shape}: ${t}`);
     }
     expect(shapes.size).toBeGreaterThan(1000);
     expect([...failures].slice(0, 20)).toEqual([]);

@@ -35,16 +35,17 @@ export function practicesOfCheck(sources: (p: Practice) => readonly string[] | u
 const POLARIS_CONFIG = defaultPolarisConfig();
 
 /**
- * Polaris checks whose findings on our output are deliberate, each with the catalogue's reason, and a test of the
- * finding that proves it is that case and not another (so a new finding of the same check still fails).
+ * A peer's finding on our output that is deliberate: the check, the catalogue's reason, and a test of the finding that
+ * proves it is that case and not another (so a new finding of the same check still fails).
  */
-export interface PolarisDivergence {
+export interface Divergence<R> {
   readonly check: string;
   readonly reason: string;
-  readonly applies: (result: PolarisResult, objects: readonly any[]) => boolean;
+  readonly applies: (result: R, objects: readonly any[]) => boolean;
 }
 
-export const POLARIS_DIVERGENCES: readonly PolarisDivergence[] = [
+/** Polaris checks whose findings on our output are deliberate. */
+export const POLARIS_DIVERGENCES: ReadonlyArray<Divergence<PolarisResult>> = [
   {
     check: 'missingNetworkPolicy',
     reason: 'Polaris wants one policy with at least one ingress AND one egress rule (FairwindsOps/polaris#1088); a pod that nothing may '
@@ -123,13 +124,7 @@ export const NOT_ADOPTED: Record<string, string> = {
 };
 
 /** Findings of the judge that are deliberate, each with its reason and a test that proves the case. */
-export interface KubeScoreDivergence {
-  readonly check: string;
-  readonly reason: string;
-  readonly applies: (r: KubeScoreResult, objects: readonly any[]) => boolean;
-}
-
-export const KUBE_SCORE_DIVERGENCES: readonly KubeScoreDivergence[] = [
+export const KUBE_SCORE_DIVERGENCES: ReadonlyArray<Divergence<KubeScoreResult>> = [
   {
     check: 'NetworkPolicy targets Pod',
     reason: 'A locked namespace gets its default-deny and DNS policies before any workload, and the egress policies we write for an '
