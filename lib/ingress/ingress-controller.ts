@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { meshFamily } from '../mesh/mesh-edge';
 import { partOfFor } from '../namespace/enclosing-namespace';
 import { NamespaceMesh } from '../namespace/locked-namespace';
+import { DNS_SUBDOMAIN } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
 import { refuser } from '../refusal';
 import { SynthPass } from '../synth/synth-pass';
@@ -84,7 +85,6 @@ export interface RoutedBackend {
 }
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const INGRESS_CONTROLLER = Symbol.for('cdk8s-hardened.IngressController');
 
 /**

@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import * as certmanager from '../imports/certmanager-certificate-cert-manager.io';
+import { DNS_SUBDOMAIN } from '../practices/manifest';
 import { Refuse } from '../refusal';
 
 /** A cert-manager issuer, owned by the platform: the library names it and never creates it. */
@@ -62,7 +63,6 @@ export class TlsSource {
   ) {}
 }
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Validates a TlsSource given as `prop` (also from plain JavaScript). */
 export function validateTlsSource(refuse: Refuse, prop: string, tls: unknown): TlsSource {

@@ -45,6 +45,9 @@ export const LOCKED_LABEL = 'cdk8s-hardened.io/locked';
 /** A DNS-1123 label: what namespace names and most object names must be. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
+/** A DNS-1123 subdomain (dot-separated labels; the 253-character bound is the caller's): Secret and most object names. */
+export const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
 /** A label value as the API server accepts it: empty, or at most 63 characters with alphanumeric ends. */
 export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]{0,61})?[A-Za-z0-9])?$/;
 

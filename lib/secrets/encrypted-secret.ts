@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { IMountableSecret } from './mountable-secret';
 import { SecretValue } from './secret-value';
 import { HardenedError, UnattributedProblem } from '../errors';
-import { DNS_LABEL, LABEL_VALUE, QUALIFIED_KEY } from '../practices/manifest';
+import { DNS_LABEL, DNS_SUBDOMAIN, LABEL_VALUE, QUALIFIED_KEY } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
 import { isText, quoted, refuser, shown } from '../refusal';
 import { SecretEntry } from './sops/secret-envelope';
@@ -20,7 +20,6 @@ const SOPS_PRACTICE = 'HK-SECRETS-002';
 const PLAINTEXT_PRACTICE = 'HK-SECRETS-001';
 /** Kubernetes Secret keys (`IsConfigMapKey`). */
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** Keys `encrypted_regex: ^(data|stringData)$` would also encrypt, breaking the object for kustomize and Flux. */
 const RESERVED_METADATA_KEYS = ['data', 'stringData'];
 

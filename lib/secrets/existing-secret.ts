@@ -2,9 +2,9 @@ import { Construct } from 'constructs';
 import { IMountableSecret } from './mountable-secret';
 import { enclosingNamespace } from '../namespace/enclosing-namespace';
 import { isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
+import { DNS_SUBDOMAIN } from '../practices/manifest';
 import { refuser, shown } from '../refusal';
 
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** What the API server accepts as a key of a Secret's data. */
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 

@@ -9,6 +9,7 @@ import {
   ExternalSecretSpecTargetCreationPolicy,
 } from '../imports/eso-externalsecret-external-secrets.io';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
+import { DNS_SUBDOMAIN } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
 import { isText, quoted, refuser, shown } from '../refusal';
 import { enableAppChecks } from '../synth/app-checks';
@@ -16,7 +17,6 @@ import { SynthPass } from '../synth/synth-pass';
 
 const STORE_PRACTICE = 'HK-SECRETS-004';
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** HK-SECRETS-004: a rotated or revoked value reaches the cluster within an hour. */
 const MAX_REFRESH_SECONDS = 3600;
 /** Below a minute every ExternalSecret turns into a steady stream of provider API calls (billed, rate-limited). */

@@ -11,7 +11,7 @@ import { SecretValue } from './secret-value';
 import { SealedSecret as SealedSecretObject } from '../imports/sealed-secrets-bitnami.com';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
-import { DNS_LABEL } from '../practices/manifest';
+import { DNS_LABEL, DNS_SUBDOMAIN } from '../practices/manifest';
 import { recordedExceptionAnnotations } from '../practices/peer-exemptions';
 import { stampProvenance } from '../provenance';
 import { refuser, shown } from '../refusal';
@@ -23,7 +23,6 @@ const PLAINTEXT_PRACTICE = 'HK-SECRETS-001';
 const EXCEPTION_PRACTICE = 'HK-AUDIT-003';
 /** Kubernetes Secret keys (`IsConfigMapKey`). */
 const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 /** The API server's limit on one Secret. */
 const MAX_SECRET_BYTES = 1024 * 1024;
 

@@ -8,14 +8,13 @@ import {
 } from '../imports/eso-secretstore-external-secrets.io';
 import { enclosingNamespace, partOfFor } from '../namespace/enclosing-namespace';
 import { isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
-import { DNS_LABEL } from '../practices/manifest';
+import { DNS_LABEL, DNS_SUBDOMAIN } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
 import { isText, quoted, refuser, shown } from '../refusal';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 
 const STORE_PRACTICE = 'HK-SECRETS-004';
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const AWS_REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 const IAM_ROLE_ARN = /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/;
 
