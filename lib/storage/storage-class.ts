@@ -3,7 +3,7 @@ import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ExternalReference, externalReferencesAnnotation } from '../coherence/coherence';
 import { isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
-import { QUALIFIED_KEY } from '../practices/manifest';
+import { DNS_SUBDOMAIN, QUALIFIED_KEY } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
 import { refuser, Refuse, shown } from '../refusal';
 import { SynthPass } from '../synth/synth-pass';
@@ -30,8 +30,6 @@ export interface IStorageClass {
 
 /** Annotation on an object whose claims take the cluster's default StorageClass: why that class is acceptable. */
 export const DEFAULT_STORAGE_CLASS_ANNOTATION = 'cdk8s-hardened.io/default-storage-class';
-
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /** Options of `StorageProvisioner.awsEbs`. */
 export interface AwsEbsOptions {

@@ -2,6 +2,7 @@ import { JsonPatch } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { partOfFor } from '../namespace/enclosing-namespace';
+import { DNS_SUBDOMAIN } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
 import { refuser } from '../refusal';
 import { SynthPass } from '../synth/synth-pass';
@@ -55,8 +56,6 @@ export interface PriorityClassProps {
    */
   readonly name?: string;
 }
-
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /**
  * A cluster-wide PriorityClass of one tier, never the global default (which would change every pod of the cluster).

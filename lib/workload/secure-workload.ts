@@ -25,6 +25,7 @@ import { validateAllowedRegistries } from '../policy/registries';
 import { PUBLIC_LABEL } from '../practices/checks/network/ingress-via-controller';
 import { reachesPublicSpace } from '../practices/checks/network/util';
 import { isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../practices/exceptions';
+import { DNS_LABEL, DNS_SUBDOMAIN } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
 import { Refuse, refuser, shown } from '../refusal';
 import { IMountableSecret } from '../secrets/mountable-secret';
@@ -387,7 +388,7 @@ export abstract class SecureWorkload extends Construct {
     }
     this.selector = { [SELECTOR_LABEL]: this.name };
     this.trustDomain = props.trustDomain ?? 'cluster.local';
-    if (typeof this.trustDomain !== 'string' || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.trustDomain)) {
+    if (typeof this.trustDomain !== 'string' || !DNS_SUBDOMAIN.test(this.trustDomain)) {
       refuse('trustDomain', `is '${String(this.trustDomain)}', not a trust domain`, 'give the mesh trust domain, e.g. \'cluster.local\'.', 'HK-NETWORK-009');
     }
     const dns = resolveDnsLocation(refuse, 'dns', props.dns);
@@ -490,7 +491,7 @@ export abstract class SecureWorkload extends Construct {
   /** Lets pods labelled `podLabels` in `namespace` connect (ingress only: their egress is theirs to declare). */
   public allowFromNamespace(namespace: string, options: AllowFromNamespaceOptions): void {
     const prop = 'allowFromNamespace(namespace)';
-    if (typeof namespace !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace) || namespace.length > 63) {
+    if (typeof namespace !== 'string' || !DNS_LABEL.test(namespace) || namespace.length > 63) {
       this._refuse(prop, `is '${String(namespace)}', not a namespace name`, 'give the namespace name.', 'HK-NETWORK-003');
     }
     const labels = options?.podLabels;
@@ -518,7 +519,7 @@ export abstract class SecureWorkload extends Construct {
     const prop = 'allowFromIngressController()';
     const namespace = options.namespace ?? 'ingress-nginx';
     const labels = options.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' };
-    if (typeof namespace !== 'string' || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) {
+    if (typeof namespace !== 'string' || !DNS_LABEL.test(namespace)) {
       this._refuse('allowFromIngressController(options.namespace)', `is '${String(namespace)}', not a namespace name`, 'give the controller\'s namespace.', 'HK-NETWORK-005');
     }
     if (!labels || typeof labels !== 'object' || Object.keys(labels).length === 0) {
@@ -629,7 +630,7 @@ export abstract class SecureWorkload extends Construct {
    * container renders configuration the main container reads.
    */
   public addSharedVolume(name: string, options: SharedVolumeOptions = {}): void {
-    if (typeof name !== 'string' || name.length > 56 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
+    if (typeof name !== 'string' || name.length > 56 || !DNS_LABEL.test(name)) {
       this._refuse('addSharedVolume(name)', `is ${JSON.stringify(name) ?? 'undefined'}, not a DNS label of at most 56 characters`, 'name it like \'rendered-config\'.');
     }
     const size = options.sizeLimit === undefined ? '64Mi' : options.sizeLimit instanceof Size ? sizeQuantity(options.sizeLimit) : undefined;
@@ -915,7 +916,7 @@ export abstract class SecureWorkload extends Construct {
       this._refuse('namespace', 'is missing, so the objects would land in \'default\'',
         'create the workload inside a LockedNamespace, give the Chart a namespace, or set namespace.', 'HK-NAMESPACE-001');
     }
-    if (typeof ns !== 'string' || ns.length > 63 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(ns)) {
+    if (typeof ns !== 'string' || ns.length > 63 || !DNS_LABEL.test(ns)) {
       this._refuse('namespace', `is '${String(ns)}', not a namespace name`, 'give a DNS label such as \'payments\'.', 'HK-NAMESPACE-001');
     }
     if (ns === 'default') {
@@ -1145,8 +1146,6 @@ export abstract class SecureWorkload extends Construct {
     };
   }
 }
-
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /**
  * The warning for a workload whose namespace no LockedNamespace of the app locks: the namespace-level practices are

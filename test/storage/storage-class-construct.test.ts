@@ -123,6 +123,9 @@ describe('StorageClass', () => {
       + 'of keys to strings.\nFix: give { key: \'value\' } with the driver\'s parameter names.'],
     ['a name that is no DNS subdomain', { provisioner: StorageProvisioner.awsEbs(), name: 'Encrypted_SSD' },
       '[test/encrypted-ssd] StorageClass prop \'name\' is "Encrypted_SSD", not a DNS subdomain.\nFix: use lower-case letters, digits, \'-\' and \'.\', e.g. \'encrypted-ssd\'.'],
+    // The API server refuses an empty label between dots.
+    ['a name with an empty label', { provisioner: StorageProvisioner.awsEbs(), name: 'encrypted..ssd' },
+      '[test/encrypted-ssd] StorageClass prop \'name\' is "encrypted..ssd", not a DNS subdomain.\nFix: use lower-case letters, digits, \'-\' and \'.\', e.g. \'encrypted-ssd\'.'],
     ['a reclaim policy that does not exist', { provisioner: StorageProvisioner.awsEbs(), reclaimPolicy: 'Recycle' },
       '[test/encrypted-ssd] StorageClass prop \'reclaimPolicy\' is "Recycle".\nFix: use ReclaimPolicy.RETAIN or ReclaimPolicy.DELETE.'],
     ['a binding mode that does not exist', { provisioner: StorageProvisioner.awsEbs(), volumeBindingMode: 'Later' },
