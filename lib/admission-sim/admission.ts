@@ -15,26 +15,46 @@ export function admissionProblems(objects: readonly Manifest[], pathOf: PathOf =
   for (const ns of objects.filter((o) => o.kind === 'Namespace' && o.apiVersion === 'v1')) {
     const name = ns.metadata?.name;
     if (typeof name !== 'string') continue;
-    const members = inNamespace.get(name) ?? [];
-    problems.push(...podSecurityProblems(ns, members, pathOf));
+    const members = inNamespace.get(name);
+    if (members) problems.push(...podSecurityProblems(ns, members.pods, pathOf));
   }
   const locked = new Set(objects.filter((o) => o.kind === 'Namespace' && o.metadata?.labels?.[LOCKED_LABEL] === 'true').map((o) => o.metadata?.name));
   for (const [name, members] of inNamespace) {
-    const limitRanges = members.filter((o) => o.kind === 'LimitRange');
-    for (const lr of limitRanges) problems.push(...limitRangeProblems(lr, members, pathOf));
-    for (const quota of members.filter((o) => o.kind === 'ResourceQuota')) problems.push(...quotaProblems(quota, members, limitRanges, pathOf, locked.has(name)));
+    const limitRanges = members.all.filter((o) => o.kind === 'LimitRange');
+    const effective = effectiveResourcesOf();
+    for (const lr of limitRanges) problems.push(...limitRangeProblems(lr, members, effective, pathOf));
+    for (const quota of members.all.filter((o) => o.kind === 'ResourceQuota')) {
+      problems.push(...quotaProblems(quota, members, limitRanges, effective, pathOf, locked.has(name)));
+    }
   }
   return problems;
 }
 
-function groupByNamespace(objects: readonly Manifest[]): Map<string, Manifest[]> {
-  const out = new Map<string, Manifest[]>();
+/** A pod-bearing object and its pod spec. */
+interface PodBearer {
+  readonly object: Manifest;
+  readonly spec: any;
+}
+
+/** The objects of one namespace, in input order, and those of them that bear pods (every check reads their spec). */
+interface Members {
+  readonly all: Manifest[];
+  readonly pods: PodBearer[];
+}
+
+function groupByNamespace(objects: readonly Manifest[]): Map<string, Members> {
+  const out = new Map<string, Members>();
   for (const o of objects) {
     const ns = o.metadata?.namespace;
     if (typeof ns !== 'string' || ns === '') continue;
-    const list = out.get(ns);
-    if (list) list.push(o);
-    else out.set(ns, [o]);
+    let members = out.get(ns);
+    if (!members) {
+      members = { all: [], pods: [] };
+      out.set(ns, members);
+    }
+    members.all.push(o);
+    const spec = podSpecOf(o);
+    if (spec) members.pods.push({ object: o, spec });
   }
   return out;
 }
@@ -55,7 +75,7 @@ function quantity(text: string): number | undefined {
 
 // ---------------------------------------------------------------- Pod Security Admission
 
-function podSecurityProblems(ns: Manifest, members: readonly Manifest[], pathOf: PathOf): AppProblem[] {
+function podSecurityProblems(ns: Manifest, pods: readonly PodBearer[], pathOf: PathOf): AppProblem[] {
   const labels = ns.metadata?.labels ?? {};
   const level = labels['pod-security.kubernetes.io/enforce'];
   if (level !== 'baseline' && level !== 'restricted') return [];
@@ -63,9 +83,7 @@ function podSecurityProblems(ns: Manifest, members: readonly Manifest[], pathOf:
   const version = pssVersion(versionLabel);
   if (!version) return [];
   const problems: AppProblem[] = [];
-  for (const obj of members) {
-    const spec = podSpecOf(obj);
-    if (!spec) continue;
+  for (const { object: obj, spec } of pods) {
     const fails = evaluatePss(podMetaOf(obj), spec, level, version);
     if (fails.length === 0) continue;
     const excepted = recordedExceptionIds(obj);
@@ -138,33 +156,72 @@ function effectiveResources(container: any, item: any): EffectiveResources {
   return { requests, limits };
 }
 
-function limitRangeProblems(lr: Manifest, members: readonly Manifest[], pathOf: PathOf): AppProblem[] {
+/** What a container's effective resources are under a LimitRange Container item, each container worked out once. */
+type EffectiveResourcesOf = (container: any, item: any) => EffectiveResources;
+
+/** A fresh memo of `effectiveResources` (one per namespace: the LimitRange and the quota checks read the same). */
+function effectiveResourcesOf(): EffectiveResourcesOf {
+  const byItem = new Map<unknown, Map<unknown, EffectiveResources>>();
+  return (container, item) => {
+    let byContainer = byItem.get(item);
+    if (!byContainer) {
+      byContainer = new Map();
+      byItem.set(item, byContainer);
+    }
+    let eff = byContainer.get(container);
+    if (!eff) {
+      eff = effectiveResources(container, item);
+      byContainer.set(container, eff);
+    }
+    return eff;
+  };
+}
+
+/** The Container item of no LimitRange. */
+const NO_LIMIT_ITEM = {};
+
+/** One bound of a LimitRange Container item (`max.cpu: 2`), parsed once for every container it judges. */
+interface ContainerBound {
+  readonly bound: 'max' | 'min';
+  readonly verb: 'above' | 'below';
+  readonly resource: string;
+  readonly text: string;
+  readonly value: number;
+}
+
+function containerBounds(item: any): ContainerBound[] {
+  const out: ContainerBound[] = [];
+  for (const [bound, verb] of [['max', 'above'], ['min', 'below']] as const) {
+    for (const [resource, boundText] of Object.entries(item[bound] ?? {})) {
+      const value = quantity(String(boundText));
+      if (value !== undefined) out.push({ bound, verb, resource, text: String(boundText), value });
+    }
+  }
+  return out;
+}
+
+function limitRangeProblems(lr: Manifest, members: Members, effective: EffectiveResourcesOf, pathOf: PathOf): AppProblem[] {
   const problems: AppProblem[] = [];
-  const containerItem = containerLimitItem([lr]) ?? {};
+  const containerItem = containerLimitItem([lr]) ?? NO_LIMIT_ITEM;
   for (const item of asArray(lr.spec?.limits)) {
     if (item?.type === 'Container') {
-      for (const obj of members) {
-        const spec = podSpecOf(obj);
-        if (!spec) continue;
+      const bounds = containerBounds(item);
+      for (const { object: obj, spec } of members.pods) {
         for (const container of [...asArray(spec.containers), ...asArray(spec.initContainers)]) {
-          const eff = effectiveResources(container, containerItem);
-          for (const [bound, verb] of [['max', 'above'], ['min', 'below']] as const) {
-            for (const [resource, boundText] of Object.entries(item[bound] ?? {})) {
-              const b = quantity(String(boundText));
-              if (b === undefined) continue;
-              for (const kind of ['requests', 'limits'] as const) {
-                const value = eff[kind][resource];
-                if (value === undefined) continue;
-                const v = quantity(value);
-                if (v === undefined) continue;
-                if (bound === 'max' ? v > b : v < b) {
-                  problems.push({
-                    object: obj,
-                    message: `${side(obj, pathOf)} would be refused by its namespace's LimitRange: container "${container?.name}" ${kind}.${resource} `
-                      + `${value} is ${verb} the ${bound} ${String(boundText)} of ${side(lr, pathOf)}. Fix: give the container ${kind}.${resource} `
-                      + `${bound === 'max' ? 'at most' : 'at least'} ${String(boundText)}, or change the namespace's limits (LockedNamespace prop limits.${bound}).`,
-                  });
-                }
+          const eff = effective(container, containerItem);
+          for (const { bound, verb, resource, text, value: b } of bounds) {
+            for (const kind of ['requests', 'limits'] as const) {
+              const value = eff[kind][resource];
+              if (value === undefined) continue;
+              const v = quantity(value);
+              if (v === undefined) continue;
+              if (bound === 'max' ? v > b : v < b) {
+                problems.push({
+                  object: obj,
+                  message: `${side(obj, pathOf)} would be refused by its namespace's LimitRange: container "${container?.name}" ${kind}.${resource} `
+                    + `${value} is ${verb} the ${bound} ${text} of ${side(lr, pathOf)}. Fix: give the container ${kind}.${resource} `
+                    + `${bound === 'max' ? 'at most' : 'at least'} ${text}, or change the namespace's limits (LockedNamespace prop limits.${bound}).`,
+                });
               }
             }
           }
@@ -173,7 +230,7 @@ function limitRangeProblems(lr: Manifest, members: readonly Manifest[], pathOf: 
     }
     if (item?.type === 'PersistentVolumeClaim' && item.max?.storage !== undefined) {
       const max = quantity(String(item.max.storage));
-      for (const claim of claimsOf(members)) {
+      for (const claim of claimsOf(members.all)) {
         const asked = claim.request === undefined ? undefined : quantity(claim.request);
         if (max === undefined || asked === undefined || asked <= max) continue;
         problems.push({
@@ -311,14 +368,14 @@ const IMPLICIT: Readonly<Record<string, number>> = { 'configmaps': 1, 'count/con
 
 /** `locked`: whether a LockedNamespace of the app made the quota's namespace, so the way out names its props. */
 function quotaProblems(
-  quota: Manifest, members: readonly Manifest[], limitRanges: readonly Manifest[], pathOf: PathOf, locked: boolean,
+  quota: Manifest, members: Members, limitRanges: readonly Manifest[], effectiveOf: EffectiveResourcesOf, pathOf: PathOf, locked: boolean,
 ): AppProblem[] {
   const hard: Record<string, unknown> = quota.spec?.hard ?? {};
   const problems: AppProblem[] = [];
   const limitOf = (key: string) => (hard[key] === undefined ? undefined : quantity(String(hard[key])));
   const quotaSide = side(quota, pathOf);
 
-  const services = members.filter((o) => o.kind === 'Service');
+  const services = members.all.filter((o) => o.kind === 'Service');
 
   for (const [key, prop] of [['services.nodeports', 'nodePorts'], ['services.loadbalancers', 'loadBalancers']] as const) {
     const max = limitOf(key);
@@ -351,7 +408,7 @@ function quotaProblems(
   for (const [key, counts] of COUNTED) {
     const max = limitOf(key);
     if (max === undefined) continue;
-    const counted = members.filter(counts);
+    const counted = members.all.filter(counts);
     const used = counted.length + (IMPLICIT[key] ?? 0);
     if (used > max) {
       problems.push({
@@ -363,9 +420,9 @@ function quotaProblems(
     }
   }
 
-  const hpas = autoscalers(members);
-  const workloads = members.map((o) => ({ o, spec: podSpecOf(o), scale: scaleOf(o, hpas) }))
-    .filter((w): w is { o: Manifest; spec: any; scale: Scale } => !!w.spec && !!w.scale);
+  const hpas = autoscalers(members.all);
+  const workloads = members.pods.map(({ object, spec }) => ({ o: object, spec, scale: scaleOf(object, hpas) }))
+    .filter((w): w is { o: Manifest; spec: any; scale: Scale } => !!w.scale);
   const podsMax = limitOf('pods') ?? limitOf('count/pods');
   if (podsMax !== undefined) {
     const total = workloads.reduce((n, w) => n + w.scale.pods, 0);
@@ -379,17 +436,9 @@ function quotaProblems(
     }
   }
 
-  // Each container's effective resources serve every compute key the quota tracks.
-  const item = containerLimitItem(limitRanges) ?? {};
-  const effectiveOf = new Map<unknown, EffectiveResources>();
-  const effective = (container: any) => {
-    let eff = effectiveOf.get(container);
-    if (!eff) {
-      eff = effectiveResources(container, item);
-      effectiveOf.set(container, eff);
-    }
-    return eff;
-  };
+  // Each container's effective resources serve every compute key the quota tracks (and the LimitRange check before).
+  const item = containerLimitItem(limitRanges) ?? NO_LIMIT_ITEM;
+  const effective = (container: any) => effectiveOf(container, item);
   for (const key of Object.keys(hard).sort()) {
     const compute = computeKey(key);
     const max = limitOf(key);
