@@ -7,6 +7,7 @@ import { ExceptionSet } from '../exceptions/exception-set';
 import { requireOwner } from '../namespace/namespace-guards';
 import { PracticeException } from '../practices/exceptions';
 import { isText, quoted, Refuse, refuser } from '../refusal';
+import * as kube from '../render/kube';
 import { IStorageClass, resolveStorageClass, storageClassAnnotations } from '../storage/storage-class';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
@@ -158,8 +159,8 @@ export class EtcdSnapshot extends Construct {
       scope: this, id: childId, name: objName, namespace: nsName, appName: name, partOf: nsName, labels: appLabels, exceptions,
     });
 
-    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta('ServiceAccount', name), automountServiceAccountToken: false });
-    const claim = new k8s.KubePersistentVolumeClaim(this, 'Snapshots', {
+    const sa = new kube.KubeServiceAccount(this, 'ServiceAccount', { metadata: meta('ServiceAccount', name), automountServiceAccountToken: false });
+    const claim = new kube.KubePersistentVolumeClaim(this, 'Snapshots', {
       metadata: objectMeta({
         scope: this,
         id: 'Snapshots',
@@ -177,7 +178,7 @@ export class EtcdSnapshot extends Construct {
       },
     });
     // Host-network pods escape NetworkPolicy in most CNIs; the policy still isolates the pod where the CNI applies it.
-    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+    new kube.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: meta('NetworkPolicy', name),
       spec: { podSelector: { matchLabels: appLabels }, policyTypes: ['Ingress', 'Egress'] },
     });
@@ -192,7 +193,7 @@ export class EtcdSnapshot extends Construct {
       'echo "wrote $f"',
     ].join('\n');
     const big = { cpuRequest: '100m', cpuLimit: '1', memory: '256Mi', ephemeralStorage: '2Gi' };
-    this.cronJob = new k8s.KubeCronJob(this, 'Resource', {
+    this.cronJob = new kube.KubeCronJob(this, 'Resource', {
       metadata: meta('Resource', name, ETCD_SNAPSHOT_EXCEPTIONS),
       spec: {
         schedule: cron,

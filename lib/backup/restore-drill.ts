@@ -11,6 +11,7 @@ import { reachesPublicSpace } from '../practices/checks/network/util';
 import { PracticeException } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { isText, quoted, Refuse, refuser, shown } from '../refusal';
+import * as kube from '../render/kube';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 import { isCronProblem, parseCron, worstCaseIntervalSeconds } from '../units/cron';
@@ -213,17 +214,17 @@ export class RestoreDrill extends Construct {
       },
     });
 
-    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', { metadata: inDrill('ServiceAccount', name), automountServiceAccountToken: false });
+    const sa = new kube.KubeServiceAccount(this, 'ServiceAccount', { metadata: inDrill('ServiceAccount', name), automountServiceAccountToken: false });
     const subject = { kind: 'ServiceAccount', name: sa.name, namespace: drillName };
     const veleroRoleName = `${drillName}-restore-drill`;
-    const veleroRole = new k8s.KubeRole(this, 'VeleroRole', {
+    const veleroRole = new kube.KubeRole(this, 'VeleroRole', {
       metadata: inVelero('VeleroRole', veleroRoleName),
       rules: [
         { apiGroups: ['velero.io'], resources: ['restores'], verbs: ['create', 'get', 'list', 'watch', 'delete'] },
         { apiGroups: ['velero.io'], resources: ['backups'], verbs: ['get', 'list'] },
       ],
     });
-    new k8s.KubeRoleBinding(this, 'VeleroRoleBinding', {
+    new kube.KubeRoleBinding(this, 'VeleroRoleBinding', {
       metadata: inVelero('VeleroRoleBinding', veleroRoleName),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: veleroRole.name },
       subjects: [subject],
@@ -231,7 +232,7 @@ export class RestoreDrill extends Construct {
     const resultName = `${name}-result`;
     const byGroup = new Map<string, string[]>();
     for (const c of CLEANUP) byGroup.set(c.group, [...(byGroup.get(c.group) ?? []), c.resource]);
-    const drillRole = new k8s.KubeRole(this, 'Role', {
+    const drillRole = new kube.KubeRole(this, 'Role', {
       metadata: objectMeta({
         scope: this,
         id: 'Role',
@@ -249,18 +250,18 @@ export class RestoreDrill extends Construct {
         { apiGroups: [''], resources: ['configmaps'], resourceNames: [resultName], verbs: ['get', 'patch'] },
       ],
     });
-    new k8s.KubeRoleBinding(this, 'RoleBinding', {
+    new kube.KubeRoleBinding(this, 'RoleBinding', {
       metadata: inDrill('RoleBinding', name),
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: drillRole.name },
       subjects: [subject],
     });
 
-    new k8s.KubeConfigMap(this, 'Result', {
+    new kube.KubeConfigMap(this, 'Result', {
       metadata: inDrill('Result', resultName, { [DRILL_RESULT_ANNOTATION]: 'never-run' }),
       data: { 'rto-seconds': String(rtoSeconds) },
     });
     const templateName = `${name}-restore`;
-    new k8s.KubeConfigMap(this, 'RestoreTemplate', {
+    new kube.KubeConfigMap(this, 'RestoreTemplate', {
       metadata: inDrill('RestoreTemplate', templateName),
       data: { 'restore.json': JSON.stringify(this.restoreTemplate, null, 2) },
     });
@@ -268,7 +269,7 @@ export class RestoreDrill extends Construct {
     // A public API server endpoint is what the user named; the exception records it (HK-NETWORK-004), and must excuse it.
     const publicApiServer = apiServer.cidrs.some(reachesPublicSpace) ? [{ practice: 'HK-NETWORK-004', reason: PUBLIC_API_SERVER_REASON }] : [];
     if (publicApiServer.length > 0) ExceptionSet.builtIn(this, CONSTRUCT, publicApiServer, () => 'apiServer.cidrs');
-    new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+    new kube.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: inDrill('NetworkPolicy', name, {}, publicApiServer),
       spec: {
         podSelector: { matchLabels: appLabels },
@@ -284,7 +285,7 @@ export class RestoreDrill extends Construct {
       veleroNamespace: plan.veleroNamespace, drillNamespace: drillName, rtoSeconds, resultName,
     });
     const cronMeta = inDrill('Resource', name, { [RTO_ANNOTATION]: goDuration(props.rto), 'cdk8s-hardened.io/drill-interval': goDuration(interval) });
-    this.cronJob = new k8s.KubeCronJob(this, 'Resource', {
+    this.cronJob = new kube.KubeCronJob(this, 'Resource', {
       // The controller's instance label equals its name, as on every workload (Polaris metadataAndInstanceMismatched).
       metadata: { ...cronMeta, labels: { ...cronMeta.labels, 'app.kubernetes.io/instance': name } },
       spec: {

@@ -6,6 +6,7 @@ import { DnsLocation, KUBE_DNS, namespaceGuardSpecs, requireNamespaceName } from
 import { reachesPublicSpace } from '../practices/checks/network/util';
 import { PracticeException } from '../practices/exceptions';
 import { Refuse, refuser } from '../refusal';
+import * as kube from '../render/kube';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 
@@ -81,13 +82,13 @@ export class VeleroNamespaceLock extends Construct {
       ports: [{ protocol: 'TCP', port: k8s.IntOrString.fromNumber(endpoint.port) }],
     });
     this.policies = [
-      new k8s.KubeNetworkPolicy(this, 'DefaultDeny', { metadata: meta('DefaultDeny', 'default-deny'), spec: guards.defaultDeny }),
-      new k8s.KubeNetworkPolicy(this, 'AllowDns', { metadata: meta('AllowDns', 'allow-dns'), spec: guards.allowDns }),
-      new k8s.KubeNetworkPolicy(this, 'AllowApiServer', {
+      new kube.KubeNetworkPolicy(this, 'DefaultDeny', { metadata: meta('DefaultDeny', 'default-deny'), spec: guards.defaultDeny }),
+      new kube.KubeNetworkPolicy(this, 'AllowDns', { metadata: meta('AllowDns', 'allow-dns'), spec: guards.allowDns }),
+      new kube.KubeNetworkPolicy(this, 'AllowApiServer', {
         metadata: meta('AllowApiServer', 'allow-api-server', publicEgress('apiServer', apiServer)),
         spec: { podSelector: {}, policyTypes: ['Egress'], egress: [egressTo(apiServer)] },
       }),
-      new k8s.KubeNetworkPolicy(this, 'AllowObjectStore', {
+      new kube.KubeNetworkPolicy(this, 'AllowObjectStore', {
         metadata: meta('AllowObjectStore', 'allow-object-store', publicEgress('objectStore', objectStore)),
         spec: { podSelector: {}, policyTypes: ['Egress'], egress: [egressTo(objectStore)] },
       }),

@@ -6,6 +6,7 @@ import { ExceptionSet } from '../exceptions/exception-set';
 import { requireOwner } from '../namespace/namespace-guards';
 import { PracticeException } from '../practices/exceptions';
 import { isText, quoted, Refuse, refuser } from '../refusal';
+import * as kube from '../render/kube';
 import { resolveStorageClass, IStorageClass, storageClassAnnotations } from '../storage/storage-class';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
@@ -150,7 +151,7 @@ export class CisBenchmark extends Construct {
     const meta = (childId: string, objName: string, labels: Record<string, string>, exceptions: readonly PracticeException[] = []) => objectMeta({
       scope: this, id: childId, name: objName, namespace: nsName, appName: name, partOf: nsName, labels, exceptions,
     });
-    const sa = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+    const sa = new kube.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: meta('ServiceAccount', name, { 'app.kubernetes.io/component': 'cis-benchmark' }),
       automountServiceAccountToken: false,
     });
@@ -162,7 +163,7 @@ export class CisBenchmark extends Construct {
     for (const t of targets) {
       const labels = { 'app.kubernetes.io/component': `cis-benchmark-${t.name}` };
       const podLabels = { 'app.kubernetes.io/name': name, ...labels };
-      const claim = new k8s.KubePersistentVolumeClaim(this, `${t.id}Results`, {
+      const claim = new kube.KubePersistentVolumeClaim(this, `${t.id}Results`, {
         metadata: objectMeta({
           scope: this,
           id: `${t.id}Results`,
@@ -179,7 +180,7 @@ export class CisBenchmark extends Construct {
           resources: { requests: { storage: k8s.Quantity.fromString('1Gi') } },
         },
       });
-      new k8s.KubeNetworkPolicy(this, `${t.id}NetworkPolicy`, {
+      new kube.KubeNetworkPolicy(this, `${t.id}NetworkPolicy`, {
         metadata: meta(`${t.id}NetworkPolicy`, `kube-bench-${t.name}`, labels),
         spec: { podSelector: { matchLabels: podLabels }, policyTypes: ['Ingress', 'Egress'] },
       });
@@ -193,7 +194,7 @@ export class CisBenchmark extends Construct {
         'exit $rc',
       ].join('\n');
       const cronMeta = meta(t.id, `kube-bench-${t.name}`, labels, CIS_BENCHMARK_EXCEPTIONS);
-      this.cronJobs.push(new k8s.KubeCronJob(this, t.id, {
+      this.cronJobs.push(new kube.KubeCronJob(this, t.id, {
         // The controller's instance label equals its name, as on every workload (Polaris metadataAndInstanceMismatched).
         metadata: { ...cronMeta, labels: { ...cronMeta.labels, 'app.kubernetes.io/instance': cronMeta.name } },
         spec: {

@@ -9,6 +9,7 @@ import { isReservedNamespace } from '../practices/checks/namespace/dedicated-nam
 import { isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { isText, quoted, Refuse, refuser } from '../refusal';
+import * as kube from '../render/kube';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 import { KubernetesTarget } from '../target/kubernetes-target';
@@ -85,7 +86,7 @@ export class PrivilegedNamespace extends Construct implements INamespaceScope {
     const meta = (childId: string, name: string) => objectMeta({
       scope: this, id: childId, name, namespace: this.name, appName: this.name, partOf: this.name,
     });
-    this.namespace = new k8s.KubeNamespace(this, 'Resource', {
+    this.namespace = new kube.KubeNamespace(this, 'Resource', {
       metadata: objectMeta({
         scope: this,
         id: 'Resource',
@@ -120,10 +121,10 @@ export class PrivilegedNamespace extends Construct implements INamespaceScope {
       max: { 'cpu': '2', 'memory': '2Gi', 'ephemeral-storage': '2Gi' },
       maxClaimStorage: maxClaim,
     });
-    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', { metadata: meta('DefaultDeny', 'default-deny'), spec: guards.defaultDeny });
-    new k8s.KubeNetworkPolicy(this, 'AllowDns', { metadata: meta('AllowDns', 'allow-dns'), spec: guards.allowDns });
-    new k8s.KubeResourceQuota(this, 'Quota', { metadata: meta('Quota', 'quota'), spec: guards.quota });
-    new k8s.KubeLimitRange(this, 'Limits', { metadata: meta('Limits', 'limits'), spec: guards.limitRange });
+    new kube.KubeNetworkPolicy(this, 'DefaultDeny', { metadata: meta('DefaultDeny', 'default-deny'), spec: guards.defaultDeny });
+    new kube.KubeNetworkPolicy(this, 'AllowDns', { metadata: meta('AllowDns', 'allow-dns'), spec: guards.allowDns });
+    new kube.KubeResourceQuota(this, 'Quota', { metadata: meta('Quota', 'quota'), spec: guards.quota });
+    new kube.KubeLimitRange(this, 'Limits', { metadata: meta('Limits', 'limits'), spec: guards.limitRange });
     // What is created inside lands in it, as in a LockedNamespace: a ConfigMap or Secret of its agents included.
     adoptNamespacedChildren(this, 'PrivilegedNamespace', this.name, this.namespace);
   }

@@ -7,6 +7,7 @@ import { NamespaceMesh } from '../namespace/locked-namespace';
 import { DNS_SUBDOMAIN } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
 import { refuser } from '../refusal';
+import * as kube from '../render/kube';
 import { SynthPass } from '../synth/synth-pass';
 import { peerOf, RulePort } from '../workload/network';
 
@@ -180,7 +181,7 @@ export class IngressController extends Construct {
   public _addRoute(route: RoutedBackend): void {
     this.routes.push(route);
     if (!this.egressPolicy || this.policy) return;
-    this.policy = new k8s.KubeNetworkPolicy(this, 'EgressToBackends', {
+    this.policy = new kube.KubeNetworkPolicy(this, 'EgressToBackends', {
       metadata: { name: this.egressPolicyName, namespace: this.namespace },
       spec: Lazy.any({ produce: () => this.renderPolicy() }) as unknown as k8s.NetworkPolicySpec,
     });

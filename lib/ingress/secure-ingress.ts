@@ -10,6 +10,7 @@ import { requirePartOf } from '../namespace/namespace-guards';
 import { PracticeException } from '../practices/exceptions';
 import { stampProvenance } from '../provenance';
 import { Refuse, refuser } from '../refusal';
+import * as kube from '../render/kube';
 import { SynthPass } from '../synth/synth-pass';
 import { SecureWorkload } from '../workload/secure-workload';
 
@@ -144,7 +145,7 @@ export class SecureIngress extends Construct {
       ...(controller.kind === IngressControllerKind.INGRESS_NGINX ? INGRESS_NGINX_ANNOTATIONS : {}),
       ...exceptions.annotations(),
     };
-    this.resource = new k8s.KubeIngress(this, 'Resource', {
+    this.resource = new kube.KubeIngress(this, 'Resource', {
       metadata: { name: this.name, namespace: this.namespace, ...(Object.keys(annotations).length > 0 ? { annotations } : {}) },
       spec: {
         ingressClassName: controller.ingressClassName,

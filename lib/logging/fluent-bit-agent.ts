@@ -12,6 +12,7 @@ import * as monitoring from '../imports/service-monitor-monitoring.coreos.com';
 import { requireOwner } from '../namespace/namespace-guards';
 import { PracticeException } from '../practices/exceptions';
 import { refuser } from '../refusal';
+import * as kube from '../render/kube';
 import { checkLabels, checkNamespaceName, orDefault, refuseRuntime, shown } from '../runtime/runtime-props';
 import { IMountableSecret } from '../secrets/mountable-secret';
 import { IPriorityClass, PriorityClass, PriorityTier } from '../workload/priority-class';
@@ -200,7 +201,7 @@ export class FluentBitAgent extends Construct {
       owner: props.owner,
       reason: 'the log agent reads container and audit logs under /var/log on every node (read-only host path)',
     });
-    this.configMap = new k8s.KubeConfigMap(this.namespace, 'FluentBitConfig', {
+    this.configMap = new kube.KubeConfigMap(this.namespace, 'FluentBitConfig', {
       metadata: objectMeta({ scope: this.namespace, id: 'FluentBitConfig', name: 'fluent-bit-config', namespace: nsName, appName: 'fluent-bit', partOf: nsName }),
       data: { [FLUENT_BIT_CONFIG_FILE]: fluentBitConfig({ destination, auditLogPath, expectedSecretReaders: readers }) },
     });

@@ -14,6 +14,7 @@ import { PracticeException } from '../practices/exceptions';
 import { DNS_LABEL } from '../practices/manifest';
 import { provenanceAnnotations, provenanceLabels } from '../provenance';
 import { isText, quoted, refuser, shown } from '../refusal';
+import * as kube from '../render/kube';
 import { IStorageClass, resolveStorageClass } from '../storage/storage-class';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
@@ -350,7 +351,7 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
       psa[`pod-security.kubernetes.io/${mode}`] = mode === 'enforce' ? this.podSecurityLevel : PodSecurityLevel.RESTRICTED;
       psa[`pod-security.kubernetes.io/${mode}-version`] = version;
     }
-    this.namespace = new k8s.KubeNamespace(this, 'Resource', {
+    this.namespace = new kube.KubeNamespace(this, 'Resource', {
       metadata: {
         name: this.name,
         labels: { ...psa, ...common, owner, [LOCKED_LABEL]: 'true', ...this.meshLabels() },
@@ -375,14 +376,14 @@ export class LockedNamespace extends Construct implements ILockedNamespace {
       },
       services,
     );
-    new k8s.KubeNetworkPolicy(this, 'DefaultDeny', { metadata: meta('default-deny', 'DefaultDeny'), spec: guards.defaultDeny });
-    new k8s.KubeNetworkPolicy(this, 'AllowDns', { metadata: meta('allow-dns', 'AllowDns'), spec: guards.allowDns });
+    new kube.KubeNetworkPolicy(this, 'DefaultDeny', { metadata: meta('default-deny', 'DefaultDeny'), spec: guards.defaultDeny });
+    new kube.KubeNetworkPolicy(this, 'AllowDns', { metadata: meta('allow-dns', 'AllowDns'), spec: guards.allowDns });
     const quotaMeta = meta('quota', 'Quota');
-    new k8s.KubeResourceQuota(this, 'Quota', {
+    new kube.KubeResourceQuota(this, 'Quota', {
       metadata: { ...quotaMeta, annotations: { ...quotaMeta.annotations, ...exceptions.annotations(['HK-NAMESPACE-003']) } },
       spec: guards.quota,
     });
-    new k8s.KubeLimitRange(this, 'Limits', { metadata: meta('limits', 'Limits'), spec: guards.limitRange });
+    new kube.KubeLimitRange(this, 'Limits', { metadata: meta('limits', 'Limits'), spec: guards.limitRange });
 
     if (this.mesh === NamespaceMesh.ISTIO || this.mesh === NamespaceMesh.ISTIO_AMBIENT) {
       new istioPeer.PeerAuthentication(this, 'PeerAuthentication', {

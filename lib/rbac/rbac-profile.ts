@@ -16,6 +16,7 @@ import { isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../pra
 import { describe, DNS_LABEL, Manifest } from '../practices/manifest';
 import { ExceptionPolicy, PracticeGroup } from '../practices/practice';
 import { isText, quoted, refuser, shown } from '../refusal';
+import * as kube from '../render/kube';
 import { enableAppChecks } from '../synth/app-checks';
 import { SynthPass } from '../synth/synth-pass';
 
@@ -231,7 +232,7 @@ export class RbacProfile extends Construct {
     this.exceptions = this.validateExceptions(props.exceptions ?? [], props.clusterWide);
 
     if (props.subjects === undefined) {
-      this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+      this.serviceAccount = new kube.KubeServiceAccount(this, 'ServiceAccount', {
         metadata: this.meta('ServiceAccount', this.name, false),
         automountServiceAccountToken: false,
       });
@@ -239,15 +240,15 @@ export class RbacProfile extends Construct {
     const rules = Lazy.any({ produce: () => this._rules.map(renderRule) }) as unknown as k8s.PolicyRule[];
     const subjects = Lazy.any({ produce: () => this._subjects.map((s) => this.renderSubject(s)) }) as unknown as k8s.Subject[];
     if (this.clusterWide) {
-      this.role = clusterScoped(new k8s.KubeClusterRole(this, 'Resource', { metadata: this.meta('Resource', this.name, true), rules }));
-      this.binding = clusterScoped(new k8s.KubeClusterRoleBinding(this, 'Binding', {
+      this.role = clusterScoped(new kube.KubeClusterRole(this, 'Resource', { metadata: this.meta('Resource', this.name, true), rules }));
+      this.binding = clusterScoped(new kube.KubeClusterRoleBinding(this, 'Binding', {
         metadata: this.meta('Binding', this.name, true),
         roleRef: { apiGroup: RBAC_GROUP, kind: 'ClusterRole', name: this.name },
         subjects,
       }));
     } else {
-      this.role = new k8s.KubeRole(this, 'Resource', { metadata: this.meta('Resource', this.name, true), rules });
-      this.binding = new k8s.KubeRoleBinding(this, 'Binding', {
+      this.role = new kube.KubeRole(this, 'Resource', { metadata: this.meta('Resource', this.name, true), rules });
+      this.binding = new kube.KubeRoleBinding(this, 'Binding', {
         metadata: this.meta('Binding', this.name, true),
         roleRef: { apiGroup: RBAC_GROUP, kind: 'Role', name: this.name },
         subjects,
@@ -361,8 +362,8 @@ export class RbacProfile extends Construct {
     this.change(prop, `ClusterRole ${name}`, () => {
       const metadata = this.meta(id, bindingName, true, annotations);
       const object = this.clusterWide
-        ? clusterScoped(new k8s.KubeClusterRoleBinding(this, id, { metadata, roleRef, subjects }))
-        : new k8s.KubeRoleBinding(this, id, { metadata, roleRef, subjects });
+        ? clusterScoped(new kube.KubeClusterRoleBinding(this, id, { metadata, roleRef, subjects }))
+        : new kube.KubeRoleBinding(this, id, { metadata, roleRef, subjects });
       this.extraBindings.push({ roleName: name, object, ...(reason === undefined ? {} : { reason }) });
     }, () => {
       this.extraBindings.pop();

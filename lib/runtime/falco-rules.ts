@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { checkNamespaceName, orDefault, refuseRuntime, shown } from './runtime-props';
 import { objectMeta } from '../cluster/object-meta';
 import { DNS_LABEL } from '../practices/manifest';
+import * as kube from '../render/kube';
 
 const CONSTRUCT = 'FalcoRules';
 
@@ -110,7 +111,7 @@ export class FalcoRules extends Construct {
       watchNamespaces: props.watchNamespaces === undefined ? undefined : this.namespaces(props.watchNamespaces),
       allowedNetworks: this.networks(orDefault(props.allowedNetworks, [...DEFAULT_INTERNAL_NETWORKS])),
     });
-    this.configMap = new k8s.KubeConfigMap(this, 'Resource', {
+    this.configMap = new kube.KubeConfigMap(this, 'Resource', {
       metadata: objectMeta({ scope: this, id: 'Resource', name: 'cdk8s-hardened-falco-rules', namespace, appName: 'falco-rules', partOf: namespace }),
       data: { [FALCO_RULES_FILE]: stringify(this.rules, { lineWidth: 0 }) },
     });

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { checkNamespaceName, orDefault, refuseRuntime, shown } from './runtime-props';
 import { objectMeta } from '../cluster/object-meta';
 import { parseImageReference } from '../practices/checks/image/util';
+import * as kube from '../render/kube';
 import { goDuration } from '../units/duration';
 
 const CONSTRUCT = 'TrivyOperatorConfig';
@@ -84,7 +85,7 @@ export class TrivyOperatorConfig extends Construct {
       serverUrl: props.serverUrl === undefined ? undefined : this.serverUrl(props.serverUrl),
       concurrentScanJobs: this.positiveInteger('concurrentScanJobs', orDefault(props.concurrentScanJobs, 10)),
     });
-    const configMap = (key: keyof typeof TRIVY_OPERATOR_CONFIGMAPS) => new k8s.KubeConfigMap(this, key, {
+    const configMap = (key: keyof typeof TRIVY_OPERATOR_CONFIGMAPS) => new kube.KubeConfigMap(this, key, {
       metadata: objectMeta({ scope: this, id: key, name: TRIVY_OPERATOR_CONFIGMAPS[key], namespace, appName: 'trivy-operator', partOf: namespace }),
       data: data[key],
     });

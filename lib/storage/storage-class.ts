@@ -6,6 +6,7 @@ import { isAcceptableReason, MIN_REASON_LENGTH } from '../practices/exceptions';
 import { DNS_SUBDOMAIN, QUALIFIED_KEY } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
 import { refuser, Refuse, shown } from '../refusal';
+import * as kube from '../render/kube';
 import { SynthPass } from '../synth/synth-pass';
 
 /**
@@ -319,7 +320,7 @@ export class StorageClass extends Construct implements IStorageClass {
     if (typeof expansion !== 'boolean') refuse('allowVolumeExpansion', `is ${shown(expansion)}`, 'give true or false.');
     this.storageClassName = name;
     this.encryption = props.provisioner.encryption.trim();
-    this.resource = new k8s.KubeStorageClass(this, 'Resource', {
+    this.resource = new kube.KubeStorageClass(this, 'Resource', {
       metadata: { name, annotations: { [STORAGE_ENCRYPTION_ANNOTATION]: this.encryption } },
       provisioner: props.provisioner.provisioner,
       parameters: { ...props.provisioner.parameters },

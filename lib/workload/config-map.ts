@@ -5,6 +5,7 @@ import { configMapCredentialProblem } from './credentials';
 import { partOfFor } from '../namespace/enclosing-namespace';
 import { stampProvenance } from '../provenance';
 import { refuser } from '../refusal';
+import * as kube from '../render/kube';
 import { SynthPass } from '../synth/synth-pass';
 
 /** Props of ImmutableConfigMap. */
@@ -84,7 +85,7 @@ export class ImmutableConfigMap extends Construct implements IConfigMap {
     if (bytes > MAX_BYTES) refuse('data', `holds ${bytes} bytes, more than the 1 MiB the API server accepts`, 'split the configuration, or ship it in the image.');
     this.keys = Object.keys(data).sort();
     this.name = `${base}-${contentHash(data)}`;
-    this.resource = new k8s.KubeConfigMap(this, 'Resource', {
+    this.resource = new kube.KubeConfigMap(this, 'Resource', {
       metadata: { name: this.name, ...(props.namespace !== undefined ? { namespace: props.namespace } : {}) },
       immutable: true,
       data: Object.fromEntries(this.keys.map((k) => [k, data[k]])),

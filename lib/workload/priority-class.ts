@@ -5,6 +5,7 @@ import { partOfFor } from '../namespace/enclosing-namespace';
 import { DNS_SUBDOMAIN } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
 import { refuser } from '../refusal';
+import * as kube from '../render/kube';
 import { SynthPass } from '../synth/synth-pass';
 
 /** Anything pods can name as their `priorityClassName`. */
@@ -102,7 +103,7 @@ export class PriorityClass extends Construct implements IPriorityClass {
       refuse('name', `is '${name}', a prefix Kubernetes reserves for its own classes`, 'choose a name without the \'system-\' prefix.');
     }
     this.priorityClassName = name;
-    this.resource = new k8s.KubePriorityClass(this, 'Resource', {
+    this.resource = new kube.KubePriorityClass(this, 'Resource', {
       metadata: { name },
       value: props.tier.value,
       globalDefault: false,

@@ -5,6 +5,7 @@ import { AutoscaleOptions, hpaSpec, ResolvedAutoscaling, resolveAutoscaling } fr
 import { boundedCount, boundedSeconds } from './job-spec';
 import { SecureWorkload, SecureWorkloadProps, WorkloadShape } from './secure-workload';
 import { LockedNamespace } from '../namespace/locked-namespace';
+import * as kube from '../render/kube';
 
 /** Props of a replicated workload (SecureDeployment, SecureStatefulSet). */
 export interface ReplicatedWorkloadProps extends SecureWorkloadProps {
@@ -67,7 +68,7 @@ export abstract class ReplicatedWorkload extends SecureWorkload {
         `lower maxReplicas to at most ${quota - this._surge()}, or raise the LockedNamespace quota.pods.`, 'HK-NAMESPACE-003');
     }
     this._autoscaling = a;
-    this.autoscaler = new k8s.KubeHorizontalPodAutoscalerV2(this, 'HorizontalPodAutoscaler', {
+    this.autoscaler = new kube.KubeHorizontalPodAutoscalerV2(this, 'HorizontalPodAutoscaler', {
       metadata: this.meta(['HK-WORKLOAD-021', 'HK-NAMESPACE-001']),
       spec: hpaSpec(this._kind(), this.name, a),
     });

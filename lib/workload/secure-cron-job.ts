@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { HostAccessProps, ResolvedHostAccess } from './host-access';
 import { CronScheduleProps, CronSettings, cronJobSpec, JobBounds, JobBoundsProps, resolveCronSchedule, resolveJobBounds } from './job-spec';
 import { SecureWorkload, SecureWorkloadProps } from './secure-workload';
+import * as kube from '../render/kube';
 
 /** Props of SecureCronJob. */
 export interface SecureCronJobProps extends SecureWorkloadProps, JobBoundsProps, CronScheduleProps, HostAccessProps {}
@@ -31,7 +32,7 @@ export class SecureCronJob extends SecureWorkload {
     this.cron = resolveCronSchedule(this._refuse, props);
     this.bounds = resolveJobBounds(this._refuse, props);
     this.hostAccess = this._resolveHostAccess(props);
-    this.resource = new k8s.KubeCronJob(this, 'Resource', {
+    this.resource = new kube.KubeCronJob(this, 'Resource', {
       metadata: this._controllerMeta(),
       spec: Lazy.any({ produce: () => this.renderSpec() }) as unknown as k8s.CronJobSpec,
     });

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { HostAccessProps, ResolvedHostAccess } from './host-access';
 import { boundedCount } from './job-spec';
 import { SecureWorkload, SecureWorkloadProps } from './secure-workload';
+import * as kube from '../render/kube';
 
 /** Props of SecureDaemonSet. */
 export interface SecureDaemonSetProps extends SecureWorkloadProps, HostAccessProps {
@@ -43,7 +44,7 @@ export class SecureDaemonSet extends SecureWorkload {
     }
     this.maxUnavailable = boundedCount(this._refuse, 'maxUnavailable', props.maxUnavailable, 1, 1, 100);
     this.hostAccess = this._resolveHostAccess(props);
-    this.resource = new k8s.KubeDaemonSet(this, 'Resource', {
+    this.resource = new kube.KubeDaemonSet(this, 'Resource', {
       metadata: this._controllerMeta(),
       spec: Lazy.any({ produce: () => this.renderSpec() }) as unknown as k8s.DaemonSetSpec,
     });

@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { AutoscaleOptions } from './autoscaling';
 import { boundedCount } from './job-spec';
 import { ReplicatedWorkload, ReplicatedWorkloadProps } from './replicated-workload';
+import * as kube from '../render/kube';
 
 /**
  * Polaris' own exemption of an autoscaled Deployment from deploymentMissingReplicas. kube-score wants `replicas` unset
@@ -46,7 +47,7 @@ export class SecureDeployment extends ReplicatedWorkload {
     if (this.maxUnavailable === 0 && this.maxSurge === 0) {
       this._refuse('maxSurge', 'is 0 while maxUnavailable is 0, so a rolling update can never progress', 'allow one extra pod (maxSurge: 1) or one pod down (maxUnavailable: 1).');
     }
-    this.resource = new k8s.KubeDeployment(this, 'Resource', {
+    this.resource = new kube.KubeDeployment(this, 'Resource', {
       metadata: this._controllerMeta(),
       spec: Lazy.any({ produce: () => this.renderSpec() }) as unknown as k8s.DeploymentSpec,
     });

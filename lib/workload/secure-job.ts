@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { HostAccessProps, ResolvedHostAccess } from './host-access';
 import { boundedSeconds, JobBounds, JobBoundsProps, jobSpec, resolveJobBounds } from './job-spec';
 import { SecureWorkload, SecureWorkloadProps } from './secure-workload';
+import * as kube from '../render/kube';
 
 /** Props of SecureJob. */
 export interface SecureJobProps extends SecureWorkloadProps, JobBoundsProps, HostAccessProps {
@@ -34,7 +35,7 @@ export class SecureJob extends SecureWorkload {
     this.bounds = resolveJobBounds(this._refuse, props);
     const ttl = boundedSeconds(this._refuse, 'ttlAfterFinished', props.ttlAfterFinished, 86400, 0, 30 * 86400, 'HK-WORKLOAD-022');
     this.hostAccess = this._resolveHostAccess(props);
-    this.resource = new k8s.KubeJob(this, 'Resource', {
+    this.resource = new kube.KubeJob(this, 'Resource', {
       metadata: this._controllerMeta(),
       spec: Lazy.any({ produce: () => this.renderSpec(ttl) }) as unknown as k8s.JobSpec,
     });

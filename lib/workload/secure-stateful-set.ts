@@ -7,6 +7,7 @@ import { shown } from '../refusal';
 import { ReplicatedWorkload, ReplicatedWorkloadProps } from './replicated-workload';
 import { sizeQuantity } from './resources';
 import { LockedNamespace } from '../namespace/locked-namespace';
+import * as kube from '../render/kube';
 import { defaultStorageClassAnnotation, IStorageClass, ResolvedStorageClass, resolveStorageClass } from '../storage/storage-class';
 import { parseQuantity } from '../units/quantity';
 
@@ -133,7 +134,7 @@ export class SecureStatefulSet extends ReplicatedWorkload {
       this.claimPath(this.main, c.mountPath, `volumeClaims[${i}].mountPath`, 'mount each claim in its own directory.');
       this.addMount(this.main.name, { volume: c.name, path: c.mountPath, readOnly: false });
     }
-    this.headlessService = new k8s.KubeService(this, 'HeadlessService', {
+    this.headlessService = new kube.KubeService(this, 'HeadlessService', {
       metadata: { ...this.meta(['HK-NAMESPACE-001']), name: `${this.name}-headless` },
       spec: {
         type: 'ClusterIP',
@@ -143,7 +144,7 @@ export class SecureStatefulSet extends ReplicatedWorkload {
         ports: this.ports.map((p) => ({ name: p.name, port: p.port, targetPort: k8s.IntOrString.fromString(p.name), protocol: p.protocol })),
       },
     });
-    this.resource = new k8s.KubeStatefulSet(this, 'Resource', {
+    this.resource = new kube.KubeStatefulSet(this, 'Resource', {
       metadata: this._controllerMeta(defaultStorageClassAnnotation(this.claims.map((c) => c.storageClass))),
       spec: Lazy.any({ produce: () => this.renderSpec() }) as unknown as k8s.StatefulSetSpec,
     });

@@ -28,6 +28,7 @@ import { isAcceptableReason, MIN_REASON_LENGTH, PracticeException } from '../pra
 import { DNS_LABEL, DNS_SUBDOMAIN } from '../practices/manifest';
 import { stampProvenance } from '../provenance';
 import { Refuse, refuser, shown } from '../refusal';
+import * as kube from '../render/kube';
 import { IMountableSecret } from '../secrets/mountable-secret';
 import { addSynthWarning } from '../synth/app-audit';
 import { enableAppChecks } from '../synth/app-checks';
@@ -439,17 +440,17 @@ export abstract class SecureWorkload extends Construct {
     this.recordSecretEnv('secretEnv', props.secretEnv);
     this.ports = this.main.ports.map((p) => ({ ...p }));
 
-    this.serviceAccount = new k8s.KubeServiceAccount(this, 'ServiceAccount', {
+    this.serviceAccount = new kube.KubeServiceAccount(this, 'ServiceAccount', {
       metadata: this.meta(['HK-RBAC-002', 'HK-NAMESPACE-001']),
       automountServiceAccountToken: false,
     });
     if (this.ports.length > 0 && (shape.clusterIpService ?? shape.lifecycle !== 'batch')) this.service = this.createService(props);
-    this.networkPolicy = new k8s.KubeNetworkPolicy(this, 'NetworkPolicy', {
+    this.networkPolicy = new kube.KubeNetworkPolicy(this, 'NetworkPolicy', {
       metadata: this.meta(['HK-NETWORK-004', 'HK-NETWORK-010', 'HK-NAMESPACE-001']),
       spec: Lazy.any({ produce: () => this.renderNetworkPolicy() }) as unknown as k8s.NetworkPolicySpec,
     });
     if (shape.lifecycle === 'replicated') {
-      new k8s.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
+      new kube.KubePodDisruptionBudget(this, 'PodDisruptionBudget', {
         metadata: this.meta(['HK-NAMESPACE-001']),
         spec: { selector: { matchLabels: { ...this.selector } }, maxUnavailable: k8s.IntOrString.fromNumber(1), unhealthyPodEvictionPolicy: 'AlwaysAllow' },
       });
@@ -984,7 +985,7 @@ export abstract class SecureWorkload extends Construct {
     if (!Array.isArray(externalIPs) || (externalIPs.length > 0 && !this._exceptions.excuses('HK-NETWORK-006'))) {
       this._refuse('externalIPs', `is ${JSON.stringify(externalIPs)}`, 'remove externalIPs (CVE-2020-8554); expose the workload through the ingress controller.', 'HK-NETWORK-006', true);
     }
-    return new k8s.KubeService(this, 'Service', {
+    return new kube.KubeService(this, 'Service', {
       metadata: this.meta(['HK-NETWORK-006', 'HK-IMAGE-006', 'HK-NAMESPACE-001']),
       spec: {
         type,
