@@ -176,8 +176,9 @@ function annotatedConstructPath(obj: Manifest): string | undefined {
  */
 function createContext(objects: readonly Manifest[], settings: AuditSettings): AuditContext {
   const byKind = new Map<string, Manifest[]>();
-  const byKindAndNamespace = new Map<string, Manifest[]>();
-  const byNamespace = new Map<string, Manifest[]>();
+  // Namespace, then kind: checks ask per object or per policy, and two look-ups of strings the objects hold cost
+  // less than building (and hashing) a combined key on every call.
+  const byNamespace = new Map<string, { all: Manifest[]; byKind: Map<string, Manifest[]> }>();
   const push = (index: Map<string, Manifest[]>, key: string, o: Manifest) => {
     const list = index.get(key);
     if (list) list.push(o);
@@ -191,8 +192,13 @@ function createContext(objects: readonly Manifest[], settings: AuditSettings): A
     push(byKind, kind, o);
     if (isNamespaced(o)) {
       const namespace = namespaceOf(o);
-      push(byKindAndNamespace, `${kind}\u0000${namespace}`, o);
-      push(byNamespace, namespace, o);
+      let inNamespace = byNamespace.get(namespace);
+      if (!inNamespace) {
+        inNamespace = { all: [], byKind: new Map() };
+        byNamespace.set(namespace, inNamespace);
+      }
+      inNamespace.all.push(o);
+      push(inNamespace.byKind, kind, o);
     }
   }
   const NONE: readonly Manifest[] = [];
@@ -216,8 +222,8 @@ function createContext(objects: readonly Manifest[], settings: AuditSettings): A
         return objects.filter((_, i) => wanted.has(kindOf[i]));
       }),
     inNamespace: (namespace, ...kinds) => kinds.length === 1
-      ? byKindAndNamespace.get(`${kinds[0]}\u0000${namespace}`) ?? NONE
-      : shared(ofKindsInNamespace, `${namespace}\u0000${kinds.join('\u0000')}`, () => selectKinds(byNamespace.get(namespace) ?? NONE, kinds)),
+      ? byNamespace.get(namespace)?.byKind.get(kinds[0]) ?? NONE
+      : shared(ofKindsInNamespace, `${namespace}\u0000${kinds.join('\u0000')}`, () => selectKinds(byNamespace.get(namespace)?.all ?? NONE, kinds)),
     findPractice,
   };
 }
