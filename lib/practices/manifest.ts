@@ -83,13 +83,20 @@ export function isNamespaced(obj: Manifest): boolean {
 }
 
 /** The API groups of control-plane configuration files. */
-const CONTROL_PLANE_GROUPS: ReadonlySet<string> = new Set(['apiserver.config.k8s.io', 'audit.k8s.io', 'kubelet.config.k8s.io']);
+const CONTROL_PLANE_GROUPS: readonly string[] = ['apiserver.config.k8s.io', 'audit.k8s.io', 'kubelet.config.k8s.io'];
 
 /** Whether the object is an API-server configuration file rather than an API object. */
 export function isControlPlaneFile(obj: Manifest): boolean {
-  if (typeof obj.apiVersion !== 'string') return false;
-  const slash = obj.apiVersion.indexOf('/');
-  return CONTROL_PLANE_GROUPS.has(slash < 0 ? obj.apiVersion : obj.apiVersion.slice(0, slash));
+  const apiVersion = obj.apiVersion;
+  if (typeof apiVersion !== 'string') return false;
+  const slash = apiVersion.indexOf('/');
+  // The group (before the first slash) is compared in place: this is asked of every object, and slicing it out
+  // would make a new string to hash each time.
+  for (let i = 0; i < CONTROL_PLANE_GROUPS.length; i++) {
+    const group = CONTROL_PLANE_GROUPS[i];
+    if (slash < 0 ? apiVersion === group : slash === group.length && apiVersion.startsWith(group)) return true;
+  }
+  return false;
 }
 
 /** The report's reference to an object. */

@@ -7,6 +7,8 @@ const REQUIRED_ANNOTATIONS = ['cdk8s-hardened.io/construct-path', 'cdk8s-hardene
 /** A label value: empty, or up to 63 characters of alphanumerics, `-`, `_`, `.`, starting and ending alphanumeric. */
 /** Keys of ours: `cdk8s-hardened.io/…` and its subdomains (`exceptions.cdk8s-hardened.io/…`). */
 const OUR_KEY = /^(?:[a-z0-9.-]+\.)?cdk8s-hardened\.io\//;
+/** What every key OUR_KEY matches contains. */
+const OUR_DOMAIN = 'cdk8s-hardened.io/';
 
 /** HK-AUDIT-004: control-plane configuration files are not API objects and carry no metadata; they are exempt. */
 export const provenanceMetadata: Practice = {
@@ -57,7 +59,8 @@ export function claimsProvenance(labels: Record<string, unknown>, annotations: R
 
 /** Whether a label or annotation map has a key of ours; walked in place, since it is asked of every object. */
 function hasOurKey(map: Record<string, unknown>): boolean {
-  for (const key in map) if (Object.prototype.hasOwnProperty.call(map, key) && OUR_KEY.test(key)) return true;
+  // The substring test first: almost no key is ours, and it rules them out without running the pattern.
+  for (const key in map) if (Object.prototype.hasOwnProperty.call(map, key) && key.includes(OUR_DOMAIN) && OUR_KEY.test(key)) return true;
   return false;
 }
 
