@@ -32,7 +32,9 @@ export const noExecAccess: Practice = {
   },
   evaluate: (ctx: AuditContext) => roleViolations(ctx, (rule) => {
     // Any verb counts: a rule grants one of its own verbs exactly when it grants its first (each is in its verbs).
-    const hits = rule.verbs.length === 0 ? [] : INTERACTIVE.filter((t) => grants(rule, { ...t, verb: rule.verbs[0] })).map((t) => t.resource);
+    const verb = rule.verbs[0];
+    const hits = verb === undefined ? []
+      : INTERACTIVE.filter((t) => grants(rule, { group: t.group, resource: t.resource, verb })).map((t) => t.resource);
     return hits.length > 0 ? `grants ${rule.verbs.join(', ')} on ${hits.join(', ')}` : undefined;
   }),
 };

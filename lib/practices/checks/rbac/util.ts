@@ -118,7 +118,8 @@ function coversResource(rule: PolicyRule, group: string, resource: string): bool
 
 /** Whether `rule` grants `access` to at least one object (a `resourceNames` list still grants it on those). */
 export function grants(rule: PolicyRule, access: Access): boolean {
-  return coversResource(rule, access.group, access.resource) && (rule.verbs.includes('*') || rule.verbs.includes(access.verb));
+  // Verbs first: checks ask every rule of a set about verbs most rules do not have, and this test is the cheaper.
+  return (rule.verbs.includes('*') || rule.verbs.includes(access.verb)) && coversResource(rule, access.group, access.resource);
 }
 
 /**
