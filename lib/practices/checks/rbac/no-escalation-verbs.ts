@@ -9,8 +9,13 @@ const IMPERSONATION_TARGETS = [
   { group: 'authentication.k8s.io', resource: 'uids' },
 ];
 
+/** Every verb `escalations` asks about. */
+const ESCALATION_VERBS = ['bind', 'escalate', 'impersonate', '*'];
+
 /** The escalation grants of one rule: `bind`/`escalate` per role resource, `impersonate` per target. */
 function escalations(rule: PolicyRule): { verb: string; resource: string }[] {
+  // Almost every rule of a set has none of these verbs: it is ruled out before any resource is looked at.
+  if (!rule.verbs.some((v) => ESCALATION_VERBS.includes(v))) return [];
   const out: { verb: string; resource: string }[] = [];
   for (const verb of ['bind', 'escalate']) {
     for (const resource of ROLE_RESOURCES) if (grants(rule, { group: RBAC_GROUP, resource, verb })) out.push({ verb, resource });
