@@ -118,11 +118,18 @@ function apiVersionProblem(obj: Manifest, target: KubernetesVersion): string | u
  * depends on nothing else, and a large set repeats a few dozen pairs.
  */
 function knownApiVersionProblem(ctx: AuditContext, obj: Manifest): string | undefined {
-  const known = memoized(ctx, 'api-version-problems', () => new Map<string, string | undefined>());
-  const key = `${obj.kind}\u0000${apiVersionOf(obj)}`;
-  if (known.has(key)) return known.get(key);
+  // By kind, then apiVersion: two look-ups of strings the object holds, no key built per object.
+  const known = memoized(ctx, 'api-version-problems', () => new Map<string, Map<string, string | undefined>>());
+  const kind = String(obj.kind);
+  const apiVersion = apiVersionOf(obj);
+  let byVersion = known.get(kind);
+  if (!byVersion) {
+    byVersion = new Map();
+    known.set(kind, byVersion);
+  }
+  if (byVersion.has(apiVersion)) return byVersion.get(apiVersion);
   const problem = apiVersionProblem(obj, ctx.settings.targetVersion);
-  known.set(key, problem);
+  byVersion.set(apiVersion, problem);
   return problem;
 }
 
