@@ -1,4 +1,4 @@
-import { allowedRegistriesFor, imageLabel, isFrozenRegistry, parseImageReference, registryEntryAdmits } from './util';
+import { allowedRegistriesFor, containerImageReference, imageLabel, isFrozenRegistry, registryEntryAdmits } from './util';
 import { FROZEN_REGISTRY_REGEX, celRegex } from '../../admission/cel';
 import { POD_RESOURCES } from '../../admission/resources';
 import { REGO_IMAGE_REF, rq } from '../../admission/rule-helpers';
@@ -72,7 +72,7 @@ export const allowedRegistries: Practice = {
     const problems: string[] = [];
     for (const c of containersOf(obj)) {
       const image = c.container?.image;
-      const ref = parseImageReference(image);
+      const ref = containerImageReference(c.container);
       if (!ref) {
         problems.push(`${containerLabel(c)} has ${imageLabel(image)}, whose registry cannot be determined`);
       } else if (isFrozenRegistry(ref.registry)) {

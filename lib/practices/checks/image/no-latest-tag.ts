@@ -1,4 +1,4 @@
-import { imageLabel, parseImageReference } from './util';
+import { containerImageReference, imageLabel } from './util';
 import { VALID_IMAGE_REGEX, celRegex } from '../../admission/cel';
 import { POD_RESOURCES } from '../../admission/resources';
 import { rq } from '../../admission/rule-helpers';
@@ -58,7 +58,7 @@ export const noLatestTag: Practice = {
     const problems: string[] = [];
     for (const c of containersOf(obj)) {
       const image = c.container?.image;
-      const ref = parseImageReference(image);
+      const ref = containerImageReference(c.container);
       if (!ref) problems.push(`${containerLabel(c)} has ${imageLabel(image)}, which is not a valid image reference`);
       else if (ref.digest !== undefined) continue;
       else if (ref.tag === undefined) problems.push(`${containerLabel(c)} has ${imageLabel(image)} with neither tag nor digest`);

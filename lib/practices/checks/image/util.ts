@@ -1,5 +1,6 @@
 import { Manifest, namespaceOf } from '../../manifest';
 import { AuditContext } from '../../practice';
+import { SharedView } from '../../shared-views';
 import { namespacesByName } from '../namespace/util';
 
 /**
@@ -92,6 +93,17 @@ export function parseImageReference(ref: unknown): ImageReference | undefined {
     ...(tag !== undefined ? { tag } : {}),
     ...(digest !== undefined ? { digest } : {}),
   };
+}
+
+/** A container's image taken apart, once per audit for every image practice that reads it (null: not a reference). */
+const CONTAINER_IMAGES = new SharedView<object, ImageReference | null>(
+  (container) => parseImageReference((container as { image?: unknown }).image) ?? null,
+);
+
+/** `parseImageReference` of a container's `image`; a container that is not a mapping has none. */
+export function containerImageReference(container: unknown): ImageReference | undefined {
+  if (container === null || typeof container !== 'object') return undefined;
+  return CONTAINER_IMAGES.of(container) ?? undefined;
 }
 
 /** Lower-cases a registry host and folds Docker Hub's `index.docker.io` alias into `docker.io`. */
