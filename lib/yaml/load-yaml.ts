@@ -153,7 +153,7 @@ function batches(cuts: readonly number[]): Batch[] {
  */
 function documentCuts(text: string): number[] {
   if (text.length === 0) return [0];
-  if (/^%/m.test(text)) return [0, text.length];
+  if (hasDirective(text)) return [0, text.length];
   const cuts: number[] = [0];
   const cut = (at: number) => {
     if (at > cuts[cuts.length - 1]) cuts.push(at);
@@ -169,6 +169,20 @@ function documentCuts(text: string): number[] {
   }
   cut(text.length);
   return cuts;
+}
+
+/** What ends a line for `^` in a multiline pattern. */
+const LINE_TERMINATORS = '\n\r\u2028\u2029';
+
+/**
+ * Whether a line starts with `%` (a directive), as `/^%/m` would find, but found from the few `%` of a text rather
+ * than by trying the pattern at every line of a large one.
+ */
+function hasDirective(text: string): boolean {
+  for (let at = text.indexOf('%'); at >= 0; at = text.indexOf('%', at + 1)) {
+    if (at === 0 || LINE_TERMINATORS.includes(text[at - 1])) return true;
+  }
+  return false;
 }
 
 /**
