@@ -37,9 +37,23 @@ const SENSITIVE_NAMES: readonly RegExp[] = [
   /^AWS_SECRET_ACCESS_KEY$/i, /^GOOGLE_APPLICATION_CREDENTIALS$/i, /^AZURE_.+KEY$/i, /^OCI_CLI_KEY_CONTENT$/i,
 ];
 
+/**
+ * Whether any of `patterns` matches, as one alternation per set of flags (one or two regex runs instead of one per
+ * pattern: every env literal and ConfigMap value of a set is asked). The patterns use no backreferences or named
+ * groups, which an alternation would renumber or repeat.
+ */
+function anyOf(patterns: readonly RegExp[]): (text: string) => boolean {
+  const byFlags = new Map<string, string[]>();
+  for (const re of patterns) byFlags.set(re.flags, [...(byFlags.get(re.flags) ?? []), `(?:${re.source})`]);
+  const alternations = [...byFlags].map(([flags, sources]) => new RegExp(sources.join('|'), flags));
+  return (text) => alternations.some((re) => re.test(text));
+}
+
+const namedLikeCredential = anyOf(SENSITIVE_NAMES);
+
 /** Whether an env var or ConfigMap key name announces a credential. */
 export function isSensitiveName(name: string): boolean {
-  return SENSITIVE_NAMES.some((re) => re.test(name));
+  return namedLikeCredential(name);
 }
 
 /** Env names that say the value is where a credential lives (a file), not the credential. */
@@ -77,8 +91,11 @@ const CREDENTIAL_PATTERNS: ReadonlyArray<[string, RegExp]> = [
   ['an AWS secret access key', /\baws_secret_access_key\s*[=:]\s*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])/i],
 ];
 
+/** Whether any credential pattern matches: almost no value holds one, and then which one is not asked. */
+const holdsCredential = anyOf(CREDENTIAL_PATTERNS.map(([, re]) => re));
+
 /** What kind of credential a value contains, or undefined. Never returns the value itself. */
 export function credentialKind(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
+  if (typeof value !== 'string' || !holdsCredential(value)) return undefined;
   return CREDENTIAL_PATTERNS.find(([, re]) => re.test(value))?.[0];
 }
