@@ -1,8 +1,16 @@
 import { HOOK_FIELDS, nonEmpty, PROBE_FIELDS } from './util';
-import { appContainersOf, containerLabel, POD_KINDS } from '../../manifest';
+import { appContainersOf, containerLabel, ContainerView, POD_KINDS } from '../../manifest';
 import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Severity } from '../../practice';
 
 const HANDLERS = ['httpGet', 'tcpSocket'] as const;
+
+/** A problem per handler of a probe or hook (at `field` of container `c`) that names a host, pushed onto `out`. */
+function hostProblems(c: ContainerView, field: string, handler: any, out: string[]): void {
+  for (const kind of HANDLERS) {
+    const host = handler?.[kind]?.host;
+    if (nonEmpty(host)) out.push(`${containerLabel(c)} ${field}.${kind}.host is ${JSON.stringify(host)}`);
+  }
+}
 
 /** HK-WORKLOAD-018: applied on every target version, though PSA enforces it only from 1.34. */
 export const noHostProbes: Practice = {
@@ -23,17 +31,10 @@ export const noHostProbes: Practice = {
   },
   evaluate: perObject(POD_KINDS, (obj) => {
     const problems: string[] = [];
+    // Probes, then lifecycle hooks, read in place (no list of them is built per container).
     for (const c of appContainersOf(obj)) {
-      const targets: Array<[string, any]> = [
-        ...PROBE_FIELDS.map((f) => [f, c.container?.[f]] as [string, any]),
-        ...HOOK_FIELDS.map((f) => [`lifecycle.${f}`, c.container?.lifecycle?.[f]] as [string, any]),
-      ];
-      for (const [field, handler] of targets) {
-        for (const kind of HANDLERS) {
-          const host = handler?.[kind]?.host;
-          if (nonEmpty(host)) problems.push(`${containerLabel(c)} ${field}.${kind}.host is ${JSON.stringify(host)}`);
-        }
-      }
+      for (const field of PROBE_FIELDS) hostProblems(c, field, c.container?.[field], problems);
+      for (const field of HOOK_FIELDS) hostProblems(c, `lifecycle.${field}`, c.container?.lifecycle?.[field], problems);
     }
     return problems;
   }),
