@@ -41,8 +41,8 @@ export const healthProbes: Practice = {
     if (runsToCompletion(obj)) return [];
     const problems: string[] = [];
     for (const c of appContainersOf(obj)) {
-      if (c.list === 'containers') problems.push(...presenceProblems(c));
-      problems.push(...portProblems(c));
+      if (c.list === 'containers') presenceProblems(c, problems);
+      portProblems(c, problems);
     }
     return problems;
   }),
@@ -53,23 +53,25 @@ function runsToCompletion(obj: Manifest): boolean {
   return obj.kind === 'Pod' && (policy === 'OnFailure' || policy === 'Never');
 }
 
-function presenceProblems(c: ContainerView): string[] {
+/** Missing or identical probes of an app container, pushed onto `problems`. */
+function presenceProblems(c: ContainerView, problems: string[]): void {
   const { readinessProbe, livenessProbe } = c.container ?? {};
-  const problems: string[] = [];
   if (!readinessProbe) problems.push(`${containerLabel(c)} has no readinessProbe`);
   if (!livenessProbe) problems.push(`${containerLabel(c)} has no livenessProbe`);
   if (readinessProbe && livenessProbe && sameCheck(readinessProbe, livenessProbe, asArray(c.container?.ports))) {
     problems.push(`${containerLabel(c)} has readinessProbe and livenessProbe that check the same thing (${describeHandler(readinessProbe)})`);
   }
-  return problems;
 }
 
-function portProblems(c: ContainerView): string[] {
+/** The handlers of a probe that name a port. */
+const PORT_HANDLERS = ['httpGet', 'tcpSocket', 'grpc'] as const;
+
+/** Probe ports the container does not declare, pushed onto `problems`. */
+function portProblems(c: ContainerView, problems: string[]): void {
   const ports = asArray(c.container?.ports);
-  const problems: string[] = [];
   for (const field of PROBE_FIELDS) {
     const probe = c.container?.[field];
-    for (const handler of ['httpGet', 'tcpSocket', 'grpc'] as const) {
+    for (const handler of PORT_HANDLERS) {
       const port = probe?.[handler]?.port;
       if (port === undefined || port === null) continue;
       const declared = typeof port === 'string' && !/^\d+$/.test(port)
@@ -78,7 +80,6 @@ function portProblems(c: ContainerView): string[] {
       if (!declared) problems.push(`${containerLabel(c)} ${field}.${handler}.port ${JSON.stringify(port)} is not a declared container port`);
     }
   }
-  return problems;
 }
 
 /** The port a probe names, as a number when the container declares it by name (so `8080` and `http` compare equal). */
