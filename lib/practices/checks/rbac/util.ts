@@ -235,35 +235,28 @@ export class RbacModel {
       }
       visiting.delete(role);
     }
-    const out: RoleModel = {
-      object: role,
-      kind: isCluster ? 'ClusterRole' : 'Role',
-      name: String(role.metadata?.name ?? ''),
-      ...(isCluster ? {} : { namespace: namespaceOf(role) }),
-      builtIn: false,
-      rules,
-      aggregates,
-    };
+    const name = String(role.metadata?.name ?? '');
+    // Literals rather than a spread: this runs for every role of the set (same keys, same order either way).
+    const out: RoleModel = isCluster
+      ? { object: role, kind: 'ClusterRole', name, builtIn: false, rules, aggregates }
+      : { object: role, kind: 'Role', name, namespace: namespaceOf(role), builtIn: false, rules, aggregates };
     if (visiting.size === 0) this.resolved.set(role, out);
     return out;
   }
 
   private binding(object: Manifest): BindingModel {
     const ref = object.roleRef ?? {};
-    const subjects: Subject[] = asArray(object.subjects).map((s) => ({
-      kind: String(s?.kind ?? ''),
-      name: String(s?.name ?? ''),
-      ...(s?.kind === 'ServiceAccount' ? { namespace: String(s?.namespace ?? namespaceOf(object)) } : {}),
-    }));
+    // Literals rather than spreads: this runs for every binding of the set (same keys, same order either way).
+    const subjects: Subject[] = asArray(object.subjects).map((s) => {
+      const kind = String(s?.kind ?? '');
+      const name = String(s?.name ?? '');
+      return s?.kind === 'ServiceAccount' ? { kind, name, namespace: String(s?.namespace ?? namespaceOf(object)) } : { kind, name };
+    });
     const role = this.resolveRoleRef(ref, namespaceOf(object));
-    return {
-      object,
-      kind: object.kind === 'ClusterRoleBinding' ? 'ClusterRoleBinding' : 'RoleBinding',
-      roleKind: String(ref.kind ?? ''),
-      roleName: String(ref.name ?? ''),
-      ...(role ? { role } : {}),
-      subjects,
-    };
+    const kind = object.kind === 'ClusterRoleBinding' ? 'ClusterRoleBinding' : 'RoleBinding';
+    const roleKind = String(ref.kind ?? '');
+    const roleName = String(ref.name ?? '');
+    return role ? { object, kind, roleKind, roleName, role, subjects } : { object, kind, roleKind, roleName, subjects };
   }
 }
 
