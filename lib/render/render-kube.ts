@@ -1,6 +1,7 @@
 import { ApiObject, GroupVersionKind } from 'cdk8s';
 import { FieldOp } from './field-table';
 import { K8S_FIELDS } from './k8s-fields';
+import { renderApiObject } from './render-api-object';
 
 /** One field of a converted type, found by its TypeScript name. */
 interface Field {
@@ -164,7 +165,7 @@ const GVK_KEYS: ReadonlySet<string> = new Set(['apiVersion', 'kind']);
 
 /**
  * Renders a cdk8s-plus-28 `Kube*` object exactly as its own `toJson()` does — cdk8s's ApiObject rendering (resolve
- * with the app's resolvers, sanitize, JSON patches), then the generated `toJson_<Kind>Props` converter — without
+ * with the app's resolvers, sanitize, JSON patches; renderApiObject, in one walk), then the generated `toJson_<Kind>Props` converter — without
  * paying the converter, which rebuilds every object of the manifest with quadratic spreads, where nothing needs it.
  * Anything the fast path does not reproduce exactly falls back to `converter`, so the output is always the
  * converter's (test/render/render-kube.test.ts compares both on every kind and on random objects).
@@ -175,7 +176,7 @@ export function renderKube(
   propsType: string,
   converter: (obj: any) => Record<string, any> | undefined,
 ): any {
-  const resolved = ApiObject.prototype.toJson.call(apiObject);
+  const resolved = renderApiObject(apiObject);
   const converted = convertObject(propsType, resolved, GVK_KEYS);
   return { ...gvk, ...(converted === UNHANDLED ? converter(resolved) : converted as object) };
 }
