@@ -15,8 +15,8 @@ interface ApiObjectInternals {
   };
 }
 
-/** Met a value cdk8s would render in a way this walk does not reproduce: cdk8s renders the object instead. */
-const UNUSUAL = new Error('a value cdk8s renders itself');
+/** Returned for a value cdk8s would render in a way this walk does not reproduce: cdk8s renders the object instead. */
+const UNUSUAL: unique symbol = Symbol('unusual');
 
 interface SanitizeOptions {
   readonly sortKeys: boolean;
@@ -29,8 +29,8 @@ interface SanitizeOptions {
  * and a resolution context for every value, looks the app up from the object every time and copies the tree, which
  * sanitize then copies again. Children are resolved in insertion order, as cdk8s resolves them (a Lazy's producer
  * runs in the same order), and each object is then written with its keys sorted and null values dropped, as
- * sanitize writes it. Throws UNUSUAL for anything cdk8s would refuse or treat another way (a class instance that is
- * not a token, an object without a prototype).
+ * sanitize writes it. UNUSUAL for anything cdk8s would refuse or treat another way (a class instance that is not a
+ * token, an object without a prototype).
  */
 function resolveAndSanitize(value: unknown, options: SanitizeOptions): unknown {
   let v = value;
@@ -48,16 +48,20 @@ function resolveAndSanitize(value: unknown, options: SanitizeOptions): unknown {
   if (Array.isArray(v)) {
     if (options.filterEmpty && v.length === 0) return undefined;
     const items = new Array<unknown>(v.length);
-    for (let i = 0; i < v.length; i++) items[i] = resolveAndSanitize(v[i], options);
+    for (let i = 0; i < v.length; i++) {
+      items[i] = resolveAndSanitize(v[i], options);
+      if (items[i] === UNUSUAL) return UNUSUAL;
+    }
     return items;
   }
-  if (v.constructor !== Object) throw UNUSUAL;
+  if (v.constructor !== Object) return UNUSUAL;
   const source = v as Record<string, unknown>;
   const keys = Object.keys(source);
   const values = new Array<unknown>(keys.length);
   let sorted = true;
   for (let i = 0; i < keys.length; i++) {
     values[i] = resolveAndSanitize(source[keys[i]], options);
+    if (values[i] === UNUSUAL) return UNUSUAL;
     if (i > 0 && keys[i - 1] > keys[i]) sorted = false;
   }
   const order = sorted || !options.sortKeys ? undefined : keys.map((_, i) => i).sort((a, b) => (keys[a] < keys[b] ? -1 : 1));
@@ -99,7 +103,8 @@ export function renderApiObject(apiObject: ApiObject): Record<string, unknown> {
   if (!hasBuiltInResolvers(App.of(apiObject))) return ApiObject.prototype.toJson.call(apiObject);
   const self = apiObject as unknown as ApiObjectInternals;
   const m = self.metadata;
-  let json: Record<string, unknown>;
+  const sort = !process.env.CDK8S_DISABLE_SORT;
+  let json: unknown = UNUSUAL;
   try {
     const metadata = resolveAndSanitize({
       ...m._additionalAttributes,
@@ -111,14 +116,15 @@ export function renderApiObject(apiObject: ApiObject): Record<string, unknown> {
       labels: m.labels,
     }, { sortKeys: true, filterEmpty: true });
     // cdk8s resolves the sanitized metadata once more with the props: plain JSON, so that pass only copies it
-    json = resolveAndSanitize({ ...self.props, metadata }, { sortKeys: !process.env.CDK8S_DISABLE_SORT, filterEmpty: false }) as Record<string, unknown>;
+    if (metadata !== UNUSUAL) json = resolveAndSanitize({ ...self.props, metadata }, { sortKeys: sort, filterEmpty: false });
   } catch {
-    // UNUSUAL (a value cdk8s refuses, or an object of another realm it copies as it is) or a producer that threw:
-    // cdk8s renders the object itself and words any error with the construct's path (producers that ran before
-    // run a second time then)
-    return ApiObject.prototype.toJson.call(apiObject);
+    // a producer threw: cdk8s renders the object below and words the error with the construct's path
   }
-  const patched = self.patches.length === 0 ? json : JsonPatch.apply(json, ...self.patches) as Record<string, unknown>;
+  // UNUSUAL (a value cdk8s refuses, or an object of another realm it copies as it is) or a producer that threw: cdk8s
+  // renders the object itself (producers that ran before run a second time then)
+  if (json === UNUSUAL) return ApiObject.prototype.toJson.call(apiObject);
+  const rendered = json as Record<string, unknown>;
+  const patched = self.patches.length === 0 ? rendered : JsonPatch.apply(rendered, ...self.patches) as Record<string, unknown>;
   const result: Record<string, unknown> = {};
   for (const k of [...HEAD, ...Object.keys(patched)]) {
     if (k in patched && !(k in result)) result[k] = patched[k];

@@ -54,7 +54,9 @@ function shapeArb(log: string[]): fc.Arbitrary<Shape> {
 function both(shape: Shape, log: string[], app: () => App = Testing.app): Array<{ json: string; calls: string[] }> {
   return [(o: ApiObject) => ApiObject.prototype.toJson.call(o), renderApiObject].map((render) => {
     const o = new ApiObject(new Chart(app(), 'test'), 'o', {
-      apiVersion: 'v1', kind: 'Thing', ...shape.props,
+      apiVersion: 'v1',
+      kind: 'Thing',
+      ...shape.props,
       metadata: { name: 'thing', labels: shape.labels, annotations: shape.annotations, finalizers: shape.finalizers, ...shape.extra },
     });
     if (shape.patch) o.addJsonPatch(JsonPatch.add('/aPatched', { b: 1, a: [2] }), JsonPatch.add('/metadata/labels', { z: 'y' }));
