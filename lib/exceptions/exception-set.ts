@@ -136,6 +136,8 @@ export class ExceptionSet {
 
   /** The `exceptions.cdk8s-hardened.io/<ID>` annotations for the practices among `ids` (all when omitted). */
   public annotations(ids?: readonly string[]): Record<string, string> {
+    // Most constructs record no exception, and every object they make asks.
+    if (this.reasons.size === 0) return {};
     const chosen = [...this.reasons].filter(([id]) => ids === undefined || ids.includes(id)).map(([practice, reason]) => ({ practice, reason }));
     return recordedExceptionAnnotations(chosen);
   }
