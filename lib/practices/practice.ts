@@ -196,8 +196,13 @@ export function memoized<T>(ctx: AuditContext, key: string, build: () => T): T {
     values = new Map();
     MEMO.set(ctx, values);
   }
-  if (!values.has(key)) values.set(key, build());
-  return values.get(key) as T;
+  // One look-up in the common case (checks ask this per object); a value built as undefined is found by `has`.
+  let value = values.get(key);
+  if (value === undefined && !values.has(key)) {
+    value = build();
+    values.set(key, value);
+  }
+  return value as T;
 }
 
 /**
