@@ -55,9 +55,15 @@ export const leastAccessPolicies: Practice = {
         out.push({ object: w, message: 'its pods are not isolated: no NetworkPolicy selecting them isolates Ingress or Egress' });
       }
     }
+    // Whether a namespace holds workloads, asked once per namespace rather than once per policy.
+    const withWorkloads = new Map<string, boolean>();
     for (const policy of ctx.ofKind('NetworkPolicy')) {
       const ns = namespaceOf(policy);
-      const hasWorkloads = ctx.inNamespace(ns, ...POD_KINDS).length > 0;
+      let hasWorkloads = withWorkloads.get(ns);
+      if (hasWorkloads === undefined) {
+        hasWorkloads = ctx.inNamespace(ns, ...POD_KINDS).length > 0;
+        withWorkloads.set(ns, hasWorkloads);
+      }
       const selector = targetSelectorOf(policy);
       const selectsSome = () => workloadsSelectable(ctx, ns, selector).some((w) => selectorMatches(selector, podLabelsOf(w)));
       if (!selectsWholeNamespace(policy) && hasWorkloads && !selectsSome()) {
