@@ -77,17 +77,42 @@ export function renderText(report: AuditReport, options: TextReportOptions = {})
  * not counted as findings.
  */
 export function summaryLine(report: AuditReport): string {
-  const open = report.findings.filter((f) => !f.excepted && !f.baselined);
-  const excepted = report.findings.filter((f) => f.excepted).length;
-  const baselined = report.findings.filter((f) => f.baselined).length;
+  const { open, excepted, baselined, bySeverity: counts } = tally(report.findings);
   const bySeverity = SEVERITY_ORDER
-    .map((s) => [s, open.filter((f) => f.severity === s).length] as const)
+    .map((s) => [s, counts.get(s)!] as const)
     .filter(([, n]) => n > 0)
     .map(([s, n]) => `${n} ${s}`);
-  return `${plural(report.objectCount, 'object')}, ${plural(open.length, 'finding')}`
+  return `${plural(report.objectCount, 'object')}, ${plural(open, 'finding')}`
     + (bySeverity.length > 0 ? ` (${bySeverity.join(', ')})` : '')
     + (excepted > 0 ? `, ${excepted} excepted` : '')
     + (baselined > 0 ? `, ${baselined} baselined` : '');
+}
+
+/** How many findings a report has: open ones (neither excepted nor baselined) by severity, excepted, baselined. */
+interface Tally {
+  readonly open: number;
+  readonly excepted: number;
+  readonly baselined: number;
+  /** Open findings of each severity of SEVERITY_ORDER (0 included). */
+  readonly bySeverity: ReadonlyMap<Severity, number>;
+}
+
+/** The counts of the summary line and the JSON summary, in one pass (a large report has tens of thousands). */
+function tally(findings: readonly Finding[]): Tally {
+  const bySeverity = new Map<Severity, number>(SEVERITY_ORDER.map((s) => [s, 0]));
+  let open = 0;
+  let excepted = 0;
+  let baselined = 0;
+  for (const f of findings) {
+    if (f.excepted) excepted++;
+    if (f.baselined) baselined++;
+    if (!f.excepted && !f.baselined) {
+      open++;
+      const n = bySeverity.get(f.severity);
+      if (n !== undefined) bySeverity.set(f.severity, n + 1);
+    }
+  }
+  return { open, excepted, baselined, bySeverity };
 }
 
 /** The findings that fail the run at `failOn` (never excepted ones); none for `none`. */
@@ -115,18 +140,17 @@ const FINDINGS_SLOT = '__cdk8s_hardened_findings__';
  * time, so a writer can send a report of hundreds of thousands of findings without holding all of it at once.
  */
 export function* renderJsonChunks(report: AuditReport, options: MachineReportOptions = {}): Generator<string> {
-  const open = report.findings.filter((f) => !f.excepted && !f.baselined);
-  const baselined = report.findings.filter((f) => f.baselined).length;
+  const { open, excepted, baselined, bySeverity } = tally(report.findings);
   const frame = JSON.stringify({
     tool: { name: TOOL_NAME, version: options.toolVersion ?? packageVersion() },
     catalogueVersion: report.catalogueVersion,
     targetVersion: report.targetVersion,
     objectCount: report.objectCount,
     summary: {
-      findings: open.length,
-      excepted: report.findings.filter((f) => f.excepted).length,
+      findings: open,
+      excepted,
       ...(baselined > 0 ? { baselined } : {}),
-      bySeverity: Object.fromEntries(SEVERITY_ORDER.map((s) => [s, open.filter((f) => f.severity === s).length])),
+      bySeverity: Object.fromEntries(SEVERITY_ORDER.map((s) => [s, bySeverity.get(s)])),
     },
     findings: FINDINGS_SLOT,
     ...(options.inputProblems && options.inputProblems.length > 0
