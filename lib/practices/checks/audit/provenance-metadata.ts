@@ -4,7 +4,6 @@ import { Checkability, ExceptionPolicy, perObject, Practice, PracticeGroup, Seve
 const MANAGED_BY = 'app.kubernetes.io/managed-by';
 const REQUIRED_LABELS = ['app.kubernetes.io/name', 'app.kubernetes.io/part-of'];
 const REQUIRED_ANNOTATIONS = ['cdk8s-hardened.io/construct-path', 'cdk8s-hardened.io/catalogue-version'];
-/** A label value: empty, or up to 63 characters of alphanumerics, `-`, `_`, `.`, starting and ending alphanumeric. */
 /** Keys of ours: `cdk8s-hardened.io/…` and its subdomains (`exceptions.cdk8s-hardened.io/…`). */
 const OUR_KEY = /^(?:[a-z0-9.-]+\.)?cdk8s-hardened\.io\//;
 /** What every key OUR_KEY matches contains. */
