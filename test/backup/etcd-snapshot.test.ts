@@ -1,25 +1,10 @@
 import { Duration, Testing } from 'cdk8s';
-import { errorOf, newChart, repositoryPassword } from './support';
+import { errorOf, ETCD_SNAPSHOT_RECIPIENT, etcdSnapshotProps, newChart, repositoryPassword } from './support';
 import { audit } from '../../lib/audit/audit';
 import { BackupPlan, VolumeData } from '../../lib/backup/backup-plan';
 import { ETCD_SNAPSHOT_EXCEPTIONS, EtcdSnapshotProps } from '../../lib/backup/etcd-snapshot';
-import { StorageClass } from '../../lib/storage/storage-class';
 
-const ETCD = 'registry.k8s.io/etcd:3.6.4-0@sha256:' + 'b'.repeat(64);
-const AGE = 'registry.example.com/tools/age:1.2.1@sha256:' + 'c'.repeat(64);
 const KUBECTL = 'registry.k8s.io/kubectl:v1.28.15@sha256:' + 'a'.repeat(64);
-const RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
-
-const etcdProps = (overrides: Partial<EtcdSnapshotProps> = {}): EtcdSnapshotProps => ({
-  selfManagedControlPlane: true,
-  owner: 'platform-team',
-  etcdImage: ETCD,
-  encryptImage: AGE,
-  recipient: RECIPIENT,
-  storageClass: StorageClass.fromName('efs-encrypted', 'created by the platform baseline: EFS, encrypted at rest (PLAT-9)'),
-  ...overrides,
-});
-
 /** A plan for the snapshot namespace itself (its RWX volume is state), with a drill, plus the etcd snapshots. */
 function synth(overrides: Partial<EtcdSnapshotProps> = {}): any[] {
   const { chart } = newChart();
@@ -30,7 +15,7 @@ function synth(overrides: Partial<EtcdSnapshotProps> = {}): any[] {
     volumes: VolumeData.csiSnapshots({ repositoryPassword: repositoryPassword() }),
     storage: { bucket: 'acme-prod-velero', region: 'eu-west-1', kmsKeyId: 'alias/velero-backups' },
   });
-  plan.addEtcdSnapshots('etcd', etcdProps(overrides));
+  plan.addEtcdSnapshots('etcd', etcdSnapshotProps(overrides));
   plan.addRestoreDrill('drill', { schedule: '0 7 * * 0', rto: Duration.minutes(15), image: KUBECTL, apiServer: { cidrs: ['10.0.0.10/32'] }, owner: 'platform-team' });
   return Testing.synth(chart);
 }
@@ -58,7 +43,7 @@ describe('EtcdSnapshot', () => {
 
   test('HK-BACKUP-006: encrypts to the age recipient on the node and writes to a ReadWriteMany volume', () => {
     const script: string = pod.containers[0].command[2];
-    expect(script).toContain(`age -r ${RECIPIENT} -o "$f.partial" /snap/snapshot.db`);
+    expect(script).toContain(`age -r ${ETCD_SNAPSHOT_RECIPIENT} -o "$f.partial" /snap/snapshot.db`);
     expect(script).toContain('find /backup -name \'etcd-*.db.age\' -mtime +14 -delete');
     const claim = objs.find((o) => o.kind === 'PersistentVolumeClaim' && o.metadata.name === 'etcd-snapshots');
     expect(claim.spec.accessModes).toEqual(['ReadWriteMany']);

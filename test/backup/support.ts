@@ -1,8 +1,10 @@
 import { Chart, Testing } from 'cdk8s';
 import { REPOSITORY_SECRET_KEY, REPOSITORY_SECRET_NAME } from '../../lib/backup/backup-plan';
+import { EtcdSnapshotProps } from '../../lib/backup/etcd-snapshot';
 import { EncryptedSecret } from '../../lib/secrets/encrypted-secret';
 import { SecretValue } from '../../lib/secrets/secret-value';
 import { SopsRecipient } from '../../lib/secrets/sops-recipient';
+import { StorageClass } from '../../lib/storage/storage-class';
 
 /** A value that must never appear in YAML, errors or snapshots. */
 export const PASSWORD_CANARY = 'canary-repo-password-5f2c9e';
@@ -19,6 +21,25 @@ export function repositoryPassword(overrides: { name?: string; namespace?: strin
     stringData: { [REPOSITORY_SECRET_KEY]: SecretValue.fromEnv('BACKUP_TEST_REPO_PASSWORD') },
     recipients: [SopsRecipient.kms('arn:aws:kms:eu-west-1:111122223333:alias/gitops')],
   });
+}
+
+/** The age recipient the etcd snapshots are encrypted to in tests. */
+export const ETCD_SNAPSHOT_RECIPIENT = 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p';
+
+/**
+ * Props of an EtcdSnapshot the library accepts: images pinned by digest, an age recipient, and an encrypted
+ * StorageClass recorded as created elsewhere; `overrides` replace or add props.
+ */
+export function etcdSnapshotProps(overrides: Partial<EtcdSnapshotProps> = {}): EtcdSnapshotProps {
+  return {
+    selfManagedControlPlane: true,
+    owner: 'platform-team',
+    etcdImage: `registry.k8s.io/etcd:3.6.4-0@sha256:${'b'.repeat(64)}`,
+    encryptImage: `registry.example.com/tools/age:1.2.1@sha256:${'c'.repeat(64)}`,
+    recipient: ETCD_SNAPSHOT_RECIPIENT,
+    storageClass: StorageClass.fromName('efs-encrypted', 'created by the platform baseline: EFS, encrypted at rest (PLAT-9)'),
+    ...overrides,
+  };
 }
 
 /** A fresh app with one chart for the constructs under test. */

@@ -24,9 +24,8 @@ import { SealedSecret, SealingCertificate } from '../../lib/secrets/sealed-secre
 import { SecretStore, SecretStoreProvider } from '../../lib/secrets/secret-store';
 import { SecretValue } from '../../lib/secrets/secret-value';
 import { SopsRecipient } from '../../lib/secrets/sops-recipient';
-import { StorageClass } from '../../lib/storage/storage-class';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
-import { repositoryPassword } from '../backup/support';
+import { etcdSnapshotProps, repositoryPassword } from '../backup/support';
 import { image, ready, refusal } from '../workload/support';
 
 const chart = () => new Chart(Testing.app(), 'test', { namespace: 'payments' });
@@ -62,15 +61,7 @@ const plan = () => new BackupPlan(chart(), 'plan', {
 const drill = (props: Record<string, unknown>) => () => plan().addRestoreDrill('drill', {
   schedule: '0 2 * * *', rto: Duration.minutes(30), image: KUBECTL, apiServer: { cidrs: ['10.0.0.10/32'] }, owner: 'payments-team', ...props,
 } as any);
-const etcd = (props: Record<string, unknown>) => () => new EtcdSnapshot(chart(), 'etcd', {
-  selfManagedControlPlane: true,
-  owner: 'platform-team',
-  etcdImage: `registry.k8s.io/etcd:3.6.4-0@sha256:${'b'.repeat(64)}`,
-  encryptImage: `registry.example.com/tools/age:1.2.1@sha256:${'c'.repeat(64)}`,
-  recipient: AGE_RECIPIENT,
-  storageClass: StorageClass.fromName('efs-encrypted', 'created by the platform baseline: EFS, encrypted at rest (PLAT-9)'),
-  ...props,
-} as any);
+const etcd = (props: Record<string, unknown>) => () => new EtcdSnapshot(chart(), 'etcd', etcdSnapshotProps(props as any));
 const privileged = (props: Record<string, unknown>) => () => new PrivilegedNamespace(chart(), 'agents', {
   name: 'agents', owner: 'platform-team', reason: 'node agents need host access on every node', ...props,
 } as any);

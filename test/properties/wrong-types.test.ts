@@ -47,7 +47,7 @@ import { SecureDaemonSet } from '../../lib/workload/secure-daemon-set';
 import { SecureDeployment } from '../../lib/workload/secure-deployment';
 import { SecureJob } from '../../lib/workload/secure-job';
 import { SecureStatefulSet } from '../../lib/workload/secure-stateful-set';
-import { repositoryPassword } from '../backup/support';
+import { etcdSnapshotProps, repositoryPassword } from '../backup/support';
 import { ageKeyPair, tempDir } from '../secrets/sops/helpers';
 import { schemaErrorsOf } from '../support/k8s-schema';
 import { image, ready } from '../workload/support';
@@ -249,12 +249,7 @@ const SUBJECTS: Subject[] = [
   {
     name: 'EtcdSnapshot',
     props: () => ({
-      selfManagedControlPlane: true,
-      owner: 'platform-team',
-      etcdImage: `registry.k8s.io/etcd:3.6.4-0@sha256:${'b'.repeat(64)}`,
-      encryptImage: `registry.example.com/tools/age:1.2.1@sha256:${'c'.repeat(64)}`,
-      recipient: 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
-      storageClass: StorageClass.fromName('efs-encrypted', 'created by the platform baseline: EFS, encrypted at rest (PLAT-9)'),
+      ...etcdSnapshotProps(),
       schedule: '0 */6 * * *',
       storage: '20Gi',
       retentionDays: 14,

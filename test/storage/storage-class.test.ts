@@ -9,7 +9,7 @@ import { DEFAULT_STORAGE_CLASS_ANNOTATION, StorageClass } from '../../lib/storag
 import { PriorityClass } from '../../lib/workload/priority-class';
 import { HealthCheck } from '../../lib/workload/probes';
 import { SecureStatefulSet, VolumeClaimOptions } from '../../lib/workload/secure-stateful-set';
-import { repositoryPassword } from '../backup/support';
+import { etcdSnapshotProps, repositoryPassword } from '../backup/support';
 import { image, refusal, shop, synthErrors } from '../workload/support';
 
 const pg = HealthCheck.exec(['pg_isready', '--host=127.0.0.1']);
@@ -186,14 +186,7 @@ describe('StorageClass references are judged like PriorityClass references', () 
       volumes: VolumeData.csiSnapshots({ repositoryPassword: repositoryPassword() }),
       storage: { bucket: 'acme-prod-velero', region: 'eu-west-1', kmsKeyId: 'alias/velero-backups' },
     });
-    plan.addEtcdSnapshots('etcd', {
-      selfManagedControlPlane: true,
-      owner: 'platform-team',
-      etcdImage: `registry.k8s.io/etcd:3.6.4-0@sha256:${'b'.repeat(64)}`,
-      encryptImage: `registry.example.com/tools/age:1.2.1@sha256:${'c'.repeat(64)}`,
-      recipient: 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
-      storageClass: StorageClass.fromName('efs-encrypted', 'created by the platform baseline: EFS, encrypted at rest (PLAT-9)'),
-    });
+    plan.addEtcdSnapshots('etcd', etcdSnapshotProps());
     plan.addRestoreDrill('drill', {
       schedule: '0 7 * * 0',
       rto: Duration.minutes(15),

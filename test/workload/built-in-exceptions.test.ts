@@ -13,8 +13,7 @@ import { CIS_BENCHMARK_EXCEPTIONS, CisBenchmark } from '../../lib/cluster/cis-be
 import { PrivilegedNamespace } from '../../lib/cluster/privileged-namespace';
 import { FLUENT_BIT_EXCEPTIONS, FluentBitAgent, LogDestination } from '../../lib/logging/fluent-bit-agent';
 import { Manifest } from '../../lib/practices/manifest';
-import { StorageClass } from '../../lib/storage/storage-class';
-import { repositoryPassword } from '../backup/support';
+import { etcdSnapshotProps, repositoryPassword } from '../backup/support';
 
 const KUBE_BENCH = `docker.io/aquasec/kube-bench:v0.15.6@sha256:${'d'.repeat(64)}`;
 const FLUENT_BIT = `cr.fluentbit.io/fluent/fluent-bit:3.2.10@sha256:${'c'.repeat(64)}`;
@@ -39,14 +38,7 @@ function cis(c: Chart): CisBenchmark {
 }
 
 function etcd(c: Chart): EtcdSnapshot {
-  return new EtcdSnapshot(c, 'etcd', {
-    selfManagedControlPlane: true,
-    owner: 'platform-team',
-    etcdImage: `registry.k8s.io/etcd:3.6.4-0@sha256:${'b'.repeat(64)}`,
-    encryptImage: `registry.example.com/tools/age:1.2.1@sha256:${'c'.repeat(64)}`,
-    recipient: 'age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p',
-    storageClass: StorageClass.fromName('efs-encrypted', 'created by the platform baseline: EFS, encrypted at rest (PLAT-9)'),
-  });
+  return new EtcdSnapshot(c, 'etcd', etcdSnapshotProps());
 }
 
 function drill(c: Chart) {
