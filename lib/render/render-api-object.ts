@@ -88,6 +88,13 @@ function hasBuiltInResolvers(app: App): boolean {
     && r[2].constructor === NumberStringUnionResolver;
 }
 
+/** The resolved props with the sanitized `metadata` added (none when it was all empty). */
+function withMetadata(props: unknown, metadata: unknown): unknown {
+  if (props === UNUSUAL || metadata === undefined) return props;
+  (props as Record<string, unknown>).metadata = metadata;
+  return props;
+}
+
 /** Top-level keys every manifest starts with, in this order (cdk8s's ApiObject.toJson writes them first). */
 const HEAD = ['apiVersion', 'kind', 'metadata'];
 
@@ -115,8 +122,9 @@ export function renderApiObject(apiObject: ApiObject): Record<string, unknown> {
       ownerReferences: m.ownerReferences,
       labels: m.labels,
     }, { sortKeys: true, filterEmpty: true });
-    // cdk8s resolves the sanitized metadata once more with the props: plain JSON, so that pass only copies it
-    if (metadata !== UNUSUAL) json = resolveAndSanitize({ ...self.props, metadata }, { sortKeys: sort, filterEmpty: false });
+    // cdk8s resolves the sanitized metadata once more with the props: plain JSON, which that pass would only copy, so
+    // it goes in as it is (its place among the props does not matter: the head below puts it first)
+    if (metadata !== UNUSUAL) json = withMetadata(resolveAndSanitize({ ...self.props, metadata: undefined }, { sortKeys: sort, filterEmpty: false }), metadata);
   } catch {
     // a producer threw: cdk8s renders the object below and words the error with the construct's path
   }
