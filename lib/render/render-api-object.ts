@@ -88,6 +88,32 @@ function hasBuiltInResolvers(app: App): boolean {
     && r[2].constructor === NumberStringUnionResolver;
 }
 
+/*
+ * cdk8s resolves `{ ...metadata._additionalAttributes, name, namespace, … }` and `{ ...props, metadata }`. The two
+ * below build the same objects (same keys, order and values; getters read once) with Object.assign and assignments:
+ * the sources have as many shapes as the constructs have metadata and props, and a spread of an object of an unseen
+ * shape costs ~3 µs, Object.assign a tenth of that.
+ */
+
+/** The metadata cdk8s resolves: the attributes given at construction, overridden by the definition's fields. */
+function metadataSource(m: ApiObjectInternals['metadata']): Record<string, unknown> {
+  const source: Record<string, unknown> = Object.assign({}, m._additionalAttributes);
+  source.name = m.name;
+  source.namespace = m.namespace;
+  source.annotations = m.annotations;
+  source.finalizers = m.finalizers;
+  source.ownerReferences = m.ownerReferences;
+  source.labels = m.labels;
+  return source;
+}
+
+/** The props without their metadata (left undefined, so dropped): the metadata is resolved on its own. */
+function propsSource(props: Record<string, unknown>): Record<string, unknown> {
+  const source: Record<string, unknown> = Object.assign({}, props);
+  source.metadata = undefined;
+  return source;
+}
+
 /** The resolved props with the sanitized `metadata` added (none when it was all empty). */
 function withMetadata(props: unknown, metadata: unknown): unknown {
   if (props === UNUSUAL || metadata === undefined) return props;
@@ -113,18 +139,10 @@ export function renderApiObject(apiObject: ApiObject): Record<string, unknown> {
   const sort = !process.env.CDK8S_DISABLE_SORT;
   let json: unknown = UNUSUAL;
   try {
-    const metadata = resolveAndSanitize({
-      ...m._additionalAttributes,
-      name: m.name,
-      namespace: m.namespace,
-      annotations: m.annotations,
-      finalizers: m.finalizers,
-      ownerReferences: m.ownerReferences,
-      labels: m.labels,
-    }, { sortKeys: true, filterEmpty: true });
+    const metadata = resolveAndSanitize(metadataSource(m), { sortKeys: true, filterEmpty: true });
     // cdk8s resolves the sanitized metadata once more with the props: plain JSON, which that pass would only copy, so
     // it goes in as it is (its place among the props does not matter: the head below puts it first)
-    if (metadata !== UNUSUAL) json = withMetadata(resolveAndSanitize({ ...self.props, metadata: undefined }, { sortKeys: sort, filterEmpty: false }), metadata);
+    if (metadata !== UNUSUAL) json = withMetadata(resolveAndSanitize(propsSource(self.props), { sortKeys: sort, filterEmpty: false }), metadata);
   } catch {
     // a producer threw: cdk8s renders the object below and words the error with the construct's path
   }

@@ -178,5 +178,6 @@ export function renderKube(
 ): any {
   const resolved = renderApiObject(apiObject);
   const converted = convertObject(propsType, resolved, GVK_KEYS);
-  return { ...gvk, ...(converted === UNHANDLED ? converter(resolved) : converted as object) };
+  // `{ ...gvk, ...converted }`, but a spread of an object of an unseen shape (one per kind and set of keys) costs ~3 µs
+  return Object.assign({}, gvk, converted === UNHANDLED ? converter(resolved) : converted);
 }
