@@ -118,6 +118,19 @@ describe('renderApiObject', () => {
     expect(() => renderApiObject(throwing)).toThrow(/^Failed serializing construct at path 'test\/o' with name 'test-o-c8d712ba': Error: no spec yet$/);
   });
 
+  test('sorts objects of many keys as cdk8s does, short and long ones alike (a ConfigMap\'s data)', () => {
+    const keys = fc.uniqueArray(fc.string({ maxLength: 3 }), { maxLength: 40, size: 'max' });
+    fc.assert(fc.property(keys, keys, (data, labels) => {
+      const o = new ApiObject(new Chart(Testing.app(), 'test'), 'o', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { labels: Object.fromEntries(labels.map((k, i) => [k, `l${i}`])) },
+        data: Object.fromEntries(data.map((k, i) => [k, i % 5 === 0 ? Lazy.any({ produce: () => `v${i}` }) : `v${i}`])),
+      });
+      expect(JSON.stringify(renderApiObject(o))).toBe(JSON.stringify(ApiObject.prototype.toJson.call(o)));
+    }), { numRuns: 200, seed: 30 });
+  });
+
   test('drops metadata that is all empty, as cdk8s does', () => {
     const o = new ApiObject(new Chart(Testing.app(), 'test'), 'o', { apiVersion: 'v1', kind: 'Thing', metadata: { name: 'x', labels: {}, finalizers: [] } });
     expect(JSON.stringify(renderApiObject(o))).toBe(JSON.stringify(ApiObject.prototype.toJson.call(o)));
