@@ -2,7 +2,10 @@ import { HardenedError } from '../errors';
 import { CATALOGUE, CATALOGUE_VERSION, findPractice } from '../practices/catalogue';
 import { isAcceptableReason, recordedExceptions } from '../practices/exceptions';
 import { isNamespaced, Manifest, namespaceOf, ObjectRef, refOf } from '../practices/manifest';
-import { atLeast, AuditContext, AuditSettings, ExceptionPolicy, KubernetesVersion, Practice, Severity, uncheckable, Violation } from '../practices/practice';
+import {
+  atLeast, AuditContext, AuditSettings, ExceptionPolicy, judgeEachObject, KubernetesVersion, PerObjectCheck, perObjectCheck, Practice, Severity,
+  uncheckable, Violation,
+} from '../practices/practice';
 import { withSharedViews } from '../practices/shared-views';
 
 /** Annotation the constructs write with the path of the construct that made an object (HK-AUDIT-004). */
@@ -130,11 +133,16 @@ export function audit(manifests: readonly Manifest[], options: AuditOptions = {}
     }
     return subject;
   };
+  const practices = (options.practices ?? CATALOGUE).filter((p) => p.evaluate);
   const findings: Finding[] = [];
   withSharedViews(() => {
-    for (const practice of options.practices ?? CATALOGUE) {
-      if (!practice.evaluate) continue;
-      for (const v of runCheck(practice, ctx)) findings.push(toFinding(practice, v, subjectOf));
+    // The per-object practices judge the set object by object, all together; set-wide ones judge it one by one.
+    const perObjectChecks = practices.map(perObjectCheck);
+    const judged = judgeEachObject(perObjectChecks.filter((c): c is PerObjectCheck => c !== undefined), objects, ctx);
+    let next = 0;
+    for (let i = 0; i < practices.length; i++) {
+      const violations = perObjectChecks[i] ? judged[next++] : runCheck(practices[i], ctx);
+      for (let v = 0; v < violations.length; v++) findings.push(toFinding(practices[i], violations[v], subjectOf));
     }
   });
   return {
