@@ -50,6 +50,8 @@ const project = new typescript.TypeScriptProject({
     '@marcbachmann/cel-js@^8.0.0',
     '@microsoft/jest-sarif@1.0.0-beta.0',
     '@cyclonedx/cyclonedx-library@^10.3.0',
+    // Links lib/ into one file per entry point (projenrc/packaging.ts, "bundle").
+    'esbuild@^0.28.0',
   ],
   tsconfig: {
     compilerOptions: {
@@ -77,6 +79,8 @@ const project = new typescript.TypeScriptProject({
     jestConfig: {
       // ts before js: lib/ compiles in place and Jest must never run stale output.
       moduleFileExtensions: ['ts', 'js', 'json', 'node'],
+      // The examples import the package by name, as users do; under Jest that is the source, not the bundle in dist/.
+      moduleNameMapper: { '^cdk8s-hardened$': '<rootDir>/lib/index.ts' },
       testPathIgnorePatterns: ['/node_modules/', '/test/conformance/'],
       testTimeout: 60000,
       collectCoverage: false,
@@ -184,6 +188,8 @@ project.addTask('docs', {
 project.addTask('bench:synth', {
   description: 'Synth time and memory of hardened apps against their plain cdk8s-plus-28 twins (compiled, one process per run)',
   steps: [
+    // The hardened apps load the package's entry point (dist/), which `compile` builds.
+    { spawn: 'compile' },
     { exec: 'tsc -p bench/tsconfig.build.json' },
     { exec: 'node bench/out/bench/synth.js', receiveArgs: true },
   ],

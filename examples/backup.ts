@@ -1,10 +1,5 @@
 import { Chart, Duration } from 'cdk8s';
-import { BackupPlan, VolumeData } from '../lib/backup/backup-plan';
-import { RestoreDrill } from '../lib/backup/restore-drill';
-import { AuditPolicy } from '../lib/cluster/audit-policy';
-import { CisBenchmark } from '../lib/cluster/cis-benchmark';
-import { EncryptionConfiguration } from '../lib/cluster/encryption-configuration';
-import { IMountableSecret } from '../lib/secrets/mountable-secret';
+import { AuditPolicy, BackupPlan, CisBenchmark, EncryptionConfiguration, IMountableSecret, RestoreDrill, VolumeData } from 'cdk8s-hardened';
 
 const KUBECTL = 'registry.k8s.io/kubectl:v1.28.15@sha256:5f1b4d0e6c8e4f8b0a1d2c3e4f5a6b7c8d9e0f1a2b3c4d5e6f708192a3b4c5d6';
 const KUBE_BENCH = 'docker.io/aquasec/kube-bench:v0.15.6@sha256:0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d';

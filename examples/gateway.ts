@@ -1,10 +1,6 @@
 import { Construct } from 'constructs';
 import { WebApiDb } from './web-api-db';
-import { SecureGateway } from '../lib/gateway/secure-gateway';
-import { RoutePathType, SecureHttpRoute } from '../lib/gateway/secure-http-route';
-import { IngressController } from '../lib/ingress/ingress-controller';
-import { CertIssuer, TlsSource } from '../lib/ingress/tls';
-import { NamespaceMesh } from '../lib/namespace/locked-namespace';
+import { CertIssuer, IngressController, NamespaceMesh, RoutePathType, SecureGateway, SecureHttpRoute, TlsSource } from 'cdk8s-hardened';
 
 /**
  * The Gateway API variant of the shop's entry: the platform's Gateway `public` in namespace `edge` (Istio's Gateway

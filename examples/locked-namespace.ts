@@ -1,6 +1,5 @@
 import { Chart } from 'cdk8s';
-import { LockedNamespace, NamespaceMesh } from '../lib/namespace/locked-namespace';
-import { AdmissionPolicies, PolicyEngine, PolicyMode } from '../lib/policy/admission-policies';
+import { AdmissionPolicies, LockedNamespace, NamespaceMesh, PolicyEngine, PolicyMode } from 'cdk8s-hardened';
 
 /**
  * Adds a `payments` LockedNamespace (Istio ambient, one allowed registry) and the admission policies that keep it

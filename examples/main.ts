@@ -15,11 +15,7 @@ import { addRbacProfiles } from './rbac';
 import { addRuntimeDefense } from './runtime-defense';
 import { addPaymentsSecrets } from './secrets';
 import { WebApiDbChart } from './web-api-db';
-import { writeControlPlaneFiles } from '../lib/cluster/control-plane-file';
-import { EncryptedSecret } from '../lib/secrets/encrypted-secret';
-import { SecretValue } from '../lib/secrets/secret-value';
-import { SopsRecipient } from '../lib/secrets/sops-recipient';
-import { HardenedAudit } from '../lib/synth/app-audit';
+import { EncryptedSecret, HardenedAudit, SecretValue, SopsRecipient, writeControlPlaneFiles } from 'cdk8s-hardened';
 
 /** Public half of examples/dev-age-key.txt: DEVELOPMENT ONLY, anyone with this repository can decrypt. */
 const DEV_AGE_RECIPIENT = 'age1a0q56e4anpdpdjpe95we73hl36upgg6ptavtknqgf8pcv9uy9c2smrdgh6';

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { RbacProfile, RbacSubject } from '../lib/rbac/rbac-profile';
+import { RbacProfile, RbacSubject } from 'cdk8s-hardened';
 
 /** The Deployments the CI pipeline rolls out in the `payments` namespace. */
 export const PAYMENTS_DEPLOYMENTS: readonly string[] = ['checkout', 'ledger'];

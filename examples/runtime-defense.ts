@@ -1,10 +1,5 @@
 import { Chart } from 'cdk8s';
-import { FluentBitAgent, LogDestination } from '../lib/logging/fluent-bit-agent';
-import { LockedNamespace } from '../lib/namespace/locked-namespace';
-import { HardenedNodePool } from '../lib/nodes/hardened-node-pool';
-import { FalcoRules } from '../lib/runtime/falco-rules';
-import { SecurityAlerts } from '../lib/runtime/security-alerts';
-import { TrivyOperatorConfig } from '../lib/runtime/trivy-operator-config';
+import { FalcoRules, FluentBitAgent, HardenedNodePool, LockedNamespace, LogDestination, SecurityAlerts, TrivyOperatorConfig } from 'cdk8s-hardened';
 
 /** Fluent Bit 3.2, pinned by digest (example digest: replace with the one your registry serves). */
 export const FLUENT_BIT_IMAGE = 'registry.example.com/mirror/fluent-bit:3.2.10@sha256:7d4e1c2b9a8f6e5d4c3b2a1908f7e6d5c4b3a29180f7e6d5c4b3a29180f7e6d5';

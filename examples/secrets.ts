@@ -2,13 +2,7 @@ import { join } from 'path';
 import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { partOfFor } from '../lib/namespace/enclosing-namespace';
-import { LockedNamespace } from '../lib/namespace/locked-namespace';
-import { stampProvenance } from '../lib/provenance';
-import { ExternalSecret } from '../lib/secrets/external-secret';
-import { SealedSecret, SealingCertificate } from '../lib/secrets/sealed-secret';
-import { SecretStore, SecretStoreProvider } from '../lib/secrets/secret-store';
-import { SecretValue } from '../lib/secrets/secret-value';
+import { ExternalSecret, LockedNamespace, partOfFor, SealedSecret, SealingCertificate, SecretStore, SecretStoreProvider, SecretValue, stampProvenance } from 'cdk8s-hardened';
 
 /** What `addPaymentsSecrets` created: both mount into a SecureDeployment as read-only files. */
 export interface PaymentsSecrets {

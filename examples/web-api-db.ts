@@ -1,21 +1,7 @@
 import { Chart, Duration, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { addShopGateway } from './gateway';
-import { BackupPlan, VolumeData } from '../lib/backup/backup-plan';
-import { PrivilegedNamespace } from '../lib/cluster/privileged-namespace';
-import { IngressController } from '../lib/ingress/ingress-controller';
-import { IngressPathType, SecureIngress } from '../lib/ingress/secure-ingress';
-import { CertIssuer, TlsSource } from '../lib/ingress/tls';
-import { LockedNamespace, NamespaceMesh } from '../lib/namespace/locked-namespace';
-import { StorageClass } from '../lib/storage/storage-class';
-import { ImmutableConfigMap } from '../lib/workload/config-map';
-import { PodField } from '../lib/workload/container';
-import { PriorityClass, PriorityTier } from '../lib/workload/priority-class';
-import { HealthCheck } from '../lib/workload/probes';
-import { SecureCronJob } from '../lib/workload/secure-cron-job';
-import { SecureDaemonSet } from '../lib/workload/secure-daemon-set';
-import { SecureDeployment } from '../lib/workload/secure-deployment';
-import { SecureStatefulSet } from '../lib/workload/secure-stateful-set';
+import { BackupPlan, CertIssuer, HealthCheck, ImmutableConfigMap, IngressController, IngressPathType, LockedNamespace, NamespaceMesh, PodField, PriorityClass, PriorityTier, PrivilegedNamespace, SecureCronJob, SecureDaemonSet, SecureDeployment, SecureIngress, SecureStatefulSet, StorageClass, TlsSource, VolumeData } from 'cdk8s-hardened';
 
 /** Digests of the example images (illustrative: resolve real ones with `crane digest`). */
 const DIGEST = {

@@ -5,15 +5,7 @@
 import { App, Chart, Duration, Size } from 'cdk8s';
 import { kindOf, SCHEDULE } from './mixed';
 import { callerOf, IMAGE, layout, QUOTA } from './workloads';
-import { BackupPlan, VolumeData } from '../../lib/backup/backup-plan';
-import { LockedNamespace } from '../../lib/namespace/locked-namespace';
-import { StorageClass } from '../../lib/storage/storage-class';
-import { HardenedAudit } from '../../lib/synth/app-audit';
-import { HealthCheck } from '../../lib/workload/probes';
-import { SecureCronJob } from '../../lib/workload/secure-cron-job';
-import { SecureDeployment } from '../../lib/workload/secure-deployment';
-import { SecureStatefulSet } from '../../lib/workload/secure-stateful-set';
-import { SecureWorkload } from '../../lib/workload/secure-workload';
+import { BackupPlan, HardenedAudit, HealthCheck, LockedNamespace, SecureCronJob, SecureDeployment, SecureStatefulSet, SecureWorkload, StorageClass, VolumeData } from 'cdk8s-hardened';
 
 const READY = HealthCheck.httpGet('/ready');
 const KUBECTL = `registry.example.com/bench/kubectl:1.28.15@sha256:${'e'.repeat(64)}`;

@@ -1,10 +1,7 @@
 /** N SecureDeployments in LockedNamespaces, audited by HardenedAudit (bench row builder). */
 import { App, Chart } from 'cdk8s';
 import { callerOf, IMAGE, layout, QUOTA } from './workloads';
-import { LockedNamespace } from '../../lib/namespace/locked-namespace';
-import { HardenedAudit } from '../../lib/synth/app-audit';
-import { HealthCheck } from '../../lib/workload/probes';
-import { SecureDeployment } from '../../lib/workload/secure-deployment';
+import { HardenedAudit, HealthCheck, LockedNamespace, SecureDeployment } from 'cdk8s-hardened';
 
 /** Readiness asks the application; liveness stays the default TCP check (HK-WORKLOAD-020). */
 const READY = HealthCheck.httpGet('/ready');

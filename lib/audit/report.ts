@@ -1,8 +1,9 @@
-import { readFileSync } from 'fs';
-import { isAbsolute, join } from 'path';
+import { existsSync, readFileSync } from 'fs';
+import { dirname, isAbsolute, join } from 'path';
 import { pathToFileURL } from 'url';
 import { AuditReport, failingFindings, Finding, SourceLocation } from './audit';
 import { InputProblem, STDIN_NAME } from './load';
+import { HardenedError } from '../errors';
 import { CATALOGUE } from '../practices/catalogue';
 import { ObjectRef } from '../practices/manifest';
 import { Practice, PracticeSources, Severity, SEVERITY_ORDER } from '../practices/practice';
@@ -431,10 +432,19 @@ function verdictLine(report: AuditReport, failOn: Severity | 'none', problems: r
 
 let cachedVersion: string | undefined;
 
-/** The version in this package's package.json (two levels above `lib/practices`, compiled or not). */
+/**
+ * The version in this package's package.json: the nearest one above this file, which is lib/audit/ in a checkout
+ * and dist/ in the bundled entry points.
+ */
 export function packageVersion(): string {
-  if (cachedVersion === undefined) {
-    cachedVersion = String(JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')).version);
+  for (let dir = __dirname; cachedVersion === undefined; dir = dirname(dir)) {
+    const file = join(dir, 'package.json');
+    if (existsSync(file)) {
+      cachedVersion = String(JSON.parse(readFileSync(file, 'utf8')).version);
+    } else if (dirname(dir) === dir) {
+      const fix = 'reinstall cdk8s-hardened: its package.json is missing';
+      throw new HardenedError({ message: `cdk8s-hardened: no package.json above ${__dirname}; ${fix}`, fix });
+    }
   }
   return cachedVersion;
 }

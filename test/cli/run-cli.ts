@@ -1,6 +1,6 @@
 /**
- * Runs the compiled CLI as a subprocess, as a user would. `npm test` compiles lib/ first; when running Jest by
- * hand, compile with `npx tsc -p tsconfig.json`.
+ * Runs the CLI as a subprocess, as a user would: bin/cdk8s-hardened and its bundled entry point dist/cli.js.
+ * `npm test` compiles first; when running Jest by hand, run `npx projen compile` after changing lib/.
  */
 import { spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'fs';
@@ -20,8 +20,8 @@ export interface CliResult {
 
 /** Runs `node bin/cdk8s-hardened ...args` in `cwd` (default: the project root), with `input` on stdin. */
 export function runCli(args: readonly string[], options: { input?: string; cwd?: string } = {}): CliResult {
-  if (!existsSync(join(ROOT, 'lib', 'cli', 'main.js'))) {
-    throw new Error('lib/cli/main.js is missing: compile first with `npx tsc -p tsconfig.json` (`npm test` does it)');
+  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) {
+    throw new Error('dist/cli.js is missing: compile first with `npx projen compile` (`npm test` does it)');
   }
   const r = spawnSync(process.execPath, [BIN, ...args], {
     cwd: options.cwd ?? ROOT,

@@ -27,13 +27,14 @@ function sources(dir: string): string[] {
 describe('the npm package', () => {
   const files = packedFiles();
 
-  test('holds only compiled JavaScript, declarations, the CLI and the documents', () => {
-    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/cdk8s-hardened|lib\/.+\.js|lib\/.+\.d\.ts)$/;
+  test('holds only the bundled entry points, declarations, the CLI and the documents', () => {
+    const allowed = /^(package\.json|README\.md|LICENSE|CHANGELOG\.md|bin\/cdk8s-hardened|dist\/(index|cli)\.js|lib\/.+\.d\.ts)$/;
     expect(files.filter((f) => !allowed.test(f))).toEqual([]);
+    expect(files.filter((f) => f.startsWith('dist/'))).toEqual(['dist/cli.js', 'dist/index.js']);
   });
 
-  test('has the .js and .d.ts of every source file, and no source', () => {
-    const expected = sources(join(ROOT, 'lib')).flatMap((ts) => [ts.replace(/\.ts$/, '.d.ts'), ts.replace(/\.ts$/, '.js')]);
+  test('has the .d.ts of every source file, and no source and no per-module JavaScript', () => {
+    const expected = sources(join(ROOT, 'lib')).map((ts) => ts.replace(/\.ts$/, '.d.ts'));
     expect(files.filter((f) => f.startsWith('lib/')).sort()).toEqual(expected.sort());
     expect(files.filter((f) => /(?<!\.d)\.ts$/.test(f) || f.includes('dev-age-key') || /^(test|examples|scripts|bench)\//.test(f))).toEqual([]);
   });
@@ -45,9 +46,9 @@ describe('the npm package', () => {
 
   test('declares its entry points, metadata and peer ranges', () => {
     expect(pkg.version).toBe('0.1.0');
-    expect(pkg.main).toBe('lib/index.js');
+    expect(pkg.main).toBe('dist/index.js');
     expect(pkg.types).toBe('lib/index.d.ts');
-    expect(pkg.exports).toEqual({ '.': { types: './lib/index.d.ts', default: './lib/index.js' }, './package.json': './package.json' });
+    expect(pkg.exports).toEqual({ '.': { types: './lib/index.d.ts', default: './dist/index.js' }, './package.json': './package.json' });
     expect(pkg.bin).toEqual({ 'cdk8s-hardened': 'bin/cdk8s-hardened' });
     expect(pkg.repository.url).toMatch(/^https:\/\/github\.com\/[^/]+\/cdk8s-hardened$/);
     expect(pkg.homepage).toBe(`${pkg.repository.url}#readme`);
@@ -84,13 +85,13 @@ function modulesLoadedBy(entry: string): string[] {
 
 describe('loading', () => {
   test('importing the library loads no ES-module-only dependency and not the AWS SDK', () => {
-    const loaded = modulesLoadedBy('lib/index.js');
+    const loaded = modulesLoadedBy('dist/index.js');
     expect(loaded).toContain('cdk8s');
     expect(loaded.filter((m) => /^(age-encryption|@noble\/|@scure\/|@aws-sdk\/)/.test(m))).toEqual([]);
   });
 
   test('the CLI needs none of the peers, so it runs from an install without them', () => {
-    const loaded = modulesLoadedBy('lib/cli/main.js');
+    const loaded = modulesLoadedBy('dist/cli.js');
     expect(loaded.filter((m) => m in pkg.peerDependencies)).toEqual([]);
     // Everything else it loads is a dependency of its own, which an install without peers still has.
     expect(loaded.filter((m) => !(m in pkg.dependencies))).toEqual([]);

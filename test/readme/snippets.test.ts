@@ -2,7 +2,7 @@
  * Every TypeScript block of the README, with its own imports, type-checks against the built package (lib/*.d.ts,
  * as `import ... from 'cdk8s-hardened'` resolves it for a user) under the settings of cdk8s's `typescript-app`
  * template: lib es2016, target ES2017, strict, and no skipLibCheck, so the public declarations are checked too.
- * `npm test` compiles lib/ first; by hand, run `npx tsc -p tsconfig.json` before.
+ * `npm test` compiles first; by hand, run `npx projen compile` before.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
