@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Construct, IConstruct } from 'constructs';
-import { stringify } from 'yaml';
 import { audit } from '../audit/audit';
 import { findPractice } from '../practices/catalogue';
 import { Practice } from '../practices/practice';
 import { refuser } from '../refusal';
+import { yamlLibrary } from '../yaml/yaml-library';
 
 const CONTROL_PLANE_FILE = Symbol.for('cdk8s-hardened.ControlPlaneFile');
 
@@ -59,7 +59,7 @@ export function renderControlPlaneFiles(scope: IConstruct): Record<string, strin
       refuser(f, 'ControlPlaneFile')('fileName', `is '${f.fileName}', which another control-plane file in the app writes too`,
         'give one of them another fileName.');
     }
-    out[f.fileName] = stringify(f.toJson(), { lineWidth: 0 });
+    out[f.fileName] = yamlLibrary().stringify(f.toJson(), { lineWidth: 0 });
     flags.push(...f.apiServerFlags());
   }
   if (files.length > 0) out[API_SERVER_FLAGS_FILE] = flags.join('\n') + '\n';

@@ -1,5 +1,5 @@
-import { stringify } from 'yaml';
 import { AUDIT_METRIC_NAMES, AUDIT_METRICS_NAMESPACE } from '../runtime/alert-rules';
+import { yamlLibrary } from '../yaml/yaml-library';
 
 /** Port of Fluent Bit's HTTP server: health, uptime and its own metrics (`/api/v2/metrics/prometheus`). */
 export const FLUENT_BIT_HTTP_PORT = 2020;
@@ -166,5 +166,5 @@ export function fluentBitConfig(s: FluentBitSettings): string {
     parsers: [{ name: 'k8s-audit', format: 'json', time_key: 'requestReceivedTimestamp', time_format: '%Y-%m-%dT%H:%M:%S.%L%z', time_keep: 'on' }],
     pipeline: { inputs, filters, outputs },
   };
-  return stringify(config, { lineWidth: 0 });
+  return yamlLibrary().stringify(config, { lineWidth: 0 });
 }

@@ -1,10 +1,10 @@
 import { k8s } from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { stringify } from 'yaml';
 import { checkNamespaceName, orDefault, refuseRuntime, shown } from './runtime-props';
 import { objectMeta } from '../cluster/object-meta';
 import { DNS_LABEL } from '../practices/manifest';
 import * as kube from '../render/kube';
+import { yamlLibrary } from '../yaml/yaml-library';
 
 const CONSTRUCT = 'FalcoRules';
 
@@ -113,7 +113,7 @@ export class FalcoRules extends Construct {
     });
     this.configMap = new kube.KubeConfigMap(this, 'Resource', {
       metadata: objectMeta({ scope: this, id: 'Resource', name: 'cdk8s-hardened-falco-rules', namespace, appName: 'falco-rules', partOf: namespace }),
-      data: { [FALCO_RULES_FILE]: stringify(this.rules, { lineWidth: 0 }) },
+      data: { [FALCO_RULES_FILE]: yamlLibrary().stringify(this.rules, { lineWidth: 0 }) },
     });
     this.node.defaultChild = this.configMap;
   }

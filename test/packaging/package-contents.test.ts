@@ -90,6 +90,16 @@ describe('loading', () => {
     expect(loaded.filter((m) => /^(age-encryption|@noble\/|@scure\/|@aws-sdk\/)/.test(m))).toEqual([]);
   });
 
+  test('importing the library loads yaml and packageurl-js only when a feature first uses them', () => {
+    const script = `
+      require(${JSON.stringify(join(ROOT, 'dist', 'index.js'))});
+      const ours = (name) => Object.keys(require.cache).some((f) => f.startsWith(${JSON.stringify(join(ROOT, 'node_modules'))} + '/' + name + '/'));
+      process.stdout.write(JSON.stringify({ yaml: ours('yaml'), packageurl: ours('packageurl-js') }));`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ yaml: false, packageurl: false });
+  });
+
   test('the CLI needs none of the peers, so it runs from an install without them', () => {
     const loaded = modulesLoadedBy('dist/cli.js');
     expect(loaded.filter((m) => m in pkg.peerDependencies)).toEqual([]);

@@ -1,4 +1,3 @@
-import { stringify } from 'yaml';
 import { unwrapWithAge } from './age-keys';
 import { decryptDataKey, KmsClientProvider } from './kms-keys';
 import { decryptMac } from './mac';
@@ -6,6 +5,7 @@ import { parseMetadata, SopsMetadata } from './metadata';
 import { SopsError } from './sops-error';
 import { decryptTree, StashedValue } from './tree-cipher';
 import { getEntry, parseSopsYaml, SopsNode, toPlain } from './yaml-tree';
+import { yamlLibrary } from '../../yaml/yaml-library';
 
 /** How to unwrap a file's data key. */
 export interface SopsKeyOptions {
@@ -88,5 +88,5 @@ export async function decryptSopsYaml(text: string, keys: SopsKeyOptions, where:
 
 /** Prints decrypted documents as YAML (`---` between documents), as `sops -d` prints them. */
 export function renderDecrypted(documents: readonly SopsNode[]): string {
-  return documents.map((doc) => stringify(toPlain(doc), { lineWidth: 0 })).join('---\n');
+  return documents.map((doc) => yamlLibrary().stringify(toPlain(doc), { lineWidth: 0 })).join('---\n');
 }

@@ -1,7 +1,8 @@
-import { Alias, Document, isAlias, isMap, isScalar, isSeq, Node, parseAllDocuments, Scalar } from 'yaml';
+import type { Alias, Document, Node, Scalar } from 'yaml';
 import { SopsError } from './sops-error';
 import { checkYamlText } from '../../yaml/load-yaml';
 import { YamlInputError } from '../../yaml/yaml-input-error';
+import { yamlLibrary } from '../../yaml/yaml-library';
 
 /**
  * A scalar typed the way go-yaml v3 (the parser of sops, Flux and KSOPS) types it. The MAC hashes these types'
@@ -131,6 +132,7 @@ function typeScalar(node: Scalar): GoScalar {
 }
 
 function toNode(node: unknown, doc: Document, where: string): SopsNode {
+  const { isAlias, isMap, isScalar, isSeq } = yamlLibrary();
   if (isAlias(node)) return toNode((node as Alias).resolve(doc), doc, where);
   if (node === null || node === undefined) return { kind: 'scalar', scalar: { type: 'null' } };
   if (isScalar(node)) return { kind: 'scalar', scalar: typeScalar(node) };
@@ -168,6 +170,7 @@ export function parseSopsYaml(text: string, where: string): SopsNode[] {
     if (YamlInputError.isYamlInputError(e)) throw new SopsError(e.message, 'a file written by sops has no deep nesting, no alias bomb and valid syntax; restore it from version control');
     throw e;
   }
+  const { isAlias, isMap, parseAllDocuments } = yamlLibrary();
   const docs = parseAllDocuments(text, { schema: 'failsafe', uniqueKeys: false, strict: true });
   if (!Array.isArray(docs)) return [];
   return docs.map((doc, index) => {
