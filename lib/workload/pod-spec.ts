@@ -286,14 +286,44 @@ function seccompProfile(s: SeccompSetting): k8s.SeccompProfile {
 export function hardenedContainer(
   c: HardenedContainerSpec, volumeNames: ReadonlyMap<string, string>, tokenPath: string = TOKEN_MOUNT_PATH,
 ): k8s.Container {
-  const mounts: k8s.VolumeMount[] = [
+  const mounts = containerMounts(c, volumeNames, tokenPath);
+  const env = containerEnv(c);
+  // Field by field, in the order they are written: as one literal of ten conditional spreads, this was the function of
+  // a synth that V8's optimizing compiler spent most on (0.1-0.3 s of a background thread per process).
+  const container: Building<k8s.Container> = { name: c.name, image: c.image, imagePullPolicy: c.imagePullPolicy };
+  if (c.restartPolicy) container.restartPolicy = c.restartPolicy;
+  if (c.command) container.command = [...c.command];
+  if (c.args) container.args = [...c.args];
+  if (c.ports.length > 0) container.ports = c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol }));
+  if (env.length > 0) container.env = env;
+  container.resources = { requests: quantities(c.resources.requests), limits: quantities(c.resources.limits) };
+  if (c.probes.readiness) container.readinessProbe = c.probes.readiness;
+  if (c.probes.liveness) container.livenessProbe = c.probes.liveness;
+  if (c.probes.startup) container.startupProbe = c.probes.startup;
+  container.securityContext = securityContext(c);
+  if (c.preStop) container.lifecycle = { preStop: { exec: { command: [...c.preStop] } } };
+  container.terminationMessagePolicy = 'FallbackToLogsOnError';
+  if (mounts.length > 0) container.volumeMounts = mounts;
+  return container;
+}
+
+/** A k8s type with its fields writable, to build it field by field. */
+type Building<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The container's mounts, by mount path: writable paths, Secrets, the API token, node directories, declared volumes. */
+function containerMounts(c: HardenedContainerSpec, volumeNames: ReadonlyMap<string, string>, tokenPath: string): k8s.VolumeMount[] {
+  return [
     ...c.writablePaths.map((w) => ({ name: volumeNames.get(w.path)!, mountPath: w.path, readOnly: false })),
     ...c.secrets.map((s) => ({ name: secretVolumeName(s.secretName), mountPath: s.path, readOnly: true })),
     ...(c.mountToken ? [{ name: TOKEN_VOLUME, mountPath: tokenPath, readOnly: true }] : []),
     ...(c.hostPaths ?? []).map((h) => ({ name: hostPathVolumeName(h.hostPath), mountPath: h.mountPath, readOnly: true })),
     ...(c.volumeMounts ?? []).map((m) => ({ name: m.volume, mountPath: m.path, readOnly: m.readOnly })),
   ].sort((a, b) => a.mountPath.localeCompare(b.mountPath));
-  const env: k8s.EnvVar[] = [
+}
+
+/** The container's environment: literal variables by name, then Secret keys, ConfigMap keys and pod fields, each by name. */
+function containerEnv(c: HardenedContainerSpec): k8s.EnvVar[] {
+  return [
     ...Object.keys(c.env).sort().map((name) => ({ name, value: c.env[name] })),
     ...[...c.secretEnv].sort((a, b) => a.name.localeCompare(b.name))
       .map((e) => ({ name: e.name, valueFrom: { secretKeyRef: { name: e.secretName, key: e.key, optional: false } } })),
@@ -302,26 +332,12 @@ export function hardenedContainer(
     ...[...c.fieldEnv ?? []].sort((a, b) => a.name.localeCompare(b.name))
       .map((e) => ({ name: e.name, valueFrom: { fieldRef: { apiVersion: 'v1', fieldPath: e.fieldPath } } })),
   ];
-  const quantities = (r: Readonly<Record<string, string | undefined>>) => Object.fromEntries(Object.entries(r)
+}
+
+/** The given amounts as Quantities, unset ones left out. */
+function quantities(r: Readonly<Record<string, string | undefined>>): Record<string, k8s.Quantity> {
+  return Object.fromEntries(Object.entries(r)
     .filter((e): e is [string, string] => e[1] !== undefined).map(([k, v]) => [k, k8s.Quantity.fromString(v)]));
-  return {
-    name: c.name,
-    image: c.image,
-    imagePullPolicy: c.imagePullPolicy,
-    ...(c.restartPolicy ? { restartPolicy: c.restartPolicy } : {}),
-    ...(c.command ? { command: [...c.command] } : {}),
-    ...(c.args ? { args: [...c.args] } : {}),
-    ...(c.ports.length > 0 ? { ports: c.ports.map((p) => ({ name: p.name, containerPort: p.port, protocol: p.protocol })) } : {}),
-    ...(env.length > 0 ? { env } : {}),
-    resources: { requests: quantities(c.resources.requests), limits: quantities(c.resources.limits) },
-    ...(c.probes.readiness ? { readinessProbe: c.probes.readiness } : {}),
-    ...(c.probes.liveness ? { livenessProbe: c.probes.liveness } : {}),
-    ...(c.probes.startup ? { startupProbe: c.probes.startup } : {}),
-    securityContext: securityContext(c),
-    ...(c.preStop ? { lifecycle: { preStop: { exec: { command: [...c.preStop] } } } } : {}),
-    terminationMessagePolicy: 'FallbackToLogsOnError',
-    ...(mounts.length > 0 ? { volumeMounts: mounts } : {}),
-  };
 }
 
 /**
