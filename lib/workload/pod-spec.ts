@@ -1,4 +1,5 @@
 import { k8s } from 'cdk8s-plus-28';
+import { Building } from './building';
 import { ResolvedResources } from './resources';
 import { DeclaredPort } from '../units/declared-port';
 
@@ -306,9 +307,6 @@ export function hardenedContainer(
   if (mounts.length > 0) container.volumeMounts = mounts;
   return container;
 }
-
-/** A k8s type with its fields writable, to build it field by field. */
-type Building<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The container's mounts, by mount path: writable paths, Secrets, the API token, node directories, declared volumes. */
 function containerMounts(c: HardenedContainerSpec, volumeNames: ReadonlyMap<string, string>, tokenPath: string): k8s.VolumeMount[] {
