@@ -33,6 +33,11 @@ export interface BenchRow {
   readonly plain?: BenchProgram;
   /** Files the hardened program reads beside itself, copied into the compiled tree before the row runs. */
   readonly prepare?: () => void;
+  /**
+   * Rows where start-up weighs: also run the loaded twin (apps/loaded.ts), which loads the library and imports these
+   * ES modules before emitting the captured manifests, to show the floor that loading alone sets.
+   */
+  readonly loadedTwin?: { readonly esModules: readonly string[] };
 }
 
 /**
@@ -41,6 +46,11 @@ export interface BenchRow {
  */
 export function equivalentOf(capturedPath: string): BenchProgram {
   return { script: 'bench/run-app.js', args: ['apps/captured', 'build', JSON.stringify([capturedPath])] };
+}
+
+/** The loaded twin of a row: the equivalent twin after loading the library and importing `esModules`. */
+export function loadedOf(capturedPath: string, esModules: readonly string[]): BenchProgram {
+  return { script: 'bench/run-app.js', args: ['apps/loaded', 'build', JSON.stringify([capturedPath, esModules])] };
 }
 
 /** A row whose two variants are builders in `apps/<app>-hardened.ts` and `apps/<app>-plain.ts`. */
@@ -69,6 +79,8 @@ export function exampleRow(outRoot: string, sourceRoot: string): BenchRow {
     id: 'example',
     title: 'example app',
     hardened: { script: 'examples/main.js', args: [], env: EXAMPLE_ENV },
+    // Its EncryptedSecrets import age at synth.
+    loadedTwin: { esModules: ['age-encryption'] },
     prepare: () => {
       // The example reads its development keys beside its own file.
       for (const f of readdirSync(join(sourceRoot, 'examples')).filter((x) => !x.endsWith('.ts') && !x.endsWith('.json'))) {
@@ -97,7 +109,7 @@ function mixedRow(n: number, charts: number): BenchRow {
 /** The table, in order. */
 export function rows(outRoot: string, sourceRoot: string): BenchRow[] {
   return [
-    workloadsRow(100, 1),
+    { ...workloadsRow(100, 1), loadedTwin: { esModules: [] } },
     workloadsRow(1000, 1),
     workloadsRow(5000, 1),
     workloadsRow(1000, 20),

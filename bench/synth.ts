@@ -4,7 +4,9 @@
  * bare one (the same app in cdk8s-plus-28 without security fields: what the posture costs on top) — each run in its
  * own plain-node process on compiled JavaScript (bench/tsconfig.build.json), several repetitions interleaved (the
  * order rotates every repetition, so drift in machine load hits every variant), whole-process CPU time and peak RSS
- * of each run, and min and median per variant. Prints a markdown table with the load average; nothing here asserts.
+ * of each run, and min and median per variant. Rows where start-up weighs also run a third twin, the loaded one (the
+ * equivalent twin after loading the library), whose table shows the floor loading alone sets. Prints markdown
+ * tables with the load average; nothing here asserts.
  *
  *   npm run bench:synth                           (compiles, then runs every row)
  *   node bench/out/bench/synth.js [--reps 5] [--rows workloads-100,example]
@@ -17,13 +19,13 @@ import { cpus, loadavg, tmpdir } from 'os';
 import { basename, dirname, join, relative, resolve } from 'path';
 import { parseAllDocuments } from 'yaml';
 import { ProcessUsage } from './measure';
-import { BenchProgram, BenchRow, equivalentOf, RATIO_TARGET, rows, SCALING } from './rows';
+import { BenchProgram, BenchRow, equivalentOf, loadedOf, RATIO_TARGET, rows, SCALING } from './rows';
 
 /** The compiled root (bench/out) and the source root (the project). */
 const OUT_ROOT = resolve(__dirname, '..');
 const SOURCE_ROOT = resolve(OUT_ROOT, '..', '..');
 
-type Variant = 'hardened' | 'equivalent' | 'plain';
+type Variant = 'hardened' | 'equivalent' | 'plain' | 'loaded';
 
 interface Run extends ProcessUsage {
   readonly objects: number;
@@ -105,7 +107,7 @@ function arg(name: string): string | undefined {
 }
 
 /** The variants of a row, in the order of the first repetition. */
-const VARIANTS = ['hardened', 'equivalent', 'plain'] as const;
+const VARIANTS = ['hardened', 'equivalent', 'plain', 'loaded'] as const;
 
 /** What the bench needs of one variant of one row: its runs' medians and the output it counted. */
 interface Stat {
@@ -150,6 +152,7 @@ function main(): void {
       rmSync(equivalentOut, { recursive: true, force: true });
       const variants = new Map<Variant, BenchProgram>([['hardened', row.hardened], ['equivalent', equivalent]]);
       if (row.plain) variants.set('plain', row.plain);
+      if (row.loadedTwin) variants.set('loaded', loadedOf(captured, row.loadedTwin.esModules));
       programs.set(row, variants);
     }
     const runs = new Map<string, Run[]>();
@@ -180,7 +183,7 @@ function main(): void {
       };
     };
     const lines = selected.map((row) => {
-      const [h, e, p] = VARIANTS.map((v) => stat(row, v));
+      const [h, e, p] = (['hardened', 'equivalent', 'plain'] as const).map((v) => stat(row, v));
       const each = (f: (x: Stat) => string) => [h, e, p].map((x) => (x ? f(x) : '—')).join(' / ');
       const cpu = (x?: Stat) => (x ? `${x.cpuMin.toFixed(2)} / ${x.cpuMedian.toFixed(2)}` : '—');
       const time = (x?: Stat) => (x ? `${mark(h!.cpuMedian / x.cpuMedian, RATIO_TARGET)} (min ${(h!.cpuMin / x.cpuMin).toFixed(2)})` : '—');
@@ -189,6 +192,13 @@ function main(): void {
       return `| ${row.title} | ${each((x) => String(x.objects))} | ${each((x) => (x.bytes / 1024).toFixed(0))} `
         + `| ${identical.get(row) ? 'yes' : 'NO'} | ${cpu(h)} | ${cpu(e)} | ${cpu(p)} | ${time(e)} | ${time(p)} `
         + `| ${each((x) => x.memMedian.toFixed(0))} | ${mem(e)} | ${mem(p)} | ${median(loads).toFixed(1)} |`;
+    });
+    // The start-up floor, for the rows that run the loaded twin.
+    const floors = selected.filter((row) => stat(row, 'loaded')).map((row) => {
+      const [h, e, l] = (['hardened', 'equivalent', 'loaded'] as const).map((v) => stat(row, v)!);
+      const cpu = (x: Stat) => `${x.cpuMin.toFixed(2)} / ${x.cpuMedian.toFixed(2)}`;
+      const ratio = (a: Stat, b: Stat) => `${(a.cpuMedian / b.cpuMedian).toFixed(2)} (min ${(a.cpuMin / b.cpuMin).toFixed(2)})`;
+      return `| ${row.title} | ${cpu(e)} | ${cpu(l)} | ${cpu(h)} | ${ratio(l, e)} | ${ratio(h, l)} |`;
     });
     const scaling = SCALING.flatMap(({ from, to, limit }) => {
       const a = selected.find((r) => r.id === from);
@@ -215,6 +225,16 @@ function main(): void {
       '',
       ...scaling,
       '',
+      ...(floors.length === 0 ? [] : [
+        'Start-up floor: the loaded twin (l) is the equivalent twin in a process that has also loaded the library and '
+          + 'imported the ES modules the app imports at synth; l / e is what loading alone costs over the twin, h / l what '
+          + 'the constructs, rendering and audit cost on top of it.',
+        '',
+        '| row | equivalent CPU s min / median | loaded CPU s min / median | hardened CPU s min / median | floor l / e | work h / l |',
+        '|---|---:|---:|---:|---:|---:|',
+        ...floors,
+        '',
+      ]),
     ].join('\n'));
   } finally {
     rmSync(workDir, { recursive: true, force: true });
