@@ -289,23 +289,17 @@ interface DocumentStart {
 function documentStarts(events: readonly Event[]): DocumentStart[] {
   const out: DocumentStart[] = [];
   let current: { eventIndex: number; contentOffset: number; aliases: number } | undefined;
-  let depth = 0;
+  // A document's root node is the event right after its DOCUMENT event (the parser emits an empty scalar for an empty
+  // document), so no nesting is tracked: each event is only asked whether it starts a document or is an alias.
   for (let i = 0; i < events.length; i++) {
-    const ev = events[i];
-    if (ev.type === EVENT_DOCUMENT) {
-      current = { eventIndex: i, contentOffset: -1, aliases: 0 };
+    const type = events[i].type;
+    if (type === EVENT_DOCUMENT) {
+      const root = events[i + 1];
+      current = { eventIndex: i, contentOffset: root === undefined || root.type === EVENT_POP ? -1 : nodeOffset(root), aliases: 0 };
       out.push(current);
-      depth = 1;
-      continue;
+    } else if (type === EVENT_ALIAS && current) {
+      current.aliases++;
     }
-    if (!current) continue;
-    if (ev.type === EVENT_POP) {
-      depth--;
-      continue;
-    }
-    if (depth === 1 && current.contentOffset < 0) current.contentOffset = nodeOffset(ev);
-    if (ev.type === EVENT_ALIAS) current.aliases++;
-    if (ev.type === EVENT_MAPPING || ev.type === EVENT_SEQUENCE) depth++;
   }
   return out;
 }
