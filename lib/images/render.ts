@@ -53,13 +53,16 @@ export function renderImagesCycloneDx(inventory: ImageInventory, toolVersion: st
   return `${JSON.stringify(bom, null, 2)}\n`;
 }
 
+let packageUrl: typeof PackageUrl | undefined;
+
 /**
  * packageurl-js, loaded by the first CycloneDX rendering: importing the library or starting the CLI never needs it
  * (~10 ms of start-up otherwise).
  */
 function packageUrlClass(): typeof PackageUrl {
+  // Kept once loaded: every image of an inventory asks, and `require` resolves the name again on each call.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return (require('packageurl-js') as { PackageURL: typeof PackageUrl }).PackageURL;
+  return packageUrl ??= (require('packageurl-js') as { PackageURL: typeof PackageUrl }).PackageURL;
 }
 
 function component(image: ImageEntry): object {
